@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+// HematoVision: review white-blood-cell images in a terminal.
+// The module boxes and their one-way dependencies are those of DESIGN.md:
+// HematoImage → HematoNet → HematoReview ◄─► HematoTerminal, wired by `hematovision`.
+import PackageDescription
+
+let package = Package(
+    name: "HematoVision",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "hematovision", targets: ["hematovision"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, one thin shim header each.
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg",
+                       providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CSixel", pkgConfig: "libsixel",
+                       providers: [.apt(["libsixel-dev"])]),
+        .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncurses-dev"])]),
+        // XNNPACK ships no .pc file: its module map links XNNPACK and pthreadpool by name.
+        .systemLibrary(name: "CXNNPack",
+                       providers: [.apt(["libxnnpack-dev", "libpthreadpool-dev"])]),
+        // curses macros (COLOR_PAIR, A_BOLD, ...) as real functions Swift can call.
+        .target(name: "CCursesShim", dependencies: ["CNCursesW"]),
+
+        .target(name: "HematoImage", dependencies: ["CTurboJPEG"]),
+        .target(name: "HematoNet", dependencies: ["HematoImage", "CXNNPack"],
+                resources: [.copy("Resources/hematovision-mobilenetv2.safetensors")]),
+        .target(name: "HematoReview"),
+        .target(name: "HematoTerminal",
+                dependencies: ["HematoReview", "HematoImage", "CNCursesW", "CCursesShim", "CSixel"]),
+        .executableTarget(name: "hematovision", dependencies: [
+            "HematoImage", "HematoNet", "HematoReview", "HematoTerminal",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "HematoImageTests", dependencies: ["HematoImage"]),
+        .testTarget(name: "HematoReviewTests", dependencies: ["HematoReview"]),
+        .testTarget(name: "HematoNetTests", dependencies: ["HematoNet", "HematoImage"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["HematoReview"]),
+    ]
+)

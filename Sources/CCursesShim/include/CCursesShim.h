@@ -1,0 +1,19 @@
+// curses defines these as macros, which Swift cannot import; here they are functions.
+#ifndef CCURSES_SHIM_H
+#define CCURSES_SHIM_H
+#define NCURSES_WIDECHAR 1
+#include <ncursesw/curses.h>
+
+int hv_color_pair(int n);
+int hv_attr_bold(void);
+int hv_attr_reverse(void);
+int hv_attr_dim(void);
+int hv_key_resize(void);
+int hv_key_up(void);
+int hv_key_down(void);
+int hv_key_left(void);
+int hv_key_right(void);
+int hv_key_enter(void);
+int hv_key_backspace(void);
+int hv_err(void);
+#endif

@@ -1,0 +1,14 @@
+#include "CCursesShim.h"
+
+int hv_color_pair(int n) { return COLOR_PAIR(n); }
+int hv_attr_bold(void) { return A_BOLD; }
+int hv_attr_reverse(void) { return A_REVERSE; }
+int hv_attr_dim(void) { return A_DIM; }
+int hv_key_resize(void) { return KEY_RESIZE; }
+int hv_key_up(void) { return KEY_UP; }
+int hv_key_down(void) { return KEY_DOWN; }
+int hv_key_left(void) { return KEY_LEFT; }
+int hv_key_right(void) { return KEY_RIGHT; }
+int hv_key_enter(void) { return KEY_ENTER; }
+int hv_key_backspace(void) { return KEY_BACKSPACE; }
+int hv_err(void) { return ERR; }

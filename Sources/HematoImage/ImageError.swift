@@ -1,0 +1,35 @@
+/// Why an image could not be turned into pixels. Each case names the file
+/// and says what a person can do about it; none of them is a crash.
+public enum ImageError: Error, Equatable, CustomStringConvertible {
+    /// open() or read() failed: missing file, no permission, a folder.
+    case unreadable(path: String, reason: String)
+    case empty(path: String)
+    /// The first bytes are not JPEG, BMP or PPM (a PNG or text file named .jpg, random bytes).
+    case unsupportedFormat(path: String, detected: String)
+    /// The header says the picture is larger than the limit; nothing was allocated for it.
+    case tooLarge(path: String, width: Int, height: Int, limit: Int)
+    /// The data ends before the picture does.
+    case truncated(path: String)
+    /// The decoder rejected the data.
+    case corrupt(path: String, reason: String)
+
+    public var path: String {
+        switch self {
+        case .unreadable(let p, _), .empty(let p), .unsupportedFormat(let p, _), .tooLarge(let p, _, _, _),
+             .truncated(let p), .corrupt(let p, _):
+            return p
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .unreadable(_, let reason): return "cannot read the file: \(reason)"
+        case .empty: return "the file is empty"
+        case .unsupportedFormat(_, let detected): return "not a JPEG, BMP or PPM image (it looks like \(detected))"
+        case .tooLarge(_, let w, let h, let limit):
+            return "the image claims to be \(w)×\(h) pixels, more than the limit of \(limit / 1_000_000) megapixels"
+        case .truncated: return "the image data ends early (truncated file)"
+        case .corrupt(_, let reason): return "the image data is damaged: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import HematoImage
+
+/// A validated model file, memory-mapped for as long as this value lives.
+/// Every tensor's name, type, shape and byte range, and the metadata the
+/// engine depends on, are checked when it is opened, so a damaged or foreign
+/// file is refused with a message instead of producing nonsense.
+public final class ModelFile: @unchecked Sendable {  // immutable after init; the mapping is read-only
+    public static let format = "hematovision-mobilenetv2"
+    public static let supportedVersions = ["1"]
+
+    public let path: String
+    public let labels: [String]
+    public let preprocessing: Preprocessing
+    /// The held-out scores the exporter measured, as JSON text.
+    public let scoresJSON: String?
+    public let trainingData: String?
+    /// Short, stable identity of this exact file, for the review journal.
+    public let identity: String
+
+    private let mapping: UnsafeMutableRawPointer
+    private let mappedSize: Int
+    private let tensors: [String: UnsafeBufferPointer<Float>]
+
+    /// The model that ships inside the app.
+    public static func bundled() throws(ModelFileError) -> ModelFile {
+        guard let url = Bundle.module.url(forResource: "hematovision-mobilenetv2", withExtension: "safetensors") else {
+            throw .unreadable(path: "hematovision-mobilenetv2.safetensors", reason: "not found in the app's resources")
+        }
+        return try ModelFile(path: url.path)
+    }
+
+    public init(path: String) throws(ModelFileError) {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw .unreadable(path: path, reason: "not a regular file")
+        }
+        let size = Int(info.st_size)
+        guard size >= 8 else { throw .truncated(size: size) }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        let bytes = UnsafeRawBufferPointer(start: base, count: size)
+        do {
+            let file = try SafeTensors(bytes)
+            let meta = try Metadata(file.metadata)
+            labels = meta.labels
+            preprocessing = meta.preprocessing
+            scoresJSON = file.metadata["scores"]
+            trainingData = file.metadata["training_data"]
+            tensors = try Self.checkedTensors(file, bytes: bytes, classes: labels.count)
+            identity = "mnv2-" + String(Self.fnv1a(bytes[0..<file.dataStart]), radix: 16)
+        } catch {
+            munmap(base, size)
+            throw error
+        }
+        mapping = base
+        mappedSize = size
+    }
+
+    deinit { munmap(mapping, mappedSize) }
+
+    func tensor(_ name: String) -> UnsafeBufferPointer<Float> {
+        guard let t = tensors[name] else { preconditionFailure("tensor \(name) was validated at load time") }
+        return t
+    }
+
+    private static func checkedTensors(_ file: SafeTensors, bytes: UnsafeRawBufferPointer, classes: Int) throws(ModelFileError) -> [String: UnsafeBufferPointer<Float>] {
+        let expected = Architecture.expectedShapes(classes: classes)
+        for name in file.entries.keys.sorted() where expected[name] == nil { throw .unexpectedTensor(name) }
+        var out: [String: UnsafeBufferPointer<Float>] = [:]
+        for (name, shape) in expected.sorted(by: { $0.key < $1.key }) {
+            guard let entry = file.entries[name] else { throw .missingTensor(name) }
+            guard entry.dtype == "F32" else { throw .wrongDataType(tensor: name, found: entry.dtype) }
+            guard entry.shape == shape else { throw .wrongShape(tensor: name, expected: shape, found: entry.shape) }
+            let count = shape.reduce(1, *)
+            let start = file.dataStart + entry.range.lowerBound
+            guard entry.range.count == count * 4, file.dataStart + entry.range.upperBound <= bytes.count,
+                  start % MemoryLayout<Float>.alignment == 0 else {
+                throw .dataOutOfRange(tensor: name)
+            }
+            let pointer = (bytes.baseAddress! + start).assumingMemoryBound(to: Float.self)
+            out[name] = UnsafeBufferPointer(start: pointer, count: count)
+        }
+        return out
+    }
+
+    private static func fnv1a(_ bytes: UnsafeRawBufferPointer.SubSequence) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return hash
+    }
+}
+
+/// The metadata keys the engine relies on, parsed and checked.
+private struct Metadata {
+    let labels: [String]
+    let preprocessing: Preprocessing
+
+    init(_ m: [String: String]) throws(ModelFileError) {
+        guard m["format"] == ModelFile.format else { throw .notAHematoVisionModel(format: m["format"]) }
+        guard let version = m["format_version"] else { throw .badMetadata(key: "format_version", problem: "is missing") }
+        guard ModelFile.supportedVersions.contains(version) else { throw .unknownFormatVersion(version) }
+        let labels = (m["labels"] ?? "").split(separator: ",").map { String($0) }
+        guard labels.count >= 2, Set(labels).count == labels.count else {
+            throw .badMetadata(key: "labels", problem: "must list at least two distinct classes")
+        }
+        guard let w = m["input_width"].flatMap({ Int($0) }), let h = m["input_height"].flatMap({ Int($0) }),
+              (32...1024).contains(w), (32...1024).contains(h) else {
+            throw .badMetadata(key: "input_width/input_height", problem: "must be whole numbers from 32 to 1024")
+        }
+        guard m["resize"] == Preprocessing.ruleName else {
+            throw .badMetadata(key: "resize", problem: "is \"\(m["resize"] ?? "missing")\"; this build implements \"\(Preprocessing.ruleName)\"")
+        }
+        func triple(_ key: String) throws(ModelFileError) -> (Float, Float, Float) {
+            let v = (m[key] ?? "").split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
+            guard v.count == 3, v.allSatisfy({ $0.isFinite }) else { throw .badMetadata(key: key, problem: "must be three numbers") }
+            return (v[0], v[1], v[2])
+        }
+        let std = try triple("std")
+        guard std.0 > 0, std.1 > 0, std.2 > 0 else { throw .badMetadata(key: "std", problem: "must be positive") }
+        self.labels = labels
+        self.preprocessing = Preprocessing(width: w, height: h, mean: try triple("mean"), std: std)
+    }
+}

@@ -1,0 +1,36 @@
+/// Why a model file was refused. Each message says what is wrong with the file.
+public enum ModelFileError: Error, Equatable, CustomStringConvertible {
+    case unreadable(path: String, reason: String)
+    case truncated(size: Int)
+    case headerPastEnd(headerLength: UInt64, fileSize: Int)
+    case malformedHeader(String)
+    case notAHematoVisionModel(format: String?)
+    case unknownFormatVersion(String)
+    case badMetadata(key: String, problem: String)
+    case missingTensor(String)
+    case unexpectedTensor(String)
+    case wrongShape(tensor: String, expected: [Int], found: [Int])
+    case wrongDataType(tensor: String, found: String)
+    case dataOutOfRange(tensor: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): return "cannot read the model file \(path): \(reason)"
+        case .truncated(let size): return "the model file is truncated: \(size) bytes is too short to hold a header"
+        case .headerPastEnd(let length, let size):
+            return "the model file is damaged: its header claims \(length) bytes but the file has only \(size)"
+        case .malformedHeader(let why): return "the model file's header is not valid JSON: \(why)"
+        case .notAHematoVisionModel(let format):
+            return "not a HematoVision model file (format is \(format.map { "\"\($0)\"" } ?? "missing"), expected \"\(ModelFile.format)\")"
+        case .unknownFormatVersion(let v):
+            return "model format version \(v) is not one this build reads (it reads \(ModelFile.supportedVersions.joined(separator: ", ")))"
+        case .badMetadata(let key, let problem): return "the model file's metadata \"\(key)\" \(problem)"
+        case .missingTensor(let name): return "the model file has no tensor \"\(name)\""
+        case .unexpectedTensor(let name): return "the model file holds an unexpected tensor \"\(name)\""
+        case .wrongShape(let name, let expected, let found):
+            return "tensor \"\(name)\" has shape \(found), expected \(expected)"
+        case .wrongDataType(let name, let found): return "tensor \"\(name)\" is \(found), expected F32"
+        case .dataOutOfRange(let name): return "tensor \"\(name)\" points outside the file's data (truncated or damaged file)"
+        }
+    }
+}

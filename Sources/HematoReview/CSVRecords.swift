@@ -1,0 +1,107 @@
+/// RFC 4180 records, each with its exact source text, so untouched rows can
+/// be written back byte for byte. Quoted fields may hold commas, doubled
+/// quotes and line breaks (file names can contain anything).
+struct CSVRecord: Equatable {
+    var fields: [String]
+    /// The record's text including its line ending.
+    var text: String
+    var lineEnding: String
+    /// 1-based line where the record starts.
+    var line: Int
+}
+
+enum CSVRecords {
+    static func parse(_ bytes: [UInt8], name: String) throws(LabelsFileError) -> [CSVRecord] {
+        if let nul = bytes.firstIndex(of: 0) {
+            let line = bytes[..<nul].filter { $0 == 10 }.count + 1
+            throw LabelsFileError(file: name, line: line, problem: "binary data (a NUL byte); this is not a CSV text file")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            var line = 1
+            for end in 1...bytes.count where String(validating: bytes[..<end], as: UTF8.self) == nil {
+                line = bytes[..<end].filter { $0 == 10 }.count + 1
+                break
+            }
+            throw LabelsFileError(file: name, line: line, problem: "bytes that are not UTF-8 text")
+        }
+        var records: [CSVRecord] = []
+        var fields: [String] = []
+        var field = ""
+        var recordText = ""
+        var inQuotes = false
+        var fieldWasQuoted = false
+        var line = 1, recordLine = 1, quoteLine = 1
+        var chars = Array(text.unicodeScalars)[...]
+
+        func finishRecord(ending: String) {
+            fields.append(field)
+            records.append(CSVRecord(fields: fields, text: recordText + ending, lineEnding: ending, line: recordLine))
+            fields = []; field = ""; recordText = ""; fieldWasQuoted = false
+        }
+
+        while let c = chars.popFirst() {
+            if inQuotes {
+                recordText.unicodeScalars.append(c)
+                if c == "\"" {
+                    if chars.first == "\"" {
+                        recordText.unicodeScalars.append(chars.removeFirst())
+                        field.unicodeScalars.append("\"")
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    if c == "\n" { line += 1 }
+                    field.unicodeScalars.append(c)
+                }
+                continue
+            }
+            switch c {
+            case "\"":
+                guard field.isEmpty, !fieldWasQuoted else {
+                    throw LabelsFileError(file: name, line: line, problem: "a quote in the middle of an unquoted field")
+                }
+                inQuotes = true
+                fieldWasQuoted = true
+                quoteLine = line
+                recordText.unicodeScalars.append(c)
+            case ",":
+                fields.append(field)
+                field = ""
+                fieldWasQuoted = false
+                recordText.unicodeScalars.append(c)
+            case "\r" where chars.first == "\n":
+                chars.removeFirst()
+                finishRecord(ending: "\r\n")
+                line += 1
+                recordLine = line
+            case "\n":
+                finishRecord(ending: "\n")
+                line += 1
+                recordLine = line
+            default:
+                if fieldWasQuoted {
+                    throw LabelsFileError(file: name, line: line, problem: "text after a closing quote")
+                }
+                field.unicodeScalars.append(c)
+                recordText.unicodeScalars.append(c)
+            }
+        }
+        if inQuotes {
+            throw LabelsFileError(file: name, line: quoteLine, problem: "a quote that is never closed")
+        }
+        if !recordText.isEmpty || !fields.isEmpty { finishRecord(ending: "") }
+        return records
+    }
+}
+
+/// Quoting for one field on the way out.
+enum CSVField {
+    static func escaped(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || value.hasPrefix(" ") else {
+            return value
+        }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+import Foundation

@@ -1,0 +1,146 @@
+/// The dataset's `labels.csv`, read and written in its exact format:
+///
+///     ,Image,Category⏎
+///     ,0,NEUTROPHIL⏎
+///     ,10,"NEUTROPHIL, EOSINOPHIL"⏎
+///
+/// CRLF line ends, an empty first column, `Image` = N of `BloodImage_NNNNN.*`
+/// (or a path relative to the folder), `Category` one class or several quoted.
+/// Every row keeps the bytes it was read with until it is changed, so reading a
+/// file and writing it back gives the same bytes, and changing one row changes
+/// only that row.
+public struct LabelsFile: Sendable, Equatable {
+    public struct Row: Sendable, Equatable {
+        /// The first column; empty in every file the dataset ships.
+        public let firstColumn: String
+        public let image: String
+        public private(set) var categories: [String]
+        /// The row's text as read, with its line ending; nil once changed.
+        fileprivate var original: String?
+        fileprivate var lineEnding: String
+
+        public init(image: String, categories: [String]) {
+            self.firstColumn = ""
+            self.image = image
+            self.categories = categories
+            self.original = nil
+            self.lineEnding = "\r\n"
+        }
+
+        fileprivate init(firstColumn: String, image: String, categories: [String], original: String, lineEnding: String) {
+            self.firstColumn = firstColumn
+            self.image = image
+            self.categories = categories
+            self.original = original
+            self.lineEnding = lineEnding
+        }
+
+        fileprivate mutating func set(_ new: [String]) {
+            guard new != categories else { return }
+            categories = new
+            original = nil
+        }
+
+        fileprivate var text: String {
+            if let original { return original }
+            return [firstColumn, image, Self.categoryField(categories)].map(CSVField.escaped).joined(separator: ",") + lineEnding
+        }
+
+        /// One category bare; several joined by ", " (the file's most common spelling).
+        static func categoryField(_ categories: [String]) -> String { categories.joined(separator: ", ") }
+    }
+
+    public static let headerFields = ["", "Image", "Category"]
+    private var header: String
+    public private(set) var rows: [Row]
+    private var index: [String: Int]
+
+    /// A new, empty label file.
+    public init() {
+        header = ",Image,Category\r\n"
+        rows = []
+        index = [:]
+    }
+
+    /// Parses the bytes of a label file; `name` only labels error messages.
+    public init(bytes: [UInt8], name: String = "labels.csv") throws(LabelsFileError) {
+        self.init()
+        let records = try CSVRecords.parse(bytes, name: name)
+        guard let first = records.first else { return }
+        var headerFields = first.fields
+        if let h = headerFields.first, h.hasPrefix("\u{FEFF}") { headerFields[0] = String(h.dropFirst()) }
+        guard headerFields == Self.headerFields else {
+            throw LabelsFileError(file: name, line: 1, problem: "the header must be \",Image,Category\", found \"\(first.fields.joined(separator: ","))\"")
+        }
+        header = first.text
+        for record in records.dropFirst() {
+            guard record.fields.count == 3 else {
+                throw LabelsFileError(file: name, line: record.line,
+                                      problem: "expected 3 columns (,Image,Category), found \(record.fields.count)")
+            }
+            let image = record.fields[1]
+            guard !image.isEmpty else { throw LabelsFileError(file: name, line: record.line, problem: "the Image column is empty") }
+            let categories = record.fields[2].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let row = Row(firstColumn: record.fields[0], image: image, categories: categories,
+                          original: record.text, lineEnding: record.lineEnding)
+            if index[image] == nil { index[image] = rows.count }
+            rows.append(row)
+        }
+    }
+
+    public func categories(forImage image: String) -> [String]? {
+        index[image].map { rows[$0].categories }
+    }
+
+    /// Sets an image's categories, adding a row at the end for an image not yet in the file.
+    public mutating func setCategories(_ categories: [String], forImage image: String) {
+        if let i = index[image] {
+            rows[i].set(categories)
+            return
+        }
+        // The file may end without a line break (the dataset's does); the old last row needs one now.
+        // New rows follow the header's line ending (CRLF unless the file uses LF).
+        let ending = header.endsWithLF ? "\n" : "\r\n"
+        if var last = rows.last, let text = last.original, !text.endsWithLineBreak {
+            last.original = text + ending
+            rows[rows.count - 1] = last
+        } else if rows.isEmpty, !header.endsWithLineBreak {
+            header += ending
+        }
+        var row = Row(image: image, categories: categories)
+        row.lineEnding = ending
+        index[image] = rows.count
+        rows.append(row)
+    }
+
+    public func serialized() -> [UInt8] {
+        var text = header
+        for row in rows { text += row.text }
+        return Array(text.utf8)
+    }
+
+    /// The `Image` value for a file: N for `BloodImage_NNNNN.*` directly in the
+    /// folder (the dataset's convention), otherwise the path relative to the folder.
+    public static func imageKey(forRelativePath path: String) -> String {
+        if !path.contains("/"), path.hasPrefix("BloodImage_") {
+            let stem = path.dropFirst("BloodImage_".count).prefix { $0 != "." }
+            if !stem.isEmpty, stem.allSatisfy(\.isASCII), stem.allSatisfy(\.isNumber), let n = Int(stem),
+               path.dropFirst("BloodImage_".count + stem.count).hasPrefix(".") {
+                return String(n)
+            }
+        }
+        return path
+    }
+}
+
+import Foundation
+
+extension String {
+    /// Swift compares Characters, and "\r\n" is one Character: look at scalars.
+    fileprivate var endsWithLineBreak: Bool { unicodeScalars.last == "\n" }
+    /// Ends in a bare LF (not CRLF).
+    fileprivate var endsWithLF: Bool {
+        let tail = Array(unicodeScalars.suffix(2))
+        return tail.last == "\n" && (tail.count < 2 || tail[0] != "\r")
+    }
+}

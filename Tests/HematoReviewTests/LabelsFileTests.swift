@@ -1,0 +1,106 @@
+import Foundation
+import XCTest
+@testable import HematoReview
+
+final class LabelsFileTests: XCTestCase {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    func datasetBytes() throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: Self.fixtures.appendingPathComponent("dataset-labels.csv")))
+    }
+
+    func parse(_ text: String) throws -> LabelsFile { try LabelsFile(bytes: Array(text.utf8)) }
+
+    func testTheDatasetsOwnFileRoundTripsByteForByte() throws {
+        let bytes = try datasetBytes()
+        let file = try LabelsFile(bytes: bytes)
+        XCTAssertEqual(file.rows.count, 411)  // images 0…410
+        XCTAssertEqual(file.serialized(), bytes)
+    }
+
+    func testReadsSingleSeveralAndBlankCategories() throws {
+        let file = try LabelsFile(bytes: try datasetBytes())
+        XCTAssertEqual(file.categories(forImage: "0"), ["NEUTROPHIL"])
+        XCTAssertEqual(file.categories(forImage: "10"), ["NEUTROPHIL", "EOSINOPHIL"])
+        XCTAssertEqual(file.categories(forImage: "31"), ["NEUTROPHIL", "NEUTROPHIL"])
+        let blank = try parse(",Image,Category\r\n,7,\r\n")
+        XCTAssertEqual(blank.categories(forImage: "7"), [])
+        XCTAssertNil(file.categories(forImage: "99999"))
+    }
+
+    func testChangingOneRowChangesOnlyThatRowsBytes() throws {
+        let bytes = try datasetBytes()
+        var file = try LabelsFile(bytes: bytes)
+        file.setCategories(["MONOCYTE"], forImage: "3")
+        let text = String(decoding: file.serialized(), as: UTF8.self)
+        let original = String(decoding: bytes, as: UTF8.self)
+        XCTAssertEqual(original.replacingOccurrences(of: "\r\n,3,NEUTROPHIL\r\n", with: "\r\n,3,MONOCYTE\r\n"), text)
+        XCTAssertNotEqual(original, text)
+    }
+
+    func testSeveralCategoriesAreQuotedAndReadBack() throws {
+        var file = LabelsFile()
+        file.setCategories(["NEUTROPHIL", "EOSINOPHIL"], forImage: "12")
+        let text = String(decoding: file.serialized(), as: UTF8.self)
+        XCTAssertEqual(text, ",Image,Category\r\n,12,\"NEUTROPHIL, EOSINOPHIL\"\r\n")
+        XCTAssertEqual(try parse(text).categories(forImage: "12"), ["NEUTROPHIL", "EOSINOPHIL"])
+    }
+
+    func testAddingARowToAFileWithoutAFinalLineBreak() throws {
+        var file = try parse(",Image,Category\r\n,1,NEUTROPHIL")
+        file.setCategories(["LYMPHOCYTE"], forImage: "sub/cell, 2.jpg")
+        XCTAssertEqual(String(decoding: file.serialized(), as: UTF8.self),
+                       ",Image,Category\r\n,1,NEUTROPHIL\r\n,\"sub/cell, 2.jpg\",LYMPHOCYTE\r\n")
+        XCTAssertEqual(try LabelsFile(bytes: file.serialized()).categories(forImage: "sub/cell, 2.jpg"), ["LYMPHOCYTE"])
+    }
+
+    func testFileNamesWithQuotesAndLineBreaksSurvive() throws {
+        var file = LabelsFile()
+        let odd = "we\"ird\nname\u{1B}[31m.jpg"
+        file.setCategories(["MONOCYTE"], forImage: odd)
+        XCTAssertEqual(try LabelsFile(bytes: file.serialized()).categories(forImage: odd), ["MONOCYTE"])
+    }
+
+    func testUnbalancedQuoteIsReportedWithItsLine() {
+        XCTAssertThrowsError(try parse(",Image,Category\r\n,1,NEUTROPHIL\r\n,2,\"NEUTROPHIL, EOSINOPHIL\r\n,3,MONOCYTE\r\n")) {
+            let e = $0 as! LabelsFileError
+            XCTAssertEqual(e.line, 3)
+            XCTAssertTrue(e.problem.contains("quote"), e.problem)
+        }
+    }
+
+    func testWrongHeaderIsRefused() {
+        XCTAssertThrowsError(try parse("id,file,label\r\n1,a.jpg,NEUTROPHIL\r\n")) {
+            let e = $0 as! LabelsFileError
+            XCTAssertEqual(e.line, 1)
+            XCTAssertTrue(e.description.contains("header"), e.description)
+        }
+    }
+
+    func testBinaryJunkIsRefusedWithItsLine() {
+        XCTAssertThrowsError(try LabelsFile(bytes: Array(",Image,Category\r\n,1,NEU".utf8) + [0x00, 0xFF, 0x13])) {
+            let e = $0 as! LabelsFileError
+            XCTAssertEqual(e.line, 2)
+            XCTAssertTrue(e.problem.contains("binary"), e.problem)
+        }
+        XCTAssertThrowsError(try LabelsFile(bytes: Array(",Image,Category\n,1,x\n,2,".utf8) + [0xC3, 0x28])) {
+            XCTAssertEqual(($0 as! LabelsFileError).line, 3)
+        }
+    }
+
+    func testWrongColumnCountIsReportedWithItsLine() {
+        XCTAssertThrowsError(try parse(",Image,Category\r\n,1,NEUTROPHIL\r\n,2\r\n")) {
+            let e = $0 as! LabelsFileError
+            XCTAssertEqual(e.line, 3)
+            XCTAssertTrue(e.problem.contains("3 columns"), e.problem)
+        }
+    }
+
+    func testImageKeyFollowsTheDatasetsNumbering() {
+        XCTAssertEqual(LabelsFile.imageKey(forRelativePath: "BloodImage_00042.jpg"), "42")
+        XCTAssertEqual(LabelsFile.imageKey(forRelativePath: "BloodImage_00000.jpeg"), "0")
+        XCTAssertEqual(LabelsFile.imageKey(forRelativePath: "slide2/BloodImage_00042.jpg"), "slide2/BloodImage_00042.jpg")
+        XCTAssertEqual(LabelsFile.imageKey(forRelativePath: "BloodImage_x1.jpg"), "BloodImage_x1.jpg")
+        XCTAssertEqual(LabelsFile.imageKey(forRelativePath: "cell.jpg"), "cell.jpg")
+    }
+}

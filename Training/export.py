@@ -1,0 +1,112 @@
+"""Checkpoint → the model file the app bundles, plus everything that checks it.
+
+ 1. fit a temperature on the validation set (split.py) so confidences are calibrated;
+ 2. fold batch norm, divide the classifier by the temperature, lay weights out for XNNPACK;
+ 3. score the folded weights on held-out data (evaluate.py) and put the scores in the metadata;
+ 4. write Sources/HematoNet/Resources/hematovision-mobilenetv2.safetensors,
+    Training/reference/sample_probabilities.json (the Swift golden test) and
+    Training/reference/scores.json.
+Usage: python export.py artifacts/checkpoint-full.pt
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+import dataset as ds
+import evaluate
+import split
+from folded import FoldedNet, expected_shapes, fold_state_dict
+from preprocess import IMAGENET_MEAN, IMAGENET_STD, INPUT_H, INPUT_W, load_rgb, model_input
+
+FORMAT_VERSION = "1"
+MODEL_FILE = ds.ROOT / "Sources" / "HematoNet" / "Resources" / "hematovision-mobilenetv2.safetensors"
+REFERENCE = ds.ROOT / "Training" / "reference"
+
+
+def metadata(recipe: dict, temperature: float) -> dict[str, str]:
+    return {
+        "format": "hematovision-mobilenetv2",
+        "format_version": FORMAT_VERSION,
+        "labels": ",".join(ds.CLASSES),
+        "input_width": str(INPUT_W),
+        "input_height": str(INPUT_H),
+        "resize": "box-then-bilinear",
+        "mean": ",".join(str(v) for v in IMAGENET_MEAN),
+        "std": ",".join(str(v) for v in IMAGENET_STD),
+        "layout": "NHWC; conv OHWI, depthwise 1HWC; batch norm folded",
+        "temperature": f"{temperature:.4f}",
+        "training_data": ("blood-cells dataset2 TRAIN (BCCD originals, MIT) minus grouped validation originals; "
+                          "PBC (Acevedo et al. 2020, CC BY 4.0) 85% share; "
+                          "ImageNet MobileNetV2 start (torchvision IMAGENET1K_V1)"),
+        "recipe": json.dumps(recipe, sort_keys=True),
+    }
+
+
+def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
+    z, y = torch.from_numpy(logits).double(), torch.from_numpy(labels)
+    log_t = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([log_t], lr=0.1, max_iter=200)
+
+    def closure():
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(z / log_t.exp(), y)
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    return float(log_t.detach().exp().item())
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("checkpoint")
+    ap.add_argument("--out", default=str(MODEL_FILE))
+    args = ap.parse_args()
+    from safetensors.numpy import save_file
+
+    ck = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
+    assert ck["classes"] == ds.CLASSES
+    raw = fold_state_dict(ck["state_dict"])
+    meta = metadata(ck["recipe"], 1.0)
+
+    val = split.validation_set()
+    print(f"validation: {len(val)} images", file=sys.stderr)
+    net = FoldedNet(raw)
+    logits = []
+    for s in range(0, len(val), 32):
+        x = np.stack([model_input(load_rgb(p), INPUT_W, INPUT_H, IMAGENET_MEAN, IMAGENET_STD) for p, _, _ in val[s:s + 32]])
+        logits.append(net.logits_and_features(x)[0])
+    logits = np.concatenate(logits)
+    labels = np.array([c for _, c, _ in val])
+    temperature = fit_temperature(logits, labels)
+    print(f"temperature {temperature:.4f}; validation accuracy {(logits.argmax(1) == labels).mean():.4f}", file=sys.stderr)
+
+    tensors = fold_state_dict(ck["state_dict"], temperature)
+    assert {k: v.shape for k, v in tensors.items()} == expected_shapes(len(ds.CLASSES))
+    meta = metadata(ck["recipe"], temperature)
+    scores = evaluate.evaluate(tensors, meta)
+    scores["validation"] = {"n": len(val), "temperature": temperature,
+                            "accuracy_before_temperature": float((logits.argmax(1) == labels).mean())}
+    meta["scores"] = json.dumps(scores, sort_keys=True)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    save_file(tensors, args.out, metadata=meta)
+
+    REFERENCE.mkdir(exist_ok=True)
+    (REFERENCE / "scores.json").write_text(json.dumps(scores, indent=1, sort_keys=True) + "\n")
+    golden = {}
+    for p in sorted((ds.ROOT / "SampleImages").glob("*.jpg")):
+        x = model_input(load_rgb(p), INPUT_W, INPUT_H, IMAGENET_MEAN, IMAGENET_STD)[None]
+        golden[p.name] = [round(float(v), 7) for v in FoldedNet(tensors).probabilities(x)[0]]
+    (REFERENCE / "sample_probabilities.json").write_text(
+        json.dumps({"labels": ds.CLASSES, "probabilities": golden}, indent=1) + "\n")
+    print(f"wrote {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""Fine-tune ImageNet MobileNetV2 to the four white-cell classes.
+
+  --mode full    every layer trains, augmentation on the fly (GPU: ~5 min on an H100)
+  --mode cached  CPU path: blocks 0–13 stay frozen; their outputs for several
+                 augmented views of each image are computed once and cached,
+                 then blocks 14–18 and the classifier train on the cache
+                 (about an hour on 2 cores; see README)
+Input: the pack from pack.py. Output: a checkpoint (state dict + recipe).
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+import mobilenet_v2
+from dataset import CLASSES
+from preprocess import IMAGENET_MEAN, IMAGENET_STD, bilinear
+
+FROZEN_BLOCKS = 14  # features[0:14] stay frozen in cached mode
+
+
+def load_pack(path: Path, limit: int | None):
+    z = np.load(path)
+    data, offsets, labels = z["data"], z["offsets"], z["labels"]
+    idx = np.arange(len(labels))
+    if limit:
+        rng = np.random.default_rng(0)
+        idx = np.concatenate([rng.permutation(np.where(labels == c)[0])[:limit] for c in range(len(CLASSES))])
+    images = np.empty((len(idx), 224, 224, 3), np.uint8)
+    for j, i in enumerate(idx):
+        with Image.open(io.BytesIO(data[offsets[i]:offsets[i + 1]].tobytes())) as im:
+            a = np.asarray(im.convert("RGB"))
+        if a.shape[:2] != (224, 224):
+            a = np.clip(bilinear(a.astype(np.float32), 224, 224) + 0.5, 0, 255).astype(np.uint8)
+        images[j] = a
+    return torch.from_numpy(images), torch.from_numpy(labels[idx])
+
+
+def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    """uint8 NHWC → normalised float NCHW with geometric and stain jitter."""
+    n, dev = x.shape[0], x.device
+
+    def u(lo, hi, *shape):
+        return torch.rand(*(shape or (n,)), generator=gen, device=dev) * (hi - lo) + lo
+
+    x = x.permute(0, 3, 1, 2).float() / 255
+    angle = u(0, 2 * math.pi)
+    scale = u(0.87, 1.15)
+    flip = torch.where(u(0, 1) < 0.5, -1.0, 1.0)
+    shear = u(-0.12, 0.12)
+    cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
+    theta = torch.stack([
+        torch.stack([cos * flip, -sin + shear, u(-0.1, 0.1)], 1),
+        torch.stack([sin * flip, cos, u(-0.1, 0.1)], 1)], 1)
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    x = F.grid_sample(x, grid, mode="bilinear", padding_mode="reflection", align_corners=False)
+    # Stain and scanner differences: per-channel gamma and gain, saturation, brightness.
+    gamma = torch.exp(u(-0.3, 0.3, n, 3, 1, 1))
+    gain = u(0.8, 1.2, n, 3, 1, 1)
+    x = (x.clamp(1e-4, 1) ** gamma) * gain
+    grey = x.mean(1, keepdim=True)
+    sat = u(0.5, 1.5, n, 1, 1, 1)
+    sat = torch.where(u(0, 1, n, 1, 1, 1) < 0.08, torch.zeros_like(sat), sat)  # sometimes greyscale
+    x = (grey + (x - grey) * sat) * u(0.85, 1.15, n, 1, 1, 1)
+    x = x.clamp(0, 1)
+    mean = torch.tensor(IMAGENET_MEAN, device=dev).view(1, 3, 1, 1)
+    std = torch.tensor(IMAGENET_STD, device=dev).view(1, 3, 1, 1)
+    return (x - mean) / std
+
+
+def cosine_lr(step: int, total: int, warmup: int, peak: float) -> float:
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    return peak * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup)))
+
+
+def train_full(model, images, labels, args, dev):
+    gen = torch.Generator(device=dev).manual_seed(args.seed)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    images, labels = images.to(dev), labels.to(dev)
+    steps_per_epoch = len(labels) // args.batch
+    total = steps_per_epoch * args.epochs
+    step = 0
+    for epoch in range(args.epochs):
+        model.train()
+        order = torch.randperm(len(labels), generator=gen, device=dev)
+        seen = correct = 0
+        loss_sum = 0.0
+        t0 = time.time()
+        for b in range(steps_per_epoch):
+            i = order[b * args.batch:(b + 1) * args.batch]
+            x, y = augment(images[i], gen), labels[i]
+            for g in opt.param_groups:
+                g["lr"] = cosine_lr(step, total, steps_per_epoch, args.lr)
+            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda"):
+                logits = model(x)
+                loss = F.cross_entropy(logits.float(), y, label_smoothing=args.label_smoothing)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            step += 1
+            seen += len(y)
+            correct += (logits.argmax(1) == y).sum().item()
+            loss_sum += loss.item() * len(y)
+        print(f"epoch {epoch + 1}/{args.epochs}  loss {loss_sum / seen:.4f}  train-acc {correct / seen:.3f}  "
+              f"{time.time() - t0:.0f}s", flush=True)
+
+
+def train_cached(model, images, labels, args, dev):
+    gen = torch.Generator(device=dev).manual_seed(args.seed)
+    frozen = model.features[:FROZEN_BLOCKS].eval()
+    for p in frozen.parameters():
+        p.requires_grad_(False)
+    t0 = time.time()
+    feats, ys = [], []
+    with torch.no_grad():
+        for view in range(args.views):
+            for s in range(0, len(labels), 64):
+                feats.append(frozen(augment(images[s:s + 64].to(dev), gen)).to(torch.float16).cpu())
+                ys.append(labels[s:s + 64])
+            print(f"cached view {view + 1}/{args.views}  {time.time() - t0:.0f}s", flush=True)
+    feats, ys = torch.cat(feats), torch.cat(ys)
+    head = torch.nn.Sequential(*model.features[FROZEN_BLOCKS:])
+    params = list(head.parameters()) + list(model.classifier.parameters())
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay)
+    steps_per_epoch = len(ys) // args.batch
+    total, step = steps_per_epoch * args.epochs, 0
+    for epoch in range(args.epochs):
+        head.train()
+        model.classifier.train()
+        order = torch.randperm(len(ys), generator=torch.Generator().manual_seed(args.seed + epoch))
+        seen = correct = 0
+        loss_sum = 0.0
+        t1 = time.time()
+        for b in range(steps_per_epoch):
+            i = order[b * args.batch:(b + 1) * args.batch]
+            x, y = feats[i].float().to(dev), ys[i].to(dev)
+            if torch.rand(1, generator=torch.Generator().manual_seed(step)).item() < 0.5:
+                x = x.flip(3)  # a mirrored feature map stands in for a mirrored view
+            for g in opt.param_groups:
+                g["lr"] = cosine_lr(step, total, steps_per_epoch // 2, args.lr)
+            logits = model.classifier(head(x).mean((2, 3)))
+            loss = F.cross_entropy(logits, y, label_smoothing=args.label_smoothing)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            step += 1
+            seen += len(y)
+            correct += (logits.argmax(1) == y).sum().item()
+            loss_sum += loss.item() * len(y)
+        print(f"epoch {epoch + 1}/{args.epochs}  loss {loss_sum / seen:.4f}  train-acc {correct / seen:.3f}  "
+              f"{time.time() - t1:.0f}s", flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pack", default=str(Path(__file__).parent / ".pack"))
+    ap.add_argument("--mode", choices=["full", "cached"], default="full")
+    ap.add_argument("--epochs", type=int, default=None, help="default: 20 full, 6 cached")
+    ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--lr", type=float, default=None, help="default: 8e-4 full, 1e-3 cached")
+    ap.add_argument("--weight-decay", type=float, default=0.02)
+    ap.add_argument("--label-smoothing", type=float, default=0.05)
+    ap.add_argument("--views", type=int, default=4, help="cached mode: augmented views per image")
+    ap.add_argument("--limit", type=int, default=None, help="at most N images per class (smoke tests)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", default=str(Path(__file__).parent / "artifacts" / "checkpoint.pt"))
+    args = ap.parse_args()
+    args.epochs = args.epochs or (20 if args.mode == "full" else 6)
+    args.lr = args.lr or (8e-4 if args.mode == "full" else 1e-3)
+    torch.manual_seed(args.seed)
+    dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    pack = Path(args.pack)
+    t0 = time.time()
+    images, labels = load_pack(pack / "train.npz", args.limit)
+    print(f"{len(labels)} training images on {dev}, decoded in {time.time() - t0:.0f}s", flush=True)
+    model = mobilenet_v2.from_imagenet(len(CLASSES), str(pack / "imagenet.pth")).to(dev)
+    (train_full if args.mode == "full" else train_cached)(model, images, labels, args, dev)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    recipe = {k: v for k, v in vars(args).items() if k not in ("pack", "out")}
+    torch.save({"state_dict": {k: v.cpu() for k, v in model.state_dict().items()}, "recipe": recipe,
+                "classes": CLASSES, "seconds": time.time() - t0}, args.out)
+    print(f"saved {args.out} after {time.time() - t0:.0f}s")
+
+
+if __name__ == "__main__":
+    main()
