@@ -1,0 +1,76 @@
+import HematoImage
+
+/// MobileNetV2 on XNNPACK: picture in, class probabilities and the final
+/// feature map out. Not thread-safe (it owns its buffers and runtime); make
+/// one per worker thread. Knows nothing of terminals.
+public final class Classifier {
+    public let model: ModelFile
+    public let threads: Int
+    private let runtime: XNNRuntime
+    private let inputID: UInt32 = 0
+    private let featuresID: UInt32 = 1
+    private var input: [Float]
+    private var features: [Float]
+    let featureHeight: Int
+    let featureWidth: Int
+
+    public init(model: ModelFile, threads: Int = 1) throws(EngineError) {
+        self.model = model
+        self.threads = max(1, threads)
+        let p = model.preprocessing
+        let graph = try XNNGraph(externalValues: 2)
+        let x = try graph.value([1, p.height, p.width, 3], external: inputID)
+        var h = Architecture.convolved(p.height, stride: 2), w = Architecture.convolved(p.width, stride: 2)
+        var y = try graph.convolution(x, weight: model.tensor("stem.weight"), bias: model.tensor("stem.bias"),
+                                      outputChannels: Architecture.stemChannels, kernel: 3, stride: 2, relu6: true)
+        for block in Architecture.blocks {
+            let name = "blocks.\(block.number)"
+            var z = y
+            if block.expansion != 1 {
+                z = try graph.convolution(z, weight: model.tensor("\(name).expand.weight"), bias: model.tensor("\(name).expand.bias"),
+                                          outputChannels: block.hiddenChannels, kernel: 1, stride: 1, relu6: true)
+            }
+            z = try graph.depthwise(z, weight: model.tensor("\(name).depthwise.weight"), bias: model.tensor("\(name).depthwise.bias"),
+                                    stride: block.stride)
+            z = try graph.convolution(z, weight: model.tensor("\(name).project.weight"), bias: model.tensor("\(name).project.bias"),
+                                      outputChannels: block.outputChannels, kernel: 1, stride: 1, relu6: false)
+            y = block.hasResidual ? try graph.add(y, z) : z
+            if block.stride == 2 {
+                h = Architecture.convolved(h, stride: 2)
+                w = Architecture.convolved(w, stride: 2)
+            }
+        }
+        // The 1280-channel head is the graph's output. Pooling and the 1280×classes
+        // dense layer run in Swift (microseconds), which also hands the feature map
+        // to the class activation map without a second output.
+        let headOutput = try graph.value([1, h, w, Architecture.featureChannels], external: featuresID, output: true)
+        let head = try graph.convolution(y, weight: model.tensor("head.weight"), bias: model.tensor("head.bias"),
+                                         outputChannels: Architecture.featureChannels, kernel: 1, stride: 1, relu6: true)
+        _ = try graph.copy(head, into: headOutput)
+        runtime = try graph.runtime(threads: self.threads)
+        featureHeight = h
+        featureWidth = w
+        input = [Float](repeating: 0, count: p.height * p.width * 3)
+        features = [Float](repeating: 0, count: h * w * Architecture.featureChannels)
+    }
+
+    /// Preprocesses with the model's own rule, then classifies.
+    public func classify(_ image: RGBImage) throws(EngineError) -> Prediction {
+        try classify(tensor: model.preprocessing.tensor(from: image))
+    }
+
+    /// Classifies an already preprocessed NHWC tensor (height × width × 3).
+    public func classify(tensor: [Float]) throws(EngineError) -> Prediction {
+        precondition(tensor.count == input.count, "input tensor has \(tensor.count) values, the model takes \(input.count)")
+        input = tensor
+        // withUnsafeMutableBytes rethrows untyped errors, so the outcome is carried out as a Result.
+        let outcome: Result<Void, EngineError> = input.withUnsafeMutableBytes { i in
+            features.withUnsafeMutableBytes { f in
+                Result { () throws(EngineError) in try runtime.run([(inputID, i.baseAddress!), (featuresID, f.baseAddress!)]) }
+            }
+        }
+        try outcome.get()
+        return Prediction(labels: model.labels, features: features, height: featureHeight, width: featureWidth,
+                          weights: model.tensor("classifier.weight"), bias: model.tensor("classifier.bias"))
+    }
+}

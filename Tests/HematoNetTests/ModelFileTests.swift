@@ -1,0 +1,117 @@
+import Foundation
+import XCTest
+@testable import HematoNet
+
+/// Damaged and foreign model files are refused with a message that names the problem.
+final class ModelFileTests: XCTestCase {
+    var scratch: URL!
+    var good: [UInt8] = []
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hv-model-tests-\(UUID())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        good = [UInt8](try Data(contentsOf: URL(fileURLWithPath: try ModelFile.bundled().path)))
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
+
+    /// The bundled file split into its JSON header and its data section.
+    func parts() throws -> (header: [String: Any], data: ArraySlice<UInt8>) {
+        let length = good[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try JSONSerialization.jsonObject(with: Data(good[8..<(8 + length)])) as! [String: Any]
+        return (header, good[(8 + length)...])
+    }
+
+    func assemble(_ header: [String: Any], _ data: ArraySlice<UInt8>) throws -> [UInt8] {
+        var json = [UInt8](try JSONSerialization.data(withJSONObject: header))
+        while (json.count + 8) % 8 != 0 { json.append(0x20) }
+        let n = json.count
+        return (0..<8).map { UInt8((n >> (8 * $0)) & 0xFF) } + json + data
+    }
+
+    func refused(_ bytes: [UInt8], file: StaticString = #filePath, line: UInt = #line) -> ModelFileError? {
+        let url = scratch.appendingPathComponent("model-\(UUID()).safetensors")
+        try! Data(bytes).write(to: url)
+        do {
+            _ = try ModelFile(path: url.path)
+            XCTFail("the damaged file was accepted", file: file, line: line)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    func editedMetadata(_ edit: (inout [String: String]) -> Void) throws -> [UInt8] {
+        var (header, data) = try parts()
+        var meta = header["__metadata__"] as! [String: String]
+        edit(&meta)
+        header["__metadata__"] = meta
+        return try assemble(header, data)
+    }
+
+    func editedTensor(_ name: String, _ edit: (inout [String: Any]?) -> Void) throws -> [UInt8] {
+        var (header, data) = try parts()
+        var entry = header[name] as? [String: Any]
+        edit(&entry)
+        header[name] = entry
+        return try assemble(header, data)
+    }
+
+    func testTheBundledFileIsAccepted() throws {
+        let model = try ModelFile.bundled()
+        XCTAssertEqual(model.labels, ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL"])
+        XCTAssertEqual(model.preprocessing.width, 224)
+        XCTAssertTrue(model.identity.hasPrefix("mnv2-"))
+        XCTAssertNotNil(model.scoresJSON)
+    }
+
+    func testTruncatedFile() {
+        XCTAssertEqual(refused(Array(good.prefix(5))), .truncated(size: 5))
+        // Cut inside the data: the last tensors point past the end.
+        if case .dataOutOfRange = refused(Array(good.prefix(good.count - 1000))) {} else { XCTFail("expected dataOutOfRange") }
+    }
+
+    func testHeaderLengthPastTheEnd() {
+        var bytes = good
+        bytes.replaceSubrange(0..<8, with: [0, 0, 0, 0, 0, 0, 1, 0])
+        XCTAssertEqual(refused(bytes), .headerPastEnd(headerLength: 1 << 48, fileSize: good.count))
+    }
+
+    func testMalformedJSON() {
+        var bytes = good
+        bytes[8] = UInt8(ascii: "[")
+        bytes[9] = UInt8(ascii: "}")
+        if case .malformedHeader = refused(bytes) {} else { XCTFail("expected malformedHeader") }
+    }
+
+    func testMissingTensor() throws {
+        XCTAssertEqual(refused(try editedTensor("blocks.7.depthwise.weight") { $0 = nil }), .missingTensor("blocks.7.depthwise.weight"))
+    }
+
+    func testMisShapedTensor() throws {
+        let bytes = try editedTensor("classifier.weight") { $0?["shape"] = [1280, 4] }
+        XCTAssertEqual(refused(bytes), .wrongShape(tensor: "classifier.weight", expected: [4, 1280], found: [1280, 4]))
+    }
+
+    func testWrongDataType() throws {
+        XCTAssertEqual(refused(try editedTensor("stem.bias") { $0?["dtype"] = "F16" }), .wrongDataType(tensor: "stem.bias", found: "F16"))
+    }
+
+    func testUnknownFormatVersion() throws {
+        XCTAssertEqual(refused(try editedMetadata { $0["format_version"] = "99" }), .unknownFormatVersion("99"))
+    }
+
+    func testForeignFile() throws {
+        XCTAssertEqual(refused(try editedMetadata { $0["format"] = "some-llm" }), .notAHematoVisionModel(format: "some-llm"))
+    }
+
+    func testUnknownPreprocessingRule() throws {
+        let error = refused(try editedMetadata { $0["resize"] = "center-crop" })
+        XCTAssertTrue(error?.description.contains("center-crop") ?? false, "\(String(describing: error))")
+    }
+
+    func testMessagesNameTheProblem() {
+        XCTAssertEqual(ModelFileError.missingTensor("head.bias").description, "the model file has no tensor \"head.bias\"")
+        XCTAssertTrue(ModelFileError.truncated(size: 3).description.contains("truncated"))
+    }
+}
