@@ -9,8 +9,9 @@ public final class Classifier {
     private let runtime: XNNRuntime
     private let inputID: UInt32 = 0
     private let featuresID: UInt32 = 1
-    private var input: [Float]
-    private var features: [Float]
+    /// Fixed buffers bound to the runtime once (see XNNRuntime.bind).
+    private let input: UnsafeMutableBufferPointer<Float>
+    private let features: UnsafeMutableBufferPointer<Float>
     let featureHeight: Int
     let featureWidth: Int
 
@@ -50,8 +51,17 @@ public final class Classifier {
         runtime = try graph.runtime(threads: self.threads)
         featureHeight = h
         featureWidth = w
-        input = [Float](repeating: 0, count: p.height * p.width * 3)
-        features = [Float](repeating: 0, count: h * w * Architecture.featureChannels)
+        input = .allocate(capacity: p.height * p.width * 3)
+        input.initialize(repeating: 0)
+        features = .allocate(capacity: h * w * Architecture.featureChannels)
+        features.initialize(repeating: 0)
+        try runtime.bind([(inputID, UnsafeMutableRawPointer(input.baseAddress!)),
+                          (featuresID, UnsafeMutableRawPointer(features.baseAddress!))])
+    }
+
+    deinit {
+        input.deallocate()
+        features.deallocate()
     }
 
     /// Preprocesses with the model's own rule, then classifies.
@@ -62,15 +72,9 @@ public final class Classifier {
     /// Classifies an already preprocessed NHWC tensor (height × width × 3).
     public func classify(tensor: [Float]) throws(EngineError) -> Prediction {
         precondition(tensor.count == input.count, "input tensor has \(tensor.count) values, the model takes \(input.count)")
-        input = tensor
-        // withUnsafeMutableBytes rethrows untyped errors, so the outcome is carried out as a Result.
-        let outcome: Result<Void, EngineError> = input.withUnsafeMutableBytes { i in
-            features.withUnsafeMutableBytes { f in
-                Result { () throws(EngineError) in try runtime.run([(inputID, i.baseAddress!), (featuresID, f.baseAddress!)]) }
-            }
-        }
-        try outcome.get()
-        return Prediction(labels: model.labels, features: features, height: featureHeight, width: featureWidth,
+        _ = input.update(fromContentsOf: tensor)
+        try runtime.invoke()
+        return Prediction(labels: model.labels, features: Array(features), height: featureHeight, width: featureWidth,
                           weights: model.tensor("classifier.weight"), bias: model.tensor("classifier.bias"))
     }
 }

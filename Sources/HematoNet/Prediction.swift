@@ -14,8 +14,12 @@ public struct Prediction: Sendable {
          weights: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>) {
         let channels = weights.count / labels.count
         var pooled = [Float](repeating: 0, count: channels)
-        for cell in 0..<(height * width) {
-            for c in 0..<channels { pooled[c] += features[cell * channels + c] }
+        features.withUnsafeBufferPointer { f in
+            pooled.withUnsafeMutableBufferPointer { sum in
+                for cell in 0..<(height * width) {
+                    for c in 0..<channels { sum[c] += f[cell * channels + c] }
+                }
+            }
         }
         let scale = 1 / Float(height * width)
         var logits = [Float](repeating: 0, count: labels.count)

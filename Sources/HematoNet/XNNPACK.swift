@@ -113,10 +113,15 @@ final class XNNRuntime {
         if let pool { pthreadpool_destroy(pool) }
     }
 
-    /// Runs the graph; `buffers` pairs each external id with its memory.
-    func run(_ buffers: [(id: UInt32, pointer: UnsafeMutableRawPointer)]) throws(EngineError) {
+    /// Binds memory to each external id. Setup rebuilds every operator's
+    /// indirection buffers, so it is done once, with buffers that never move.
+    func bind(_ buffers: [(id: UInt32, pointer: UnsafeMutableRawPointer)]) throws(EngineError) {
         let values = buffers.map { xnn_external_value(id: $0.id, data: $0.pointer) }
         try check(values.withUnsafeBufferPointer { xnn_setup_runtime(runtime, $0.count, $0.baseAddress) }, "bind input and output")
+    }
+
+    /// Runs the graph on whatever the bound buffers hold now.
+    func invoke() throws(EngineError) {
         try check(xnn_invoke_runtime(runtime), "run the network")
     }
 }

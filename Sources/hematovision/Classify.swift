@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import HematoNet
+import HematoReview
+import HematoTerminal
+
+struct Classify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Classify every image under one or more folders, without a screen.",
+        discussion: """
+            Predictions are written in the dataset's labels.csv format (to standard output unless \
+            --output is given). A file that cannot be read is reported by name and skipped; the exit \
+            status is 1 if any file failed, 0 otherwise.
+            """)
+
+    @Argument(help: "Folders to classify (searched recursively for .jpg, .jpeg, .bmp, .ppm).")
+    var folders: [String]
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the labels here (atomically) instead of to standard output.", valueName: "labels.csv"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Also write one JSON line per image with every class probability.", valueName: "file.jsonl"))
+    var probabilities: String?
+
+    @Option(help: "Worker threads, each decoding and classifying its own images.")
+    var threads: Int = 1
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    func validate() throws {
+        guard threads >= 1 && threads <= 64 else { throw ValidationError("--threads must be from 1 to 64") }
+    }
+
+    func run() throws {
+        let model = try modelOptions.load()
+        var items: [(key: String, path: String)] = []
+        for folder in folders {
+            do {
+                for relative in try ImageFolder.listRecursively(folder) {
+                    items.append((LabelsFile.imageKey(forRelativePath: relative), folder + "/" + relative))
+                }
+            } catch {
+                throw CommandFailure(error.description)
+            }
+        }
+        guard !items.isEmpty else { throw CommandFailure("no images (.jpg, .jpeg, .bmp, .ppm) under \(folders.map(DisplayName.escaped).joined(separator: ", "))") }
+
+        let bar = ProgressBar(total: items.count, title: "classifying")
+        let outcomes = try BatchClassifier(model: model, workers: threads).run(items.map(\.path)) { bar.update($0) }
+        bar.finish()
+
+        var labels = LabelsFile()
+        var lines: [String] = []
+        var failures = 0
+        for (item, outcome) in zip(items, outcomes) {
+            switch outcome {
+            case .classified(let p):
+                let top = p.indices.max { p[$0] < p[$1] }!
+                labels.setCategories([model.labels[top]], forImage: item.key)
+                lines.append(JSONLine.prediction(image: item.key, path: item.path, labels: model.labels, probabilities: p))
+            case .failed(let reason):
+                failures += 1
+                report("skipped \(DisplayName.escaped(item.path)): \(reason)")
+            }
+        }
+        do {
+            if let output {
+                try AtomicFile.write(labels.serialized(), to: output)
+            } else {
+                FileHandle.standardOutput.write(Data(labels.serialized()))
+            }
+            if let probabilities {
+                try AtomicFile.write(Array(lines.map { $0 + "\n" }.joined().utf8), to: probabilities)
+            }
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        report("\(items.count - failures) classified, \(failures) failed" + (output.map { " → \(DisplayName.escaped($0))" } ?? ""))
+        if failures > 0 { throw ExitCode(1) }
+    }
+}
+
+/// One JSON object per line, built with JSONSerialization so names are escaped properly.
+enum JSONLine {
+    static func prediction(image: String, path: String, labels: [String], probabilities: [Float]) -> String {
+        var probs: [String: Double] = [:]
+        for (l, p) in zip(labels, probabilities) { probs[l] = (Double(p) * 1e6).rounded() / 1e6 }
+        let top = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
+        let object: [String: Any] = ["image": image, "path": path, "label": labels[top], "probabilities": probs]
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+}

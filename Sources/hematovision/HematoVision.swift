@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import HematoNet
+
+@main
+struct HematoVision: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hematovision",
+        abstract: "Review and classify white-blood-cell images in a terminal.",
+        discussion: """
+            A bundled MobileNetV2 predicts EOSINOPHIL, LYMPHOCYTE, MONOCYTE or NEUTROPHIL for each \
+            image. `review` lets a person accept or correct each prediction with one key and writes \
+            the decisions to labels.csv in the Kaggle blood-cells format as they are made.
+
+            Examples:
+              hematovision SampleImages                 review a folder (same as `review`)
+              hematovision classify slides/ -o labels.csv
+              hematovision evaluate TEST/               accuracy against class folders
+              hematovision bench SampleImages
+            """,
+        subcommands: [Review.self, Classify.self, Evaluate.self, Bench.self],
+        defaultSubcommand: Review.self)
+}
+
+/// Options every command that runs the network shares.
+struct ModelOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("A model file to use instead of the bundled one.", valueName: "path"))
+    var model: String?
+
+    func load() throws -> ModelFile {
+        do {
+            return try model.map { try ModelFile(path: $0) } ?? ModelFile.bundled()
+        } catch let error as ModelFileError {
+            throw CommandFailure(error.description)
+        }
+    }
+}
+
+/// An error that is only a message for the person at the terminal.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+/// Writes to standard error (messages never mix with CSV on standard output).
+func report(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
