@@ -12,3 +12,6 @@ int hv_key_right(void) { return KEY_RIGHT; }
 int hv_key_enter(void) { return KEY_ENTER; }
 int hv_key_backspace(void) { return KEY_BACKSPACE; }
 int hv_err(void) { return ERR; }
+WINDOW *hv_stdscr(void) { return stdscr; }
+int hv_colors(void) { return COLORS; }
+int hv_color_pairs(void) { return COLOR_PAIRS; }

@@ -11,7 +11,20 @@ public enum ImageDecoding {
         covering minimum: (width: Int, height: Int)? = nil,
         pixelLimit: Int = defaultPixelLimit
     ) throws(ImageError) -> RGBImage {
-        let bytes = try FileBytes.contents(of: path)
+        try decode(FileBytes.contents(of: path), path: path, covering: minimum, pixelLimit: pixelLimit)
+    }
+
+    /// Reads a whole file, with the same errors `load` gives.
+    public static func readFile(_ path: String) throws(ImageError) -> [UInt8] {
+        try FileBytes.contents(of: path)
+    }
+
+    /// Decodes bytes already read (`path` names them in errors; BMP and PPM are re-read from it).
+    public static func decode(
+        _ bytes: [UInt8], path: String,
+        covering minimum: (width: Int, height: Int)? = nil,
+        pixelLimit: Int = defaultPixelLimit
+    ) throws(ImageError) -> RGBImage {
         switch ImageFormat(sniffing: bytes) {
         case .jpeg:
             let header = try TurboJPEG.header(of: bytes, path: path)

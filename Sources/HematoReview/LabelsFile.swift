@@ -113,6 +113,14 @@ public struct LabelsFile: Sendable, Equatable {
         rows.append(row)
     }
 
+    /// Removes an image's row (an undone first decision leaves no trace).
+    public mutating func removeRow(forImage image: String) {
+        guard let i = index[image] else { return }
+        rows.remove(at: i)
+        index = [:]
+        for (j, row) in rows.enumerated() where index[row.image] == nil { index[row.image] = j }
+    }
+
     public func serialized() -> [UInt8] {
         var text = header
         for row in rows { text += row.text }

@@ -1,7 +1,80 @@
 import ArgumentParser
+import Foundation
+import HematoNet
+import HematoReview
+import HematoTerminal
+
+extension GraphicsMode: ExpressibleByArgument {}
 
 struct Review: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Review a folder of images (the default command).")
-    @Argument(help: "The folder to review.") var folder: String
-    func run() throws { throw CommandFailure("review: not built yet") }
+    static let configuration = CommandConfiguration(
+        abstract: "Review a folder of images, one key per decision (the default command).",
+        discussion: """
+            Each image is shown with the model's prediction. Enter accepts it; e, l, m, n, b set a \
+            class (E, L, M, N, B add one for images with several cells); u undoes; ? lists every key. \
+            Every decision is written to FOLDER/labels.csv (the dataset's format) and to a journal \
+            beside it before the next image is shown, so quitting, a crash or a dropped SSH \
+            connection loses nothing, and reopening the folder continues where you stopped.
+            """)
+
+    @Argument(help: "The folder to review.")
+    var folder: String
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write labels here instead of FOLDER/labels.csv (for a read-only folder).", valueName: "labels.csv"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Colour theme: dark, light, high-contrast, monochrome, or a .theme file.", valueName: "name|file"))
+    var theme: String?
+
+    @Option(help: "How to show pictures: auto, sixel, blocks or none (also HEMATOVISION_GRAPHICS).")
+    var graphics: GraphicsMode?
+
+    @Option(help: "Your name in the journal (default: the login name).")
+    var reviewer: String?
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw CommandFailure("review needs a terminal; for headless work use `hematovision classify \(folder)`")
+        }
+        let model = try modelOptions.load()
+        let names: [String]
+        do { names = try ImageFolder.list(folder) } catch { throw CommandFailure(error.description) }
+        guard !names.isEmpty else {
+            throw CommandFailure("no images (.jpg, .jpeg, .bmp, .ppm) directly in \(DisplayName.escaped(folder))")
+        }
+        let (chosenTheme, warnings) = try Theme.load(theme, themesFolder: Self.themesFolder(), environment: environment)
+        warnings.forEach { report("warning: \($0)") }
+        let requested = graphics ?? environment["HEMATOVISION_GRAPHICS"].flatMap(GraphicsMode.init(rawValue:)) ?? .auto
+        let who = reviewer ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
+
+        let store: ReviewStore
+        do {
+            store = try ReviewStore(labelsPath: output ?? folder + "/labels.csv", reviewer: who)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        let session = ReviewSession(names: names, modelLabels: model.labels, existing: store.labels,
+                                    decidedByPerson: store.decidedByPerson, resumeAfter: store.lastImage)
+        let app = ReviewApp(session: session, store: store,
+                            options: .init(folder: folder, theme: chosenTheme,
+                                           capabilities: .detect(requested: requested, environment: environment), reviewer: who),
+                            modelIdentity: model.identity,
+                            makeClassifier: { try EngineClassifying(model: model) })
+        let (ending, final) = app.run()
+        report("\(final.reviewedCount)/\(final.names.count) labelled; saved in \(DisplayName.escaped(store.labelsPath))")
+        if case .signal(let number) = ending { throw ExitCode(128 + number) }
+    }
+
+    /// Themes/ beside the executable's package, or in the working directory.
+    static func themesFolder() -> String? {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+                .appendingPathComponent("../../../Themes").standardized.path,
+            FileManager.default.currentDirectoryPath + "/Themes",
+        ]
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
+    }
 }

@@ -16,4 +16,8 @@ int hv_key_right(void);
 int hv_key_enter(void);
 int hv_key_backspace(void);
 int hv_err(void);
+// Globals Swift 6 refuses to touch (shared mutable state), read through functions.
+WINDOW *hv_stdscr(void);
+int hv_colors(void);
+int hv_color_pairs(void);
 #endif

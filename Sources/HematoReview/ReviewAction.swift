@@ -1,0 +1,114 @@
+/// Everything a reviewer (or the background classifier) can do to a session.
+public enum ReviewAction: Equatable, Sendable {
+    case accept                  // take the model's prediction and move on
+    case set(String)             // label with this class and move on
+    case add(String)             // add a class to the label (several cells), stay
+    case undo                    // put back the label before the last decision, go there
+    case skip                    // move on without deciding
+    case previous
+    case next
+    case nextUnreviewed
+    case toggleOrder             // by name ↔ least confident first
+    case cycleFilter             // all → each predicted class → all
+    case toggleHelp
+    case quit
+    case opinion(index: Int, ModelOpinion)
+}
+
+/// A decision to put on disk before the session that contains it is shown.
+public struct Decision: Equatable, Sendable {
+    public let index: Int
+    public let image: String
+    public let action: JournalEntry.Action
+    public let label: [String]
+    public let opinion: ModelOpinion?
+}
+
+extension ReviewSession {
+    /// The next session, and the decision that must be persisted first (if any).
+    /// When persisting fails, the caller keeps the old session: nothing is shown
+    /// as done that is not on disk.
+    public func reduce(_ action: ReviewAction) -> (ReviewSession, Decision?) {
+        var next = self
+        next.message = nil
+        switch action {
+        case .opinion(let index, let opinion):
+            next.setOpinion(opinion, at: index)
+            next.message = message
+            return (next, nil)
+        case .toggleHelp:
+            next.showingHelp.toggle()
+            return (next, nil)
+        case .quit:
+            next.finish()
+            return (next, nil)
+        default:
+            break
+        }
+        if next.showingHelp { next.showingHelp = false }
+        switch action {
+        case .accept:
+            guard let i = current else { return (next, nil) }
+            switch opinions[i] {
+            case nil:
+                next.message = "The prediction is not ready yet; choose a class or wait a moment."
+                return (next, nil)
+            case .unreadable(let reason)?:
+                next.message = "This image cannot be read (\(reason)); choose a class or skip it."
+                return (next, nil)
+            case .predicted?:
+                return next.decide(index: i, categories: [predictedClass(i)!], action: .accept, advance: true)
+            }
+        case .set(let cls):
+            guard let i = current else { return (next, nil) }
+            return next.decide(index: i, categories: [cls], action: .set, advance: true)
+        case .add(let cls):
+            guard let i = current else { return (next, nil) }
+            let existing = labels[i]?.categories ?? []
+            return next.decide(index: i, categories: existing + [cls], action: existing.isEmpty ? .set : .add, advance: false)
+        case .undo:
+            guard let undo = next.popUndo() else {
+                next.message = "Nothing to undo."
+                return (next, nil)
+            }
+            next.setLabel(undo.previous, at: undo.index)
+            if let p = next.queue.firstIndex(of: undo.index) { next.move(to: p) }
+            let decision = Decision(index: undo.index, image: keys[undo.index], action: .undo,
+                                    label: undo.previous?.categories ?? [], opinion: opinions[undo.index])
+            return (next, decision)
+        case .skip, .next:
+            if position + 1 >= queue.count { next.message = "This is the last image." }
+            next.move(to: position + 1)
+        case .previous:
+            if position == 0 { next.message = "This is the first image." }
+            next.move(to: position - 1)
+        case .nextUnreviewed:
+            let n = queue.count
+            if let step = (1...max(1, n)).first(where: { labels[queue[(position + $0) % max(1, n)]] == nil }), n > 0 {
+                next.move(to: (position + step) % n)
+            } else {
+                next.message = "Every image here has a label."
+            }
+        case .toggleOrder:
+            next.rebuildQueue(order: order == .name ? .leastConfident : .name, filter: filter)
+            next.message = "Order: \(next.order.rawValue)" + (next.order == .leastConfident ? " (of \(classifiedCount) classified so far)" : "")
+        case .cycleFilter:
+            let choices: [String?] = [nil] + modelLabels
+            let at = choices.firstIndex { $0 == filter } ?? 0
+            next.rebuildQueue(order: order, filter: choices[(at + 1) % choices.count])
+            next.message = next.filter.map { "Showing images predicted \($0) (\(next.queue.count))" } ?? "Showing all images"
+        default:
+            break
+        }
+        return (next, nil)
+    }
+
+    private mutating func decide(index: Int, categories: [String], action: JournalEntry.Action, advance: Bool) -> (ReviewSession, Decision?) {
+        pushUndo(Undo(index: index, previous: labels[index]))
+        setLabel(Label(categories: categories, source: .person), at: index)
+        if advance {
+            if position + 1 < queue.count { move(to: position + 1) } else { message = "Last image labelled. Press q to quit (all saved)." }
+        }
+        return (self, Decision(index: index, image: keys[index], action: action, label: categories, opinion: opinions[index]))
+    }
+}

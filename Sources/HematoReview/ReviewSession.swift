@@ -1,0 +1,131 @@
+/// The whole review as a value: which images, in which order, what the
+/// model said, what each label is and who set it, where the reviewer is.
+/// Keys become `ReviewAction`s; `reduce` returns the next session and the
+/// decision (if any) that must be on disk before it is shown.
+public struct ReviewSession: Equatable, Sendable {
+    public enum Source: String, Equatable, Sendable {
+        case person   // set during a review (the journal says so)
+        case file     // already in labels.csv when the folder was opened
+    }
+
+    public struct Label: Equatable, Sendable {
+        public var categories: [String]
+        public var source: Source
+    }
+
+    public enum Order: String, Equatable, Sendable, CaseIterable {
+        case name = "by name"
+        case leastConfident = "least confident first"
+    }
+
+    /// Paths relative to the folder, in name order.
+    public let names: [String]
+    /// labels.csv keys for `names` (N for BloodImage_NNNNN.*).
+    public let keys: [String]
+    /// Class names the model predicts, in probability order.
+    public let modelLabels: [String]
+    public private(set) var opinions: [Int: ModelOpinion] = [:]
+    public private(set) var labels: [Int: Label] = [:]
+    public private(set) var order: Order = .name
+    /// Show only images whose predicted class is this.
+    public private(set) var filter: String?
+    /// Indexes into `names`, in order and filtered.
+    public private(set) var queue: [Int]
+    /// Position in `queue`.
+    public private(set) var position: Int = 0
+    public private(set) var undoStack: [Undo] = []
+    public var showingHelp = false
+    public var message: String?
+    public private(set) var finished = false
+
+    public struct Undo: Equatable, Sendable {
+        let index: Int
+        let previous: Label?
+    }
+
+    public init(names: [String], modelLabels: [String], existing: LabelsFile = LabelsFile(),
+                decidedByPerson: Set<String> = [], resumeAfter lastImage: String? = nil) {
+        self.names = names
+        keys = names.map(LabelsFile.imageKey(forRelativePath:))
+        self.modelLabels = modelLabels
+        queue = Array(names.indices)
+        for (i, key) in keys.enumerated() {
+            if let categories = existing.categories(forImage: key) {
+                labels[i] = Label(categories: categories, source: decidedByPerson.contains(key) ? .person : .file)
+            }
+        }
+        // Resume just after the last image the journal mentions, else at the first unlabelled one.
+        if let lastImage, let i = keys.firstIndex(of: lastImage) {
+            position = min(i + 1, max(0, names.count - 1))
+        } else {
+            position = queue.firstIndex { labels[$0] == nil } ?? 0
+        }
+    }
+
+    // MARK: reading
+
+    public var current: Int? { queue.indices.contains(position) ? queue[position] : nil }
+    public var reviewedCount: Int { labels.count }
+    public var classifiedCount: Int { opinions.count }
+
+    public func predictedClass(_ index: Int) -> String? {
+        guard let p = opinions[index]?.probabilities, let top = p.indices.max(by: { p[$0] < p[$1] }) else { return nil }
+        return modelLabels[top]
+    }
+
+    public func confidence(_ index: Int) -> Float? { opinions[index]?.probabilities?.max() }
+
+    /// The order the background classifier should work in: the current image,
+    /// then the images after it in the queue, then the rest.
+    public func classificationPriority(limit: Int) -> [Int] {
+        var out: [Int] = []
+        var i = position
+        while out.count < limit && i < queue.count {
+            if opinions[queue[i]] == nil { out.append(queue[i]) }
+            i += 1
+        }
+        if out.count < limit {
+            for j in 0..<min(position, queue.count) where opinions[queue[j]] == nil {
+                out.append(queue[j])
+                if out.count == limit { break }
+            }
+        }
+        if out.count < limit && queue.count < names.count {  // filtered: the hidden ones still need predictions
+            for j in names.indices where opinions[j] == nil && !out.contains(j) {
+                out.append(j)
+                if out.count == limit { break }
+            }
+        }
+        return out
+    }
+
+    // MARK: changes the reducer makes
+
+    mutating func setLabel(_ label: Label?, at index: Int) { labels[index] = label }
+    mutating func setOpinion(_ opinion: ModelOpinion, at index: Int) { opinions[index] = opinion }
+    mutating func pushUndo(_ undo: Undo) { undoStack.append(undo) }
+    mutating func popUndo() -> Undo? { undoStack.popLast() }
+    mutating func move(to newPosition: Int) { position = max(0, min(newPosition, max(0, queue.count - 1))) }
+    mutating func finish() { finished = true }
+
+    mutating func rebuildQueue(order: Order, filter: String?) {
+        let keep = current
+        self.order = order
+        self.filter = filter
+        var items = Array(names.indices)
+        if let filter { items = items.filter { predictedClass($0) == filter } }
+        if order == .leastConfident {
+            // Unclassified images keep name order after the classified ones.
+            items.sort { a, b in
+                switch (confidence(a), confidence(b)) {
+                case let (x?, y?): return x != y ? x < y : a < b
+                case (_?, nil): return true
+                case (nil, _?): return false
+                default: return a < b
+                }
+            }
+        }
+        queue = items
+        position = keep.flatMap { items.firstIndex(of: $0) } ?? 0
+    }
+}

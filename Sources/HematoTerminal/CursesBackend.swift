@@ -1,0 +1,116 @@
+import CCursesShim
+import CNCursesW
+import Foundation
+
+/// Copies a `CellGrid` to the terminal through ncurses, and restores the
+/// terminal on every way out. The only file that calls curses.
+final class CursesBackend {
+    private var pairs: [Style: Int16] = [:]
+    private(set) var width: Int = 0
+    private(set) var height: Int = 0
+    private let colours: Bool
+    private var active = false
+
+    init() {
+        setlocale(LC_ALL, "")
+        initscr()
+        active = true
+        raw()
+        noecho()
+        keypad(hv_stdscr(), true)
+        curs_set(0)
+        set_escdelay(25)
+        timeout(30)  // getch returns ERR after 30 ms, so background results are picked up
+        colours = has_colors()
+        if colours {
+            start_color()
+            use_default_colors()
+        }
+        refreshSize()
+    }
+
+    func refreshSize() {
+        width = Int(getmaxx(hv_stdscr()))
+        height = Int(getmaxy(hv_stdscr()))
+    }
+
+    /// Draws the grid; curses sends only the cells that changed.
+    func show(_ grid: CellGrid) {
+        for y in 0..<min(grid.height, height) {
+            for x in 0..<min(grid.width, width) {
+                // Writing the bottom-right cell scrolls some terminals; leave it alone.
+                if y == height - 1 && x == width - 1 { continue }
+                let cell = grid[x, y]
+                attrset(attributes(cell.style))
+                mvaddstr(Int32(y), Int32(x), String(cell.character))
+            }
+        }
+        refresh()
+    }
+
+    /// Forget what is on screen; the next `show` redraws every cell.
+    func invalidate() { clearok(hv_stdscr(), true) }
+
+    func key() -> Key?? {
+        let ch = getch()
+        if ch == hv_err() { return nil }
+        switch ch {
+        case hv_key_resize(): refreshSize(); return .some(nil)
+        case hv_key_enter(), 10, 13: return .enter
+        case hv_key_left(): return .left
+        case hv_key_right(): return .right
+        case hv_key_up(): return .up
+        case hv_key_down(): return .down
+        case 9: return .tab
+        case 27: return .escape
+        case 32...126: return .character(Character(UnicodeScalar(UInt8(ch))))
+        default: return .some(nil)
+        }
+    }
+
+    private func attributes(_ s: Style) -> Int32 {
+        var a: Int32 = 0
+        if s.bold { a |= hv_attr_bold() }
+        if s.reverse { a |= hv_attr_reverse() }
+        if s.dim { a |= hv_attr_dim() }
+        guard colours, s.foreground != nil || s.background != nil else { return a }
+        let key = Style(foreground: s.foreground, background: s.background)
+        let pair: Int16
+        if let p = pairs[key] {
+            pair = p
+        } else {
+            let limit = Int(hv_colors())
+            func fit(_ c: UInt8?) -> Int16 { c.map { Int16(Int($0) < limit ? Int($0) : XtermPalette.nearestBasic($0, available: limit)) } ?? -1 }
+            pair = Int16(pairs.count + 1)
+            guard Int(pair) < Int(hv_color_pairs()) else { return a }
+            init_pair(pair, fit(s.foreground), fit(s.background))
+            pairs[key] = pair
+        }
+        return a | hv_color_pair(Int32(pair))
+    }
+
+    /// Raw output after curses has drawn (pictures): cursor saved and restored
+    /// around it, so curses' idea of the cursor stays right.
+    func writeRaw(_ text: String) {
+        fflush(nil)  // every C stream, curses' included
+        let bytes = Array(("\u{1B}7" + text + "\u{1B}8").utf8)
+        bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = Glibc.write(STDOUT_FILENO, raw.baseAddress! + done, raw.count - done)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return }  // the terminal is gone (SSH dropped); nothing more to draw
+                done += n
+            }
+        }
+    }
+
+    /// Puts the terminal back as it was. Safe to call twice.
+    func end() {
+        guard active else { return }
+        active = false
+        endwin()
+    }
+
+    deinit { end() }
+}

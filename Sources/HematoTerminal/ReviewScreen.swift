@@ -1,0 +1,153 @@
+import HematoReview
+
+/// Draws a review session into a grid. Reads the session, changes nothing.
+/// Returns where the picture goes; the image presenter paints that area.
+public struct ReviewScreen {
+    public struct Rect: Equatable, Sendable {
+        public let x, y, width, height: Int
+    }
+
+    public static let sidebarWidth = 38
+    public static let minimumSize = (width: 64, height: 14)
+
+    public var folderName: String
+    public var graphicsMode: String
+    public var theme: Theme
+    public var keymap: Keymap = .review
+
+    public init(folderName: String, graphicsMode: String, theme: Theme) {
+        self.folderName = folderName
+        self.graphicsMode = graphicsMode
+        self.theme = theme
+    }
+
+    /// Draws everything; returns the image pane (nil when the terminal is too small or nothing is shown).
+    @discardableResult
+    public func draw(_ s: ReviewSession, into g: inout CellGrid) -> Rect? {
+        g.fill(x: 0, y: 0, width: g.width, height: g.height, style: theme["text"])
+        guard g.width >= Self.minimumSize.width, g.height >= Self.minimumSize.height else {
+            let text = "Terminal too small: \(g.width)×\(g.height), need \(Self.minimumSize.width)×\(Self.minimumSize.height)"
+            g.put(text, x: max(0, (g.width - text.count) / 2), y: g.height / 2, style: theme["warning"])
+            return nil
+        }
+        drawTitle(s, &g)
+        let pane = Rect(x: 0, y: 1, width: g.width - Self.sidebarWidth - 1, height: g.height - 3)
+        drawSidebar(s, &g, x: g.width - Self.sidebarWidth, y: 2)
+        drawMessage(s, &g)
+        drawHints(&g)
+        if s.queue.isEmpty {
+            let text = s.filter.map { "No image is predicted \($0). Press f to change the filter." } ?? "No images in this folder."
+            g.put(text, x: 2, y: pane.y + pane.height / 2, style: theme["message"], maxWidth: pane.width - 2)
+            return nil
+        }
+        if s.showingHelp {
+            drawHelp(&g)
+            return nil
+        }
+        if graphicsMode == "none" {
+            g.put("(pictures off: --graphics none)", x: 2, y: pane.y + pane.height / 2, style: theme["dim"])
+            return nil
+        }
+        return pane
+    }
+
+    private func drawTitle(_ s: ReviewSession, _ g: inout CellGrid) {
+        let style = theme["title"]
+        g.fill(x: 0, y: 0, width: g.width, height: 1, style: style)
+        var right = "\(s.reviewedCount)/\(s.names.count) reviewed"
+        if s.classifiedCount < s.names.count { right += " · \(s.classifiedCount) classified" }
+        right += " · \(s.order.rawValue)"
+        if let f = s.filter { right += " · only \(f)" }
+        right += " · \(graphicsMode) "
+        let left = " HematoVision  \(DisplayName.escaped(folderName))"
+        g.put(left, x: 0, y: 0, style: style, maxWidth: max(0, g.width - right.count - 1))
+        g.put(right, x: max(0, g.width - right.count), y: 0, style: style)
+    }
+
+    private func drawSidebar(_ s: ReviewSession, _ g: inout CellGrid, x: Int, y: Int) {
+        let w = Self.sidebarWidth - 1
+        guard let i = s.current else { return }
+        var row = y
+        func line(_ label: String, _ value: String, _ valueStyle: Style) {
+            g.put(label, x: x, y: row, style: theme["label"])
+            g.put(value, x: x + 7, y: row, style: valueStyle, maxWidth: w - 7)
+            row += 1
+        }
+        let name = DisplayName.escaped(s.names[i])
+        line("File", name, theme["value"])
+        if name.count > w - 7 {  // long names continue on the next line rather than vanish
+            g.put(String(name.dropFirst(w - 7)), x: x + 7, y: row, style: theme["value"], maxWidth: w - 7)
+            row += 1
+        }
+        line("Image", "\(s.position + 1) of \(s.queue.count)" + (s.queue.count < s.names.count ? " (filtered)" : ""), theme["text"])
+        row += 1
+        g.put("Prediction", x: x, y: row, style: theme["label"])
+        row += 1
+        switch s.opinions[i] {
+        case nil:
+            g.put("classifying…", x: x + 2, y: row, style: theme["dim"])
+            row += s.modelLabels.count
+        case .unreadable(let reason)?:
+            g.put("cannot read this image:", x: x + 2, y: row, style: theme["warning"])
+            g.put(reason, x: x + 2, y: row + 1, style: theme["warning"], maxWidth: w - 2)
+            row += s.modelLabels.count
+        case .predicted(let p, _)?:
+            let top = p.indices.max { p[$0] < p[$1] }!
+            for (k, label) in s.modelLabels.enumerated() {
+                let barWidth = w - 20
+                let filled = Int((Double(p[k]) * Double(barWidth)).rounded())
+                g.put(label.prefix(10).padding(toLength: 11, withPad: " ", startingAt: 0), x: x, y: row, style: k == top ? theme["value"] : theme["text"])
+                g.put(String(repeating: "█", count: filled), x: x + 11, y: row, style: k == top ? theme["bar_top"] : theme["bar"])
+                g.put(String(repeating: "░", count: barWidth - filled), x: x + 11 + filled, y: row, style: theme["bar_empty"])
+                let pct = String(format: "%5.1f%%", Double(p[k]) * 100)
+                g.put(pct, x: x + 12 + barWidth, y: row, style: k == top ? theme["value"] : theme["text"])
+                row += 1
+            }
+        }
+        row += 1
+        g.put("Label", x: x, y: row, style: theme["label"])
+        if let label = s.labels[i] {
+            g.put(label.categories.isEmpty ? "(blank)" : label.categories.joined(separator: ", "), x: x + 7, y: row, style: theme["value"], maxWidth: w - 7)
+            g.put(label.source == .person ? "set by a reviewer" : "from labels.csv", x: x + 7, y: row + 1,
+                  style: label.source == .person ? theme["person"] : theme["file"])
+        } else {
+            g.put("none yet", x: x + 7, y: row, style: theme["dim"])
+            if let predicted = s.predictedClass(i) {
+                g.put("Enter accepts \(predicted)", x: x + 7, y: row + 1, style: theme["model"], maxWidth: w - 7)
+            }
+        }
+    }
+
+    private func drawMessage(_ s: ReviewSession, _ g: inout CellGrid) {
+        if let m = s.message { g.put(" " + m, x: 0, y: g.height - 2, style: theme["message"]) }
+    }
+
+    private func drawHints(_ g: inout CellGrid) {
+        let y = g.height - 1
+        g.fill(x: 0, y: y, width: g.width, height: 1, style: theme["hint"])
+        let hints: [(String, String)] = [("Enter", "accept"), ("e l m n b", "set"), ("E L M N B", "add"), ("u", "undo"),
+                                         ("←→", "move"), ("Tab", "unreviewed"), ("o", "order"), ("f", "filter"), ("?", "help"), ("q", "quit")]
+        var x = 1
+        for (key, what) in hints {
+            guard x + key.count + what.count + 3 < g.width else { break }
+            x += g.put(key, x: x, y: y, style: theme["hint_key"])
+            x += g.put(" " + what + "  ", x: x, y: y, style: theme["hint"])
+        }
+    }
+
+    private func drawHelp(_ g: inout CellGrid) {
+        let rows = keymap.bindings.count + 4
+        let width = min(g.width - 4, 64)
+        let top = max(1, (g.height - rows) / 2), left = (g.width - width) / 2
+        g.fill(x: left, y: top, width: width, height: rows, style: theme["help"])
+        g.put("Keys", x: left + 2, y: top + 1, style: theme["help_key"])
+        for (n, b) in keymap.bindings.enumerated() {
+            let keys = b.keys.map(\.label).joined(separator: " ")
+            g.put(keys, x: left + 2, y: top + 2 + n, style: theme["help_key"], maxWidth: 14)
+            g.put(b.help, x: left + 17, y: top + 2 + n, style: theme["help"], maxWidth: width - 19)
+        }
+        g.put("any key closes this", x: left + 2, y: top + rows - 1, style: theme["help"])
+    }
+}
+
+import Foundation

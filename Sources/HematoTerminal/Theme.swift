@@ -1,0 +1,129 @@
+import Foundation
+
+/// Colours by role. The built-in default *is* the schema: a theme file sets
+/// any of these keys (`key = fg [on bg] [bold] [reverse] [dim]`), unknown keys
+/// are warned about, missing ones keep the default.
+public struct Theme: Equatable, Sendable {
+    public var name: String
+    public var roles: [String: Style]
+
+    /// Body text uses the terminal's own foreground, so it reads on dark and light
+    /// backgrounds alike; colour marks roles (prediction, who labelled, warnings).
+    public static let builtIn = Theme(name: "dark", roles: [
+        "text": Style(),
+        "dim": Style(dim: true),
+        "title": Style(foreground: 231, background: 24, bold: true),
+        "label": Style(foreground: 39),
+        "value": Style(bold: true),
+        "bar": Style(foreground: 67),
+        "bar_top": Style(foreground: 214),
+        "bar_empty": Style(foreground: 244),
+        "person": Style(foreground: 34, bold: true),
+        "file": Style(foreground: 172),
+        "model": Style(foreground: 33),
+        "warning": Style(foreground: 196, bold: true),
+        "message": Style(foreground: 172, bold: true),
+        "hint": Style(foreground: 231, background: 238),
+        "hint_key": Style(foreground: 214, background: 238, bold: true),
+        "help": Style(foreground: 231, background: 24),
+        "help_key": Style(foreground: 214, background: 24, bold: true),
+    ])
+
+    public static var roleNames: [String] { builtIn.roles.keys.sorted() }
+
+    public subscript(role: String) -> Style { roles[role] ?? Theme.builtIn.roles[role] ?? Style() }
+
+    /// No colour at all (NO_COLOR, or the monochrome theme): roles keep only their attributes.
+    public var withoutColour: Theme {
+        var t = self
+        t.roles = roles.mapValues { Style(bold: $0.bold, reverse: $0.reverse || $0.background != nil, dim: $0.dim) }
+        return t
+    }
+
+    public struct Problem: Equatable, Sendable, CustomStringConvertible {
+        public let line: Int
+        public let text: String
+        public var description: String { "line \(line): \(text)" }
+    }
+
+    /// Parses a theme file over the built-in default; `problems` lists what was ignored and why.
+    public static func parse(_ text: String, name: String) -> (Theme, problems: [Problem]) {
+        var theme = builtIn
+        theme.name = name
+        var problems: [Problem] = []
+        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)?
+                .trimmingCharacters(in: .whitespaces) ?? ""
+            guard !line.isEmpty else { continue }
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else {
+                problems.append(Problem(line: n + 1, text: "expected `key = value`"))
+                continue
+            }
+            guard builtIn.roles[parts[0]] != nil else {
+                problems.append(Problem(line: n + 1, text: "unknown key \"\(parts[0])\" (known: \(roleNames.joined(separator: ", ")))"))
+                continue
+            }
+            switch style(parts[1]) {
+            case .success(let s): theme.roles[parts[0]] = s
+            case .failure(let why): problems.append(Problem(line: n + 1, text: why.text))
+            }
+        }
+        return (theme, problems)
+    }
+
+    struct Why: Error { let text: String }
+
+    static let colourNames: [String: UInt8] = [
+        "black": 0, "red": 1, "green": 2, "yellow": 3, "blue": 4, "magenta": 5, "cyan": 6, "white": 7,
+        "bright-black": 8, "grey": 8, "gray": 8, "bright-red": 9, "bright-green": 10, "bright-yellow": 11,
+        "bright-blue": 12, "bright-magenta": 13, "bright-cyan": 14, "bright-white": 15,
+    ]
+
+    static func style(_ value: String) -> Result<Style, Why> {
+        var s = Style()
+        var words = value.split(separator: " ").map(String.init)[...]
+        func colour(_ w: String) -> Result<UInt8?, Why> {
+            if w == "default" { return .success(nil) }
+            if let n = colourNames[w] { return .success(n) }
+            if let n = UInt8(w) { return .success(n) }
+            return .failure(Why(text: "\"\(w)\" is not a colour (a name such as cyan, a number 0–255, or default)"))
+        }
+        var sawForeground = false
+        while let w = words.popFirst() {
+            switch w {
+            case "bold": s.bold = true
+            case "reverse": s.reverse = true
+            case "dim": s.dim = true
+            case "on":
+                guard let b = words.popFirst() else { return .failure(Why(text: "\"on\" needs a background colour")) }
+                switch colour(b) { case .success(let c): s.background = c; case .failure(let e): return .failure(e) }
+            default:
+                guard !sawForeground else { return .failure(Why(text: "unexpected \"\(w)\"")) }
+                switch colour(w) { case .success(let c): s.foreground = c; case .failure(let e): return .failure(e) }
+                sawForeground = true
+            }
+        }
+        return .success(s)
+    }
+
+    /// A theme by name (from `Themes/`) or by path; NO_COLOR strips colour from whatever is chosen.
+    public static func load(_ choice: String?, themesFolder: String?, environment: [String: String]) throws -> (Theme, warnings: [String]) {
+        var theme = builtIn
+        var warnings: [String] = []
+        if let choice, choice != "dark" || themesFolder.map({ FileManager.default.fileExists(atPath: $0 + "/dark.theme") }) == true {
+            let path = choice.contains("/") || choice.hasSuffix(".theme") ? choice : (themesFolder ?? "Themes") + "/" + choice + ".theme"
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ThemeFailure(description: "no theme \"\(choice)\" (looked for \(path))")
+            }
+            let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+            let parsed = parse(String(decoding: data, as: UTF8.self), name: name)
+            theme = parsed.0
+            warnings = parsed.problems.map { "theme \(name), \($0)" }
+        }
+        if let v = environment["NO_COLOR"], !v.isEmpty { theme = theme.withoutColour }
+        return (theme, warnings)
+    }
+
+    public struct ThemeFailure: Error, CustomStringConvertible { public let description: String }
+}
