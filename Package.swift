@@ -41,6 +41,9 @@ let package = Package(
         .testTarget(name: "HematoImageTests", dependencies: ["HematoImage"]),
         .testTarget(name: "HematoReviewTests", dependencies: ["HematoReview"]),
         .testTarget(name: "HematoNetTests", dependencies: ["HematoNet", "HematoImage"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["HematoReview"]),
+        .testTarget(name: "HematoTerminalTests", dependencies: ["HematoTerminal", "HematoReview", "HematoImage"],
+                    exclude: ["Snapshots"]),
+        // Drives the built `hematovision` binary (in tmux for the review screen).
+        .testTarget(name: "EndToEndTests", dependencies: ["hematovision", "HematoReview"]),
     ]
 )

@@ -125,8 +125,9 @@ public struct ReviewScreen {
     private func drawHints(_ g: inout CellGrid) {
         let y = g.height - 1
         g.fill(x: 0, y: y, width: g.width, height: 1, style: theme["hint"])
-        let hints: [(String, String)] = [("Enter", "accept"), ("e l m n b", "set"), ("E L M N B", "add"), ("u", "undo"),
-                                         ("←→", "move"), ("Tab", "unreviewed"), ("o", "order"), ("f", "filter"), ("?", "help"), ("q", "quit")]
+        // Most needed first: a narrow terminal drops hints from the right.
+        let hints: [(String, String)] = [("Enter", "accept"), ("e l m n b", "set"), ("u", "undo"), ("?", "help"), ("q", "quit"),
+                                         ("E L M N B", "add"), ("←→", "move"), ("Tab", "unreviewed"), ("o", "order"), ("f", "filter")]
         var x = 1
         for (key, what) in hints {
             guard x + key.count + what.count + 3 < g.width else { break }

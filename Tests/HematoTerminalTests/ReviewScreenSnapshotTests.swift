@@ -1,0 +1,67 @@
+import Foundation
+import XCTest
+import HematoReview
+@testable import HematoTerminal
+
+/// The screen drawn into a grid and compared, as text, with a snapshot file.
+/// A changed screen fails until the snapshot is looked at and re-recorded
+/// with HV_RECORD_SNAPSHOTS=1.
+final class ReviewScreenSnapshotTests: XCTestCase {
+    static let snapshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+    let labels = ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL"]
+
+    func assertSnapshot(_ grid: CellGrid, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let url = Self.snapshots.appendingPathComponent(name + ".txt")
+        let text = grid.text + "\n"
+        if ProcessInfo.processInfo.environment["HV_RECORD_SNAPSHOTS"] == "1" {
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            XCTFail("recorded \(name); look at it, then run again without HV_RECORD_SNAPSHOTS", file: file, line: line)
+            return
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        XCTAssertEqual(text, expected, "screen differs from \(name).txt", file: file, line: line)
+    }
+
+    func session() -> ReviewSession {
+        var existing = LabelsFile()
+        existing.setCategories(["NEUTROPHIL", "EOSINOPHIL"], forImage: "3")
+        var s = ReviewSession(names: ["BloodImage_00001.jpg", "BloodImage_00002.jpg", "BloodImage_00003.jpg", "evil\u{1B}[2J.jpg"],
+                              modelLabels: labels, existing: existing)
+        s = s.reduce(.opinion(index: 0, .predicted(probabilities: [0.05, 0.02, 0.13, 0.80], imageHash: "h"))).0
+        s = s.reduce(.opinion(index: 1, .predicted(probabilities: [0.70, 0.10, 0.10, 0.10], imageHash: "h"))).0
+        return s
+    }
+
+    func screen() -> ReviewScreen { ReviewScreen(folderName: "slides/patient 7", graphicsMode: "blocks", theme: .builtIn) }
+
+    func testFirstImageWithAPrediction() throws {
+        var grid = CellGrid(width: 100, height: 24)
+        let pane = screen().draw(session(), into: &grid)
+        XCTAssertEqual(pane, ReviewScreen.Rect(x: 0, y: 1, width: 61, height: 21))
+        try assertSnapshot(grid, "first-image-100x24")
+    }
+
+    func testAfterADecisionAndOnAFileNameWithEscapes() throws {
+        var s = session().reduce(.set("MONOCYTE")).0  // image 1 → MONOCYTE, now on image 2
+        s = s.reduce(.next).0.reduce(.next).0        // image 4, the odd name, not yet classified
+        var grid = CellGrid(width: 100, height: 24)
+        screen().draw(s, into: &grid)
+        XCTAssertTrue(grid.text.contains("evil\\e[2J.jpg"), "the escape is shown, not sent")
+        try assertSnapshot(grid, "escaped-name-100x24")
+    }
+
+    func testHelpListsEveryBinding() throws {
+        var s = session()
+        s = s.reduce(.toggleHelp).0
+        var grid = CellGrid(width: 100, height: 30)
+        XCTAssertNil(screen().draw(s, into: &grid), "no picture under the help")
+        for b in Keymap.review.bindings { XCTAssertTrue(grid.text.contains(b.help), b.help) }
+        try assertSnapshot(grid, "help-100x30")
+    }
+
+    func testTooSmallTerminalSaysSo() {
+        var grid = CellGrid(width: 40, height: 10)
+        XCTAssertNil(screen().draw(session(), into: &grid))
+        XCTAssertTrue(grid.text.contains("Terminal too small: 40×10"))
+    }
+}

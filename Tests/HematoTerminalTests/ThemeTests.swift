@@ -1,0 +1,45 @@
+import Foundation
+import XCTest
+@testable import HematoTerminal
+
+final class ThemeTests: XCTestCase {
+    static let themes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Themes")
+
+    func testMissingKeysFallBackAndUnknownKeysAreReported() {
+        let (theme, problems) = Theme.parse("title = red on blue bold\nsparkle = 3\nbar = chartreuse\n", name: "t")
+        XCTAssertEqual(theme["title"], Style(foreground: 1, background: 4, bold: true))
+        XCTAssertEqual(theme["bar"], Theme.builtIn["bar"], "a bad value keeps the default")
+        XCTAssertEqual(theme["hint"], Theme.builtIn["hint"])
+        XCTAssertEqual(problems.map(\.line), [2, 3])
+        XCTAssertTrue(problems[0].text.contains("unknown key \"sparkle\""))
+        XCTAssertTrue(problems[1].text.contains("chartreuse"))
+    }
+
+    func testEveryShippedThemeParsesCleanlyAndSetsEveryKey() throws {
+        for name in ["dark", "light", "high-contrast", "monochrome"] {
+            let text = try String(contentsOf: Self.themes.appendingPathComponent(name + ".theme"), encoding: .utf8)
+            let (_, problems) = Theme.parse(text, name: name)
+            XCTAssertEqual(problems, [], name)
+            let keys = Set(text.split(separator: "\n").compactMap { l -> String? in
+                l.hasPrefix("#") ? nil : l.split(separator: "=").first.map { $0.trimmingCharacters(in: .whitespaces) }
+            })
+            XCTAssertEqual(keys, Set(Theme.roleNames), name)
+        }
+        let dark = try String(contentsOf: Self.themes.appendingPathComponent("dark.theme"), encoding: .utf8)
+        XCTAssertEqual(Theme.parse(dark, name: "dark").0.roles, Theme.builtIn.roles, "dark.theme is the built-in default")
+    }
+
+    func testNoColorKeepsOnlyAttributes() throws {
+        let (theme, _) = try Theme.load(nil, themesFolder: Self.themes.path, environment: ["NO_COLOR": "1"])
+        for (_, style) in theme.roles {
+            XCTAssertNil(style.foreground)
+            XCTAssertNil(style.background)
+        }
+        XCTAssertTrue(theme["title"].reverse, "a role with a background becomes reverse video")
+    }
+
+    func testAnUnknownThemeNameIsAnError() {
+        XCTAssertThrowsError(try Theme.load("neon", themesFolder: Self.themes.path, environment: [:]))
+    }
+}
