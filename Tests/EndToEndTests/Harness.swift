@@ -1,0 +1,124 @@
+import Foundation
+import XCTest
+
+/// Runs the built `hematovision` the way a person does: in a terminal
+/// (a private tmux server), typing keys and reading the screen.
+enum Harness {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The binary SwiftPM built beside this test bundle.
+    static var binary: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("hematovision").path
+    }
+
+    @discardableResult
+    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String, error: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = arguments
+        if let environment { p.environment = environment }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    /// Runs a command through the shell with popen. Foundation's Process waits on a
+    /// descriptor that a daemon it starts (the tmux server) inherits, and never returns.
+    @discardableResult
+    static func shell(_ arguments: [String]) -> (status: Int32, output: String) {
+        let command = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        guard let pipe = popen(command + " 2>/dev/null </dev/null", "r") else { return (-1, "") }
+        var output = Data()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, pipe)
+            if n <= 0 { break }
+            output.append(contentsOf: buffer[0..<n])
+        }
+        let status = pclose(pipe)
+        return ((status >> 8) & 0xFF, String(decoding: output, as: UTF8.self))
+    }
+
+    /// A fresh copy of SampleImages' pictures (without their labels.csv).
+    static func sampleFolder() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hv-e2e-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("SampleImages").path)
+        where name.hasSuffix(".jpg") {
+            try FileManager.default.copyItem(at: root.appendingPathComponent("SampleImages/\(name)"), to: dir.appendingPathComponent(name))
+        }
+        return dir.path
+    }
+
+    /// The top class PyTorch gave each sample (Training/reference), keyed by labels.csv image number.
+    static func referenceTopClasses() throws -> [String: String] {
+        struct Reference: Decodable { let labels: [String]; let probabilities: [String: [Float]] }
+        let data = try Data(contentsOf: root.appendingPathComponent("Training/reference/sample_probabilities.json"))
+        let r = try JSONDecoder().decode(Reference.self, from: data)
+        var out: [String: String] = [:]
+        for (name, p) in r.probabilities {
+            let n = Int(name.dropFirst("BloodImage_".count).prefix(5))!
+            out[String(n)] = r.labels[p.indices.max { p[$0] < p[$1] }!]
+        }
+        return out
+    }
+}
+
+/// A private tmux server with one session; killed when the test ends.
+final class TmuxSession {
+    let socket = "hv-e2e-\(UUID().uuidString.prefix(8))"
+    let name: String
+
+    init(_ command: String, name: String = "t", width: Int = 110, height: Int = 32) throws {
+        self.name = name
+        try tmux(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), command])
+    }
+
+    /// Another session on the same server (a second reviewer's terminal).
+    func open(_ command: String, name: String) throws {
+        try tmux(["new-session", "-d", "-s", name, "-x", "110", "-y", "32", command])
+    }
+
+    func tmux(_ args: [String]) throws {
+        // The server's descriptors go to /dev/null, so popen's pipe closes when the client exits.
+        let r = Harness.shell(["tmux", "-L", socket] + args)
+        if r.status != 0 { throw NSError(domain: "tmux", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: "tmux \(args.first ?? "") failed"]) }
+    }
+
+    func send(_ keys: String..., session: String? = nil) throws {
+        try tmux(["send-keys", "-t", session ?? name] + keys)
+    }
+
+    func screen(_ session: String? = nil) throws -> String {
+        Harness.shell(["tmux", "-L", socket, "capture-pane", "-p", "-t", session ?? name]).output
+    }
+
+    /// The process running in the session's pane.
+    func panePID(_ session: String? = nil) throws -> Int32 {
+        Int32(Harness.shell(["tmux", "-L", socket, "display", "-p", "-t", session ?? name, "#{pane_pid}"])
+            .output.trimmingCharacters(in: .whitespacesAndNewlines))!
+    }
+
+    /// Polls the screen until every text appears (send-keys returns before the app has drawn).
+    @discardableResult
+    func waitFor(_ texts: String..., session: String? = nil, timeout: Double = 20,
+                 file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen(session)
+            if texts.allSatisfy(last.contains) { return last }
+            usleep(50_000)
+        }
+        XCTFail("timed out waiting for \(texts); screen was:\n\(last)", file: file, line: line)
+        throw NSError(domain: "tmux", code: 1)
+    }
+
+    deinit { Harness.shell(["tmux", "-L", socket, "kill-server"]) }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import XCTest
+
+/// classify and evaluate as a script would run them.
+final class HeadlessEndToEndTests: XCTestCase {
+    func testClassifyWritesTheReferencePredictionsAndNamesBadFiles() throws {
+        let folder = try Harness.sampleFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let broken = folder + "/nested/half.jpg"
+        try FileManager.default.createDirectory(atPath: folder + "/nested", withIntermediateDirectories: true)
+        let sample = try Data(contentsOf: URL(fileURLWithPath: folder + "/BloodImage_00001.jpg"))
+        try sample.prefix(sample.count / 3).write(to: URL(fileURLWithPath: broken))
+        let out = folder + "/out.csv", probs = folder + "/p.jsonl"
+        let r = try Harness.run([Harness.binary, "classify", folder, "-o", out, "--probabilities", probs, "--threads", "2"])
+        XCTAssertEqual(r.status, 1, "one file failed")
+        XCTAssertTrue(r.error.contains("skipped \(broken): the image data ends early"), r.error)
+        XCTAssertTrue(r.error.contains("16 classified, 1 failed"), r.error)
+        let top = try Harness.referenceTopClasses()
+        let expected = ",Image,Category\r\n" + top.keys.sorted { Int($0)! < Int($1)! }.map { ",\($0),\(top[$0]!)\r\n" }.joined()
+        XCTAssertEqual(String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)), as: UTF8.self), expected)
+        let lines = try String(contentsOfFile: probs, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 16)
+        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
+        XCTAssertEqual((first["probabilities"] as! [String: Double]).count, 4)
+    }
+
+    func testEvaluateAgainstTheSamplesOwnLabels() throws {
+        let samples = Harness.root.appendingPathComponent("SampleImages").path
+        let r = try Harness.run([Harness.binary, "evaluate", samples, "--labels", samples + "/labels.csv", "--json"])
+        XCTAssertEqual(r.status, 0, r.error)
+        let o = try JSONSerialization.jsonObject(with: Data(r.output.utf8)) as! [String: Any]
+        XCTAssertEqual(o["n"] as? Int, 16)
+        for key in ["accuracy", "macro_f1", "ece", "per_class", "confusion"] { XCTAssertNotNil(o[key], key) }
+        // Independent count: the reference top class against the dataset's label, image by image.
+        let top = try Harness.referenceTopClasses()
+        let truth = try String(contentsOfFile: samples + "/labels.csv", encoding: .utf8).split(separator: "\r\n").dropFirst()
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let right = truth.filter { top[String($0[1])] == String($0[2]) }.count
+        XCTAssertEqual(o["accuracy"] as! Double, Double(right) / 16, accuracy: 1e-9)
+    }
+
+    func testADamagedModelFileIsRefusedWithAMessage() throws {
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID()).safetensors").path
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: bad))
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        let r = try Harness.run([Harness.binary, "classify", Harness.root.appendingPathComponent("SampleImages").path, "--model", bad])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.error.contains("the model file is truncated"), r.error)
+    }
+
+    func testReviewWithoutATerminalPointsToClassify() throws {
+        let r = try Harness.run([Harness.binary, Harness.root.appendingPathComponent("SampleImages").path])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.error.contains("review needs a terminal"), r.error)
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import XCTest
+import HematoReview
+
+/// The review screen driven through a real terminal: keys in, screen and files out.
+final class ReviewEndToEndTests: XCTestCase {
+    var folder: String!
+
+    override func setUpWithError() throws {
+        folder = try Harness.sampleFolder()
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
+
+    func csv() throws -> String {
+        String(decoding: try Data(contentsOf: URL(fileURLWithPath: folder + "/labels.csv")), as: UTF8.self)
+    }
+
+    func testAScriptedReviewWritesTheDatasetFormat() throws {
+        let top = try Harness.referenceTopClasses()
+        let t = try TmuxSession("\(Harness.binary) '\(folder!)' --reviewer e2e; echo EXIT=$?; sleep 30")
+        try t.waitFor("Image  1 of 16", "Enter accepts \(top["1"]!)")
+        try t.send("Enter")
+        try t.waitFor("Image  2 of 16", "Enter accepts \(top["6"]!)")
+        try t.send("Enter")
+        try t.waitFor("Image  3 of 16")
+        try t.send("m")                        // image 3 → MONOCYTE …
+        try t.waitFor("Image  4 of 16")
+        try t.send("u")                        // … undone: back on image 3, no label
+        try t.waitFor("Image  3 of 16", "none yet")
+        try t.send("l")                        // image 3 → LYMPHOCYTE
+        try t.waitFor("Image  4 of 16")
+        try t.send("E")                        // image 4 gets EOSINOPHIL, stays
+        try t.waitFor("set by a reviewer", "4/16 reviewed")
+        try t.send("q")
+        try t.waitFor("EXIT=0", "4/16 labelled")
+        XCTAssertEqual(try csv(), ",Image,Category\r\n,1,\(top["1"]!)\r\n,6,\(top["6"]!)\r\n,13,LYMPHOCYTE\r\n,26,EOSINOPHIL\r\n")
+        let journal = try Journal.read(path: folder + "/labels.journal.jsonl")
+        XCTAssertEqual(journal.map(\.action), [.accept, .accept, .set, .undo, .set, .set])
+        XCTAssertEqual(journal.map(\.image), ["1", "6", "13", "13", "13", "26"])
+        XCTAssertEqual(Set(journal.map(\.reviewer)), ["e2e"])
+        XCTAssertTrue(journal.allSatisfy { $0.imageHash?.hasPrefix("fnv1a64:") ?? false })
+        XCTAssertEqual(journal[0].probabilities?.count, 4)
+    }
+
+    func testKillNineLosesNothingAndReopeningResumes() throws {
+        let top = try Harness.referenceTopClasses()
+        let t = try TmuxSession("exec \(Harness.binary) '\(folder!)'")
+        try t.waitFor("Enter accepts \(top["1"]!)")
+        try t.send("Enter")
+        try t.waitFor("Image  2 of 16")
+        try t.send("n")
+        try t.waitFor("Image  3 of 16")
+        try t.send("b")
+        try t.waitFor("Image  4 of 16", "3/16 reviewed")
+        // Every decision shown as made is on disk: kill without warning.
+        kill(try t.panePID(), SIGKILL)
+        XCTAssertEqual(try csv(), ",Image,Category\r\n,1,\(top["1"]!)\r\n,6,NEUTROPHIL\r\n,13,BASOPHIL\r\n")
+
+        let again = try TmuxSession("\(Harness.binary) '\(folder!)'; echo EXIT=$?; sleep 30")
+        let screen = try again.waitFor("Image  4 of 16", "3/16 reviewed")
+        XCTAssertTrue(screen.contains("BloodImage_00026.jpg"), screen)
+        try again.send("Left")
+        try again.waitFor("BloodImage_00013.jpg", "BASOPHIL", "set by a reviewer")
+        try again.send("q")
+        try again.waitFor("EXIT=0")
+    }
+
+    func testASecondReviewerIsRefusedAndTheFirstLosesNothing() throws {
+        let t = try TmuxSession("\(Harness.binary) '\(folder!)' --reviewer alice; echo EXIT=$?; sleep 30")
+        try t.waitFor("Image  1 of 16")
+        try t.open("\(Harness.binary) '\(folder!)' --reviewer bob; echo EXIT=$?; sleep 30", name: "bob")
+        let refused = try t.waitFor("EXIT=1", session: "bob")
+        XCTAssertTrue(refused.contains("another review is open"), refused)
+        XCTAssertTrue(refused.contains("alice"), refused)
+        try t.send("l")
+        try t.waitFor("Image  2 of 16")
+        try t.send("q")
+        try t.waitFor("EXIT=0")
+        XCTAssertEqual(try csv(), ",Image,Category\r\n,1,LYMPHOCYTE\r\n")
+    }
+
+    func testHangupSavesAndRestoresTheTerminal() throws {
+        let t = try TmuxSession("\(Harness.binary) '\(folder!)'; echo EXIT=$?; sleep 30")
+        try t.waitFor("Image  1 of 16")
+        try t.send("m")
+        try t.waitFor("Image  2 of 16")
+        let shell = try t.panePID()
+        let child = Harness.shell(["pgrep", "-P", String(shell)]).output.split(separator: "\n").compactMap { Int32($0) }
+        XCTAssertEqual(child.count, 1)
+        kill(child[0], SIGHUP)  // what an SSH connection dropping sends
+        let screen = try t.waitFor("EXIT=129")
+        XCTAssertTrue(screen.contains("1/16 labelled"), screen)
+        XCTAssertFalse(screen.contains("HematoVision"), "the review screen is gone (terminal restored)")
+        XCTAssertEqual(try csv(), ",Image,Category\r\n,1,MONOCYTE\r\n")
+    }
+
+    func testControlCharactersInFileNamesAreShownEscaped() throws {
+        let odd = folder + "/BloodImage_00001.jpg"
+        try FileManager.default.moveItem(atPath: odd, toPath: folder + "/0-\u{1B}[31mRED.jpg")  // sorts first
+        let t = try TmuxSession("\(Harness.binary) '\(folder!)'; echo EXIT=$?; sleep 30")
+        let screen = try t.waitFor("Image  1 of 16")
+        XCTAssertTrue(screen.contains("0-\\e[31mRED.jpg"), "escaped name not on screen")
+        try t.send("q")
+        try t.waitFor("EXIT=0")
+    }
+
+    func testAnUnreadableImageIsSaidSoAndCanStillBeLabelled() throws {
+        try Data("not a picture".utf8).write(to: URL(fileURLWithPath: folder + "/0-broken.jpg"))
+        let t = try TmuxSession("\(Harness.binary) '\(folder!)'; echo EXIT=$?; sleep 30")
+        try t.waitFor("0-broken.jpg", "cannot read this image")
+        try t.send("Enter")
+        try t.waitFor("cannot be read")
+        try t.send("s")
+        try t.waitFor("Image  2 of 17")
+        try t.send("q")
+        try t.waitFor("EXIT=0")
+    }
+}
