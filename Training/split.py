@@ -41,6 +41,21 @@ def validation_set() -> list[tuple[str, int, str]]:
     return out
 
 
+def training_originals(include_validation: bool) -> list[tuple[int, int]]:
+    """(original number, class) of every single-class original outside the test
+    split and its twins: the photographs dataset2 TRAIN was augmented from."""
+    labels = ds.read_original_labels()
+    forbidden = ds.forbidden_originals()
+    val = set(validation_originals())
+    out = []
+    for n, cats in sorted(labels.items()):
+        if n in forbidden or len(set(cats)) != 1 or cats[0] not in ds.CLASSES or not ds.original_path(n).exists():
+            continue
+        if include_validation or n not in val:
+            out.append((n, ds.CLASSES.index(cats[0])))
+    return out
+
+
 def training_set() -> list[tuple[str, int, str]]:
     val = set(validation_originals())
     groups = ds.ROOT / "Training" / "artifacts" / "train_groups.csv"

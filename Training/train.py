@@ -1,11 +1,17 @@
 """Fine-tune ImageNet MobileNetV2 to the four white-cell classes.
 
-  --mode full    every layer trains, augmentation on the fly (GPU: ~5 min on an H100)
+  --mode full    every layer trains, augmentation on the fly (GPU: ~2 min on an H100)
   --mode cached  CPU path: blocks 0–13 stay frozen; their outputs for several
                  augmented views of each image are computed once and cached,
                  then blocks 14–18 and the classifier train on the cache
                  (about an hour on 2 cores; see README)
 Input: the pack from pack.py. Output: a checkpoint (state dict + recipe).
+
+With the "originals" pack, each epoch draws --blood-draws blood-cells
+originals, class-balanced, each seen through fresh augmentation (that is how
+dataset2 TRAIN was made, but here the source of every view is known), plus
+every PBC training image. --holdout leaves the validation originals out
+(stage 1, to fit the temperature); without it they train too (stage 2).
 """
 from __future__ import annotations
 
@@ -27,13 +33,15 @@ from preprocess import IMAGENET_MEAN, IMAGENET_STD, bilinear
 FROZEN_BLOCKS = 14  # features[0:14] stay frozen in cached mode
 
 
-def load_pack(path: Path, limit: int | None):
+def load_pack(path: Path, limit: int | None, holdout: bool):
     z = np.load(path)
     data, offsets, labels = z["data"], z["offsets"], z["labels"]
-    idx = np.arange(len(labels))
+    domains = z["domains"] if "domains" in z else np.zeros(len(labels), np.int8)
+    keep = ~z["holdout"] if holdout and "holdout" in z else np.ones(len(labels), bool)
+    idx = np.where(keep)[0]
     if limit:
         rng = np.random.default_rng(0)
-        idx = np.concatenate([rng.permutation(np.where(labels == c)[0])[:limit] for c in range(len(CLASSES))])
+        idx = np.concatenate([rng.permutation(idx[labels[idx] == c])[:limit] for c in range(len(CLASSES))])
     images = np.empty((len(idx), 224, 224, 3), np.uint8)
     for j, i in enumerate(idx):
         with Image.open(io.BytesIO(data[offsets[i]:offsets[i + 1]].tobytes())) as im:
@@ -41,7 +49,20 @@ def load_pack(path: Path, limit: int | None):
         if a.shape[:2] != (224, 224):
             a = np.clip(bilinear(a.astype(np.float32), 224, 224) + 0.5, 0, 255).astype(np.uint8)
         images[j] = a
-    return torch.from_numpy(images), torch.from_numpy(labels[idx])
+    return torch.from_numpy(images), torch.from_numpy(labels[idx]), torch.from_numpy(domains[idx].astype(np.int64))
+
+
+def epoch_indices(labels: torch.Tensor, domains: torch.Tensor, blood_draws: int, gen: torch.Generator) -> torch.Tensor:
+    """One epoch's order: class-balanced draws of blood-cells images (when
+    blood_draws > 0) plus every PBC image; or every image once."""
+    if blood_draws <= 0:
+        return torch.randperm(len(labels), generator=gen)
+    blood = torch.where(domains == 0)[0]
+    counts = torch.bincount(labels[blood], minlength=len(CLASSES)).float()
+    weights = 1 / counts[labels[blood]]
+    draws = blood[torch.multinomial(weights, blood_draws, replacement=True, generator=gen)]
+    everything = torch.cat([draws, torch.where(domains != 0)[0]])
+    return everything[torch.randperm(len(everything), generator=gen)]
 
 
 def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
@@ -82,22 +103,23 @@ def cosine_lr(step: int, total: int, warmup: int, peak: float) -> float:
     return peak * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup)))
 
 
-def train_full(model, images, labels, args, dev):
+def train_full(model, images, labels, domains, args, dev):
     gen = torch.Generator(device=dev).manual_seed(args.seed)
+    cpu_gen = torch.Generator().manual_seed(args.seed)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
-    images, labels = images.to(dev), labels.to(dev)
-    steps_per_epoch = len(labels) // args.batch
+    images, labels_dev = images.to(dev), labels.to(dev)
+    steps_per_epoch = len(epoch_indices(labels, domains, args.blood_draws, torch.Generator())) // args.batch
     total = steps_per_epoch * args.epochs
     step = 0
     for epoch in range(args.epochs):
         model.train()
-        order = torch.randperm(len(labels), generator=gen, device=dev)
+        order = epoch_indices(labels, domains, args.blood_draws, cpu_gen).to(dev)
         seen = correct = 0
         loss_sum = 0.0
         t0 = time.time()
         for b in range(steps_per_epoch):
             i = order[b * args.batch:(b + 1) * args.batch]
-            x, y = augment(images[i], gen), labels[i]
+            x, y = augment(images[i], gen), labels_dev[i]
             for g in opt.param_groups:
                 g["lr"] = cosine_lr(step, total, steps_per_epoch, args.lr)
             with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda"):
@@ -114,8 +136,9 @@ def train_full(model, images, labels, args, dev):
               f"{time.time() - t0:.0f}s", flush=True)
 
 
-def train_cached(model, images, labels, args, dev):
+def train_cached(model, images, labels, domains, args, dev):
     gen = torch.Generator(device=dev).manual_seed(args.seed)
+    cpu_gen = torch.Generator().manual_seed(args.seed)
     frozen = model.features[:FROZEN_BLOCKS].eval()
     for p in frozen.parameters():
         p.requires_grad_(False)
@@ -123,9 +146,11 @@ def train_cached(model, images, labels, args, dev):
     feats, ys = [], []
     with torch.no_grad():
         for view in range(args.views):
-            for s in range(0, len(labels), 64):
-                feats.append(frozen(augment(images[s:s + 64].to(dev), gen)).to(torch.float16).cpu())
-                ys.append(labels[s:s + 64])
+            order = epoch_indices(labels, domains, args.blood_draws, cpu_gen)
+            for s in range(0, len(order), 64):
+                i = order[s:s + 64]
+                feats.append(frozen(augment(images[i].to(dev), gen)).to(torch.float16).cpu())
+                ys.append(labels[i])
             print(f"cached view {view + 1}/{args.views}  {time.time() - t0:.0f}s", flush=True)
     feats, ys = torch.cat(feats), torch.cat(ys)
     head = torch.nn.Sequential(*model.features[FROZEN_BLOCKS:])
@@ -171,6 +196,9 @@ def main():
     ap.add_argument("--label-smoothing", type=float, default=0.05)
     ap.add_argument("--views", type=int, default=4, help="cached mode: augmented views per image")
     ap.add_argument("--limit", type=int, default=None, help="at most N images per class (smoke tests)")
+    ap.add_argument("--holdout", action="store_true", help="leave the validation originals out (stage 1)")
+    ap.add_argument("--blood-draws", type=int, default=None,
+                    help="blood-cells draws per epoch (default: 6000 with an originals pack, 0 = each image once)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default=str(Path(__file__).parent / "artifacts" / "checkpoint.pt"))
     args = ap.parse_args()
@@ -180,10 +208,15 @@ def main():
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     pack = Path(args.pack)
     t0 = time.time()
-    images, labels = load_pack(pack / "train.npz", args.limit)
-    print(f"{len(labels)} training images on {dev}, decoded in {time.time() - t0:.0f}s", flush=True)
+    images, labels, domains = load_pack(pack / "train.npz", args.limit, args.holdout)
+    recipe_name = str(np.load(pack / "train.npz")["recipe"]) if "recipe" in np.load(pack / "train.npz") else "dataset2"
+    if args.blood_draws is None:
+        args.blood_draws = 6000 if recipe_name == "originals" else 0
+    args.pack_recipe = recipe_name
+    print(f"{len(labels)} training images ({int((domains == 0).sum())} blood-cells, recipe {recipe_name}) on {dev}, "
+          f"decoded in {time.time() - t0:.0f}s", flush=True)
     model = mobilenet_v2.from_imagenet(len(CLASSES), str(pack / "imagenet.pth")).to(dev)
-    (train_full if args.mode == "full" else train_cached)(model, images, labels, args, dev)
+    (train_full if args.mode == "full" else train_cached)(model, images, labels, domains, args, dev)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     recipe = {k: v for k, v in vars(args).items() if k not in ("pack", "out")}
     torch.save({"state_dict": {k: v.cpu() for k, v in model.state_dict().items()}, "recipe": recipe,

@@ -3,6 +3,7 @@ import Foundation
 import HematoImage
 import HematoNet
 import HematoReview
+import HematoTerminal
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,9 +23,13 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    @Option(help: ArgumentHelp("Instead: time the review screen on this folder (first screen, key → next picture).", valueName: "folder"))
+    var review: String?
+
     @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
+        if let review { return try benchReview(review) }
         let model = try modelOptions.load()
         let names: [String]
         do { names = try ImageFolder.listRecursively(folder) } catch { throw CommandFailure(error.description) }
@@ -62,6 +67,45 @@ struct Bench: ParsableCommand {
         print(String(format: "  inference, 2 threads          %7.2f", inference[2]!))
         print(String(format: "  whole pipeline, 1 worker      %7.2f", pipeline[1]!))
         print(String(format: "  whole pipeline, 2 workers     %7.2f", pipeline[2]!))
+    }
+
+    /// What the review loop does before a person sees anything, and per key press,
+    /// measured in-process on a 120×40 screen (the terminal's own drawing not included).
+    func benchReview(_ folder: String) throws {
+        let model = try modelOptions.load()
+        let clock = { Double(DispatchTime.now().uptimeNanoseconds) / 1e6 }
+        let start = clock()
+        let names: [String]
+        do { names = try ImageFolder.list(folder) } catch { throw CommandFailure(error.description) }
+        let listed = clock()
+        let labels = FileManager.default.contents(atPath: folder + "/labels.csv").flatMap { try? LabelsFile(bytes: [UInt8]($0)) } ?? LabelsFile()
+        var session = ReviewSession(names: names, modelLabels: model.labels, existing: labels)
+        let screen = ReviewScreen(folderName: folder, graphicsMode: "blocks", theme: .builtIn)
+        var grid = CellGrid(width: 120, height: 40)
+        let pane = screen.draw(session, into: &grid)!
+        func picture(_ index: Int) -> String {
+            guard let image = try? ImageDecoding.load(folder + "/" + names[index], covering: (pane.width, pane.height * 2)) else { return "" }
+            return BlockPicture.render(image, pane: pane, palette: .trueColour)
+        }
+        let bytes = picture(session.current!).utf8.count
+        let first = clock()
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        var steps: [Double] = []
+        for _ in 0..<min(50, names.count - 1) {
+            let t = clock()
+            session = session.reduce(.next).0
+            var g = CellGrid(width: 120, height: 40)
+            _ = screen.draw(session, into: &g)
+            _ = picture(session.current!)
+            steps.append(clock() - t)
+        }
+        steps.sort()
+        print("review screen on \(names.count) files (120×40 cells, true-colour blocks)")
+        print(String(format: "  list the folder                %8.1f ms", listed - start))
+        print(String(format: "  first screen drawn             %8.1f ms  (picture: %d bytes of escapes)", first - start, bytes))
+        print(String(format: "  key → next picture, median     %8.1f ms  (max %.1f ms, %d presses)", steps[steps.count / 2], steps.last ?? 0, steps.count))
+        print(String(format: "  memory (max resident)          %8.1f MB", Double(usage.ru_maxrss) / 1024))
     }
 
     /// Median over `passes` timed runs (after a warm-up) of `body`, in ms per image.
