@@ -44,6 +44,6 @@ let package = Package(
         .testTarget(name: "HematoTerminalTests", dependencies: ["HematoTerminal", "HematoReview", "HematoImage"],
                     exclude: ["Snapshots"]),
         // Drives the built `hematovision` binary (in tmux for the review screen).
-        .testTarget(name: "EndToEndTests", dependencies: ["hematovision", "HematoReview"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["hematovision", "HematoReview", "HematoImage"]),
     ]
 )

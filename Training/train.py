@@ -103,6 +103,27 @@ def cosine_lr(step: int, total: int, warmup: int, peak: float) -> float:
     return peak * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup)))
 
 
+class EpochStats:
+    """One optimiser step and the running loss and accuracy of an epoch."""
+
+    def __init__(self):
+        self.seen = self.correct = 0
+        self.loss_sum = 0.0
+        self.start = time.time()
+
+    def step(self, opt, loss, logits, y):
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        self.seen += len(y)
+        self.correct += (logits.argmax(1) == y).sum().item()
+        self.loss_sum += loss.item() * len(y)
+
+    def report(self, epoch: int, epochs: int):
+        print(f"epoch {epoch + 1}/{epochs}  loss {self.loss_sum / self.seen:.4f}  "
+              f"train-acc {self.correct / self.seen:.3f}  {time.time() - self.start:.0f}s", flush=True)
+
+
 def train_full(model, images, labels, domains, args, dev):
     gen = torch.Generator(device=dev).manual_seed(args.seed)
     cpu_gen = torch.Generator().manual_seed(args.seed)
@@ -114,9 +135,7 @@ def train_full(model, images, labels, domains, args, dev):
     for epoch in range(args.epochs):
         model.train()
         order = epoch_indices(labels, domains, args.blood_draws, cpu_gen).to(dev)
-        seen = correct = 0
-        loss_sum = 0.0
-        t0 = time.time()
+        stats = EpochStats()
         for b in range(steps_per_epoch):
             i = order[b * args.batch:(b + 1) * args.batch]
             x, y = augment(images[i], gen), labels_dev[i]
@@ -125,15 +144,9 @@ def train_full(model, images, labels, domains, args, dev):
             with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda"):
                 logits = model(x)
                 loss = F.cross_entropy(logits.float(), y, label_smoothing=args.label_smoothing)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
+            stats.step(opt, loss, logits, y)
             step += 1
-            seen += len(y)
-            correct += (logits.argmax(1) == y).sum().item()
-            loss_sum += loss.item() * len(y)
-        print(f"epoch {epoch + 1}/{args.epochs}  loss {loss_sum / seen:.4f}  train-acc {correct / seen:.3f}  "
-              f"{time.time() - t0:.0f}s", flush=True)
+        stats.report(epoch, args.epochs)
 
 
 def train_cached(model, images, labels, domains, args, dev):
@@ -162,9 +175,7 @@ def train_cached(model, images, labels, domains, args, dev):
         head.train()
         model.classifier.train()
         order = torch.randperm(len(ys), generator=torch.Generator().manual_seed(args.seed + epoch))
-        seen = correct = 0
-        loss_sum = 0.0
-        t1 = time.time()
+        stats = EpochStats()
         for b in range(steps_per_epoch):
             i = order[b * args.batch:(b + 1) * args.batch]
             x, y = feats[i].float().to(dev), ys[i].to(dev)
@@ -174,15 +185,9 @@ def train_cached(model, images, labels, domains, args, dev):
                 g["lr"] = cosine_lr(step, total, steps_per_epoch // 2, args.lr)
             logits = model.classifier(head(x).mean((2, 3)))
             loss = F.cross_entropy(logits, y, label_smoothing=args.label_smoothing)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
+            stats.step(opt, loss, logits, y)
             step += 1
-            seen += len(y)
-            correct += (logits.argmax(1) == y).sum().item()
-            loss_sum += loss.item() * len(y)
-        print(f"epoch {epoch + 1}/{args.epochs}  loss {loss_sum / seen:.4f}  train-acc {correct / seen:.3f}  "
-              f"{time.time() - t1:.0f}s", flush=True)
+        stats.report(epoch, args.epochs)
 
 
 def main():

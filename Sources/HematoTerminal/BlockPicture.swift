@@ -14,28 +14,15 @@ public struct BlockPicture {
         return (max(1, Int(Double(imageWidth) * scale)), max(1, Int(Double(imageHeight) * scale / 2)))
     }
 
-    /// Escape sequences that paint the whole pane: the picture centred, the rest blanked
-    /// (so a smaller picture never leaves pieces of the last one behind).
-    public static func render(_ image: RGBImage, pane: ReviewScreen.Rect, palette: Palette) -> String {
-        let size = fittedSize(imageWidth: image.width, imageHeight: image.height, columns: pane.width, rows: pane.height)
-        guard size.columns > 0 else { return "" }
-        let scaled = Resampling.resized(image, width: size.columns, height: size.rows * 2)
-        let left = pane.x + (pane.width - size.columns) / 2
-        let top = pane.y + (pane.height - size.rows) / 2
-        var out = "\u{1B}[0m"
-        out.reserveCapacity(size.columns * size.rows * 40)
-        let blankRow = String(repeating: " ", count: pane.width)
-        for row in 0..<pane.height {
-            let y = pane.y + row
-            out += "\u{1B}[\(y + 1);\(pane.x + 1)H"
-            guard y >= top, y < top + size.rows else {
-                out += blankRow
-                continue
-            }
-            out += String(repeating: " ", count: left - pane.x)
+    /// One string per cell row: SGR colours and "▀", no cursor movement, reset at the end.
+    public static func rows(_ image: RGBImage, columns: Int, rows: Int, palette: Palette) -> [String] {
+        guard columns > 0, rows > 0 else { return [] }
+        let scaled = Resampling.resized(image, width: columns, height: rows * 2)
+        return (0..<rows).map { r in
+            var out = ""
+            out.reserveCapacity(columns * 40)
             var last: (UInt32, UInt32) = (.max, .max)
-            let r = y - top
-            for c in 0..<size.columns {
+            for c in 0..<columns {
                 let upper = scaled.pixel(x: c, y: 2 * r), lower = scaled.pixel(x: c, y: 2 * r + 1)
                 let u = UInt32(upper.r) << 16 | UInt32(upper.g) << 8 | UInt32(upper.b)
                 let l = UInt32(lower.r) << 16 | UInt32(lower.g) << 8 | UInt32(lower.b)
@@ -45,7 +32,29 @@ public struct BlockPicture {
                 }
                 out += "▀"
             }
-            out += "\u{1B}[0m" + String(repeating: " ", count: pane.x + pane.width - left - size.columns)
+            return out + "\u{1B}[0m"
+        }
+    }
+
+    /// Escape sequences that paint the whole pane: the picture centred, the rest blanked
+    /// (so a smaller picture never leaves pieces of the last one behind).
+    public static func render(_ image: RGBImage, pane: ReviewScreen.Rect, palette: Palette) -> String {
+        let size = fittedSize(imageWidth: image.width, imageHeight: image.height, columns: pane.width, rows: pane.height)
+        guard size.columns > 0 else { return "" }
+        let picture = rows(image, columns: size.columns, rows: size.rows, palette: palette)
+        let left = pane.x + (pane.width - size.columns) / 2
+        let top = pane.y + (pane.height - size.rows) / 2
+        var out = "\u{1B}[0m"
+        let blankRow = String(repeating: " ", count: pane.width)
+        for row in 0..<pane.height {
+            let y = pane.y + row
+            out += "\u{1B}[\(y + 1);\(pane.x + 1)H"
+            guard y >= top, y < top + size.rows else {
+                out += blankRow
+                continue
+            }
+            out += String(repeating: " ", count: left - pane.x) + picture[y - top]
+                + String(repeating: " ", count: pane.x + pane.width - left - size.columns)
         }
         return out + "\u{1B}[0m"
     }

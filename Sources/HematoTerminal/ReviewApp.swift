@@ -50,6 +50,7 @@ public final class ReviewApp {
         var pictureOnScreen: PictureKey?
         var dirty = true
         worker.want(session.classificationPriority(limit: 8))
+        if let note = options.capabilities.note { session.message = note }
         while true {
             if let signal = Signals.pending { return (.signal(signal), session) }
             for (index, opinion) in worker.takeResults() {
@@ -71,7 +72,7 @@ public final class ReviewApp {
                 backend.show(grid)
                 if let wanted, wanted != pictureOnScreen {
                     backend.writeRaw(pictures.render(wanted, path: options.folder + "/" + session.names[wanted.index],
-                                                     palette: options.capabilities.palette, theme: options.theme))
+                                                     capabilities: options.capabilities))
                     pictureOnScreen = wanted
                 }
                 dirty = false
@@ -124,21 +125,55 @@ struct PictureKey: Equatable {
 }
 
 /// Rendered pictures for the last few images and pane sizes, so moving back
-/// and forth repaints without decoding again.
+/// and forth repaints without decoding or encoding again.
 struct PictureCache {
     private var entries: [(PictureKey, String)] = []
 
-    mutating func render(_ key: PictureKey, path: String, palette: BlockPicture.Palette, theme: Theme) -> String {
+    mutating func render(_ key: PictureKey, path: String, capabilities: TerminalCapabilities) -> String {
         if let hit = entries.first(where: { $0.0 == key }) { return hit.1 }
-        let text: String
-        do {
-            let image = try ImageDecoding.load(path, covering: (key.pane.width, key.pane.height * 2))
-            text = BlockPicture.render(image, pane: key.pane, palette: palette)
-        } catch {
-            text = BlockPicture.blank(pane: key.pane, message: "cannot show this file: \(error.description)")
-        }
+        let text = PicturePainter.paint(path: path, pane: key.pane, capabilities: capabilities)
         entries.append((key, text))
         if entries.count > 6 { entries.removeFirst() }
         return text
+    }
+}
+
+/// Turns a file into the escape sequences that paint it in the pane: half blocks, or sixel.
+public enum PicturePainter {
+    /// tmux drops passthrough sequences over 1 MB.
+    static let tmuxLimit = 1_000_000
+
+    public static func paint(path: String, pane: ReviewScreen.Rect, capabilities: TerminalCapabilities) -> String {
+        do {
+            switch capabilities.graphics {
+            case .sixel:
+                let target = (pane.width * capabilities.cellWidth, pane.height * capabilities.cellHeight)
+                let image = try ImageDecoding.load(path, covering: target)
+                return try sixel(image, pane: pane, capabilities: capabilities)
+            default:
+                let image = try ImageDecoding.load(path, covering: (pane.width, pane.height * 2))
+                return BlockPicture.render(image, pane: pane, palette: capabilities.palette)
+            }
+        } catch let error as ImageError {
+            return BlockPicture.blank(pane: pane, message: "cannot show this file: \(error.description)")
+        } catch {
+            return BlockPicture.blank(pane: pane, message: "cannot show this file: \(error)")
+        }
+    }
+
+    /// Blanks the pane's cells (which erases the last picture), then places the new one, centred.
+    static func sixel(_ image: RGBImage, pane: ReviewScreen.Rect, capabilities: TerminalCapabilities) throws -> String {
+        let cw = capabilities.cellWidth, ch = capabilities.cellHeight
+        let scale = min(Double(pane.width * cw) / Double(image.width), Double(pane.height * ch) / Double(image.height))
+        var w = max(1, Int(Double(image.width) * scale)), h = max(1, Int(Double(image.height) * scale))
+        var bytes: [UInt8] = []
+        repeat {
+            bytes = try SixelEncoder.encode(Resampling.resized(image, width: w, height: h))
+            if capabilities.viaTmux { bytes = SixelEncoder.tmuxPassthrough(bytes) }
+            if capabilities.viaTmux && bytes.count > tmuxLimit { w /= 2; h /= 2 } else { break }
+        } while w > 16
+        let columns = (w + cw - 1) / cw, rows = (h + ch - 1) / ch
+        let left = pane.x + (pane.width - columns) / 2, top = pane.y + (pane.height - rows) / 2
+        return BlockPicture.blank(pane: pane, message: "") + "\u{1B}[\(top + 1);\(left + 1)H" + String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -101,11 +101,36 @@ struct Bench: ParsableCommand {
             steps.append(clock() - t)
         }
         steps.sort()
+        // Sixel: the encoder alone on a 400×300 picture, and key → next picture painted as sixel
+        // (6×13-pixel cells as in xterm), each from a fresh decode, no cache.
+        let sample = try ImageDecoding.load(folder + "/" + names[0])
+        let small = Resampling.resized(sample, width: 400, height: 300)
+        var encodes: [Double] = []
+        for _ in 0..<20 {
+            let t = clock()
+            _ = try SixelEncoder.encode(small)
+            encodes.append(clock() - t)
+        }
+        encodes.sort()
+        let sixelTerminal = TerminalCapabilities(graphics: .sixel, palette: .trueColour, cellWidth: 6, cellHeight: 13)
+        var sixelSteps: [Double] = []
+        for i in 0..<min(20, names.count) {
+            let t = clock()
+            session = session.reduce(.next).0
+            var g = CellGrid(width: 120, height: 40)
+            _ = screen.draw(session, into: &g)
+            _ = PicturePainter.paint(path: folder + "/" + names[i], pane: pane, capabilities: sixelTerminal)
+            sixelSteps.append(clock() - t)
+        }
+        sixelSteps.sort()
         print("review screen on \(names.count) files (120×40 cells, true-colour blocks)")
         print(String(format: "  list the folder                %8.1f ms", listed - start))
         print(String(format: "  first screen drawn             %8.1f ms  (picture: %d bytes of escapes)", first - start, bytes))
         print(String(format: "  key → next picture, median     %8.1f ms  (max %.1f ms, %d presses)", steps[steps.count / 2], steps.last ?? 0, steps.count))
         print(String(format: "  memory (max resident)          %8.1f MB", Double(usage.ru_maxrss) / 1024))
+        print(String(format: "  sixel: encode 400×300, median  %8.1f ms", encodes[encodes.count / 2]))
+        print(String(format: "  sixel: key → next picture      %8.1f ms  (median; max %.1f ms; %d×%d pixels)", sixelSteps[sixelSteps.count / 2],
+                     sixelSteps.last ?? 0, pane.width * 6, pane.height * 13))
     }
 
     /// Median over `passes` timed runs (after a warm-up) of `body`, in ms per image.

@@ -17,8 +17,9 @@ struct HematoVision: ParsableCommand {
               hematovision classify slides/ -o labels.csv
               hematovision evaluate TEST/               accuracy against class folders
               hematovision bench SampleImages
+              hematovision show SampleImages/BloodImage_00001.jpg
             """,
-        subcommands: [Review.self, Classify.self, Evaluate.self, Bench.self],
+        subcommands: [Review.self, Classify.self, Evaluate.self, Bench.self, Show.self],
         defaultSubcommand: Review.self)
 }
 

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import HematoImage
+import HematoNet
+import HematoReview
+import HematoTerminal
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print images with their predictions, without a full screen (a quick look or a demo).",
+        discussion: "Pictures are sixel where the terminal reports it, coloured half blocks otherwise.")
+
+    @Argument(help: "Image files.")
+    var images: [String]
+
+    @Option(help: "How to show pictures: auto, sixel, blocks or none (also HEMATOVISION_GRAPHICS).")
+    var graphics: GraphicsMode?
+
+    @Option(help: "Width of each picture in terminal columns.")
+    var columns: Int = 64
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    func validate() throws {
+        guard (8...400).contains(columns) else { throw ValidationError("--columns must be from 8 to 400") }
+    }
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let model = try modelOptions.load()
+        let classifier = try Classifier(model: model)
+        let toTerminal = isatty(STDOUT_FILENO) == 1
+        let requested = graphics ?? environment["HEMATOVISION_GRAPHICS"].flatMap(GraphicsMode.init(rawValue:)) ?? (toTerminal ? .auto : .none)
+        let capabilities = TerminalCapabilities.detect(requested: requested, environment: environment)
+        if let note = capabilities.note { report(note) }
+        var failed = 0
+        for path in images {
+            let name = DisplayName.escaped(path)
+            do {
+                let image = try ImageDecoding.load(path)
+                let prediction = try classifier.classify(image)
+                print(picture(image, capabilities), terminator: "")
+                print(Self.summary(name: name, prediction: prediction))
+            } catch {
+                failed += 1
+                print("\(name): cannot show it: \(error)")
+            }
+            fflush(nil)
+        }
+        if failed > 0 { throw ExitCode(1) }
+    }
+
+    func picture(_ image: RGBImage, _ c: TerminalCapabilities) -> String {
+        switch c.graphics {
+        case .none, .auto:
+            return ""
+        case .blocks:
+            let size = BlockPicture.fittedSize(imageWidth: image.width, imageHeight: image.height, columns: columns, rows: 10_000)
+            return BlockPicture.rows(image, columns: size.columns, rows: size.rows, palette: c.palette).joined(separator: "\n") + "\n"
+        case .sixel:
+            let width = columns * c.cellWidth
+            let height = max(1, image.height * width / image.width)
+            guard var bytes = try? SixelEncoder.encode(Resampling.resized(image, width: width, height: height)) else { return "" }
+            if c.viaTmux { bytes = SixelEncoder.tmuxPassthrough(bytes) }
+            // The cursor ends on the picture's last text row; start the summary on a fresh line.
+            return String(decoding: bytes, as: UTF8.self) + "\n"
+        }
+    }
+
+    static func summary(name: String, prediction: Prediction) -> String {
+        let others = prediction.labels.indices.filter { $0 != prediction.topIndex }
+            .map { String(format: "%@ %.1f%%", String(prediction.labels[$0].prefix(3)) as NSString, prediction.probabilities[$0] * 100) }
+        return String(format: "%@  %@ %.1f%%  (%@)", name as NSString, prediction.topLabel as NSString,
+                      prediction.confidence * 100, others.joined(separator: ", ") as NSString)
+    }
+}
