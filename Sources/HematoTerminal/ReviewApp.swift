@@ -77,7 +77,15 @@ public final class ReviewApp {
                 }
                 dirty = false
             }
-            guard let key = backend.key() else { continue }
+            guard let key = backend.key() else {
+                // Idle: paint the next picture into the cache, so the next key press shows it at once.
+                if let pane = pictureOnScreen?.pane, session.position + 1 < session.queue.count {
+                    let next = session.queue[session.position + 1]
+                    pictures.prefetch(PictureKey(index: next, pane: pane), path: options.folder + "/" + session.names[next],
+                                      capabilities: options.capabilities)
+                }
+                continue
+            }
             dirty = true
             guard let pressed = key else {  // resize or an unmapped key
                 backend.invalidate()
@@ -135,6 +143,10 @@ struct PictureCache {
         entries.append((key, text))
         if entries.count > 6 { entries.removeFirst() }
         return text
+    }
+
+    mutating func prefetch(_ key: PictureKey, path: String, capabilities: TerminalCapabilities) {
+        if !entries.contains(where: { $0.0 == key }) { _ = render(key, path: path, capabilities: capabilities) }
     }
 }
 
