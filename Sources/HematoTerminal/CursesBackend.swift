@@ -20,7 +20,7 @@ final class CursesBackend {
         keypad(hv_stdscr(), true)
         curs_set(0)
         set_escdelay(25)
-        timeout(30)  // getch returns ERR after 30 ms, so background results are picked up
+        timeout(15)  // getch returns ERR after 15 ms, so pictures and predictions from the workers show promptly
         colours = has_colors()
         if colours {
             start_color()

@@ -28,7 +28,8 @@ public final class ReviewApp {
     private var session: ReviewSession
     private let store: ReviewStore
     private let options: Options
-    private let worker: BackgroundClassifier
+    private let worker: BackgroundWorker<Int, ModelOpinion>
+    private let painter: BackgroundWorker<PictureKey, String>
     private let modelIdentity: String
     private var pictures = PictureCache()
 
@@ -38,8 +39,14 @@ public final class ReviewApp {
         self.store = store
         self.options = options
         self.modelIdentity = modelIdentity
-        let folder = options.folder
-        worker = BackgroundClassifier(paths: session.names.map { folder + "/" + $0 }, makeClassifier: makeClassifier)
+        let paths = session.names.map { options.folder + "/" + $0 }
+        worker = BackgroundWorker(name: "classifier", setup: makeClassifier) { classifier, index in
+            classifier.classify(path: paths[index])
+        }
+        let capabilities = options.capabilities
+        painter = BackgroundWorker(name: "painter", setup: {}) { _, key in
+            PicturePainter.paint(path: paths[key.index], pane: key.pane, capabilities: capabilities)
+        }
     }
 
     public func run() -> (Ending, ReviewSession) {
@@ -48,6 +55,7 @@ public final class ReviewApp {
         defer { backend.end() }
         let screen = ReviewScreen(folderName: options.folder, graphicsMode: options.capabilities.graphics.rawValue, theme: options.theme)
         var pictureOnScreen: PictureKey?
+        var wantedPicture: PictureKey?
         var dirty = true
         worker.want(session.classificationPriority(limit: 8))
         if let note = options.capabilities.note { session.message = note }
@@ -58,34 +66,44 @@ public final class ReviewApp {
                 dirty = true
             }
             if let failure = worker.failure, session.message == nil {
-                session.message = failure
+                session.message = "the model could not be loaded: \(failure)"
                 dirty = true
+            }
+            for (key, text) in painter.takeResults() {
+                if let dropped = pictures.store(key, text) { painter.forget(dropped) }
+                if key == wantedPicture { dirty = true }
             }
             if dirty {
                 var grid = CellGrid(width: backend.width, height: backend.height)
                 let pane = screen.draw(session, into: &grid)
                 let wanted = pane.flatMap { p in session.current.map { PictureKey(index: $0, pane: p) } }
+                wantedPicture = wanted
                 if wanted == nil && pictureOnScreen != nil {
                     backend.invalidate()  // curses repaints every cell, wiping the old picture
                     pictureOnScreen = nil
                 }
                 backend.show(grid)
                 if let wanted, wanted != pictureOnScreen {
-                    backend.writeRaw(pictures.render(wanted, path: options.folder + "/" + session.names[wanted.index],
-                                                     capabilities: options.capabilities))
-                    pictureOnScreen = wanted
+                    if let text = pictures[wanted] {
+                        backend.writeRaw(text)
+                        pictureOnScreen = wanted
+                    } else if pictureOnScreen != nil {
+                        // The old picture must not stand beside the new image's name while the new one is painted.
+                        backend.writeRaw(BlockPicture.blank(pane: wanted.pane, message: ""))
+                        pictureOnScreen = nil
+                    }
+                }
+                // Decoding and encoding happen on the painter thread: this picture first, then the next one.
+                if let wanted {
+                    var jobs = [wanted]
+                    if session.position + 1 < session.queue.count {
+                        jobs.append(PictureKey(index: session.queue[session.position + 1], pane: wanted.pane))
+                    }
+                    painter.want(jobs.filter { pictures[$0] == nil })
                 }
                 dirty = false
             }
-            guard let key = backend.key() else {
-                // Idle: paint the next picture into the cache, so the next key press shows it at once.
-                if let pane = pictureOnScreen?.pane, session.position + 1 < session.queue.count {
-                    let next = session.queue[session.position + 1]
-                    pictures.prefetch(PictureKey(index: next, pane: pane), path: options.folder + "/" + session.names[next],
-                                      capabilities: options.capabilities)
-                }
-                continue
-            }
+            guard let key = backend.key() else { continue }
             dirty = true
             guard let pressed = key else {  // resize or an unmapped key
                 backend.invalidate()
@@ -114,7 +132,10 @@ public final class ReviewApp {
         }
     }
 
-    deinit { worker.stop() }
+    deinit {
+        worker.stop()
+        painter.stop()
+    }
 
     private func entry(for d: Decision) -> JournalEntry {
         var probabilities: [String: Float]?
@@ -127,26 +148,23 @@ public final class ReviewApp {
     }
 }
 
-struct PictureKey: Equatable {
+struct PictureKey: Hashable, Sendable {
     let index: Int
     let pane: ReviewScreen.Rect
 }
 
-/// Rendered pictures for the last few images and pane sizes, so moving back
+/// Painted pictures for the last few images and pane sizes, so moving back
 /// and forth repaints without decoding or encoding again.
 struct PictureCache {
     private var entries: [(PictureKey, String)] = []
 
-    mutating func render(_ key: PictureKey, path: String, capabilities: TerminalCapabilities) -> String {
-        if let hit = entries.first(where: { $0.0 == key }) { return hit.1 }
-        let text = PicturePainter.paint(path: path, pane: key.pane, capabilities: capabilities)
-        entries.append((key, text))
-        if entries.count > 6 { entries.removeFirst() }
-        return text
-    }
+    subscript(key: PictureKey) -> String? { entries.first { $0.0 == key }?.1 }
 
-    mutating func prefetch(_ key: PictureKey, path: String, capabilities: TerminalCapabilities) {
-        if !entries.contains(where: { $0.0 == key }) { _ = render(key, path: path, capabilities: capabilities) }
+    /// Returns the key it dropped to make room, if any.
+    mutating func store(_ key: PictureKey, _ text: String) -> PictureKey? {
+        guard self[key] == nil else { return nil }
+        entries.append((key, text))
+        return entries.count > 8 ? entries.removeFirst().0 : nil
     }
 }
 

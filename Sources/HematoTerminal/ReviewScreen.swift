@@ -3,7 +3,7 @@ import HematoReview
 /// Draws a review session into a grid. Reads the session, changes nothing.
 /// Returns where the picture goes; the image presenter paints that area.
 public struct ReviewScreen {
-    public struct Rect: Equatable, Sendable {
+    public struct Rect: Hashable, Sendable {
         public let x, y, width, height: Int
     }
 

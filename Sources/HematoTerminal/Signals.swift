@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// SIGINT, SIGTERM and SIGHUP (an SSH connection dropping) only set a flag;
-/// the review loop sees it within 30 ms, restores the terminal and exits.
+/// the review loop sees it within 15 ms, restores the terminal and exits.
 /// Nothing needs saving at that point: every decision is on disk already.
 enum Signals {
     static let received = Atomic<Int32>(0)
