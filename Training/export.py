@@ -4,8 +4,10 @@
  2. fold batch norm, divide the classifier by the temperature, lay weights out for XNNPACK;
  3. score the folded weights on held-out data (evaluate.py) and put the scores in the metadata;
  4. write Sources/HematoNet/Resources/hematovision-mobilenetv2.safetensors,
-    Training/reference/sample_probabilities.json (the Swift golden test) and
-    Training/reference/scores.json.
+    Training/reference/sample_probabilities.json (the Swift golden test),
+    Training/reference/scores.json, and the same weights as ONNX in
+    Training/artifacts/hematovision-mobilenetv2.onnx (git-ignored; bench_peers.py
+    builds its own from the bundled file with to_onnx.py).
 Usage: python export.py CHECKPOINT [--temperature-from STAGE1_CHECKPOINT]
 
 With --temperature-from, the temperature is fitted with the stage-1 model
@@ -127,7 +129,11 @@ def main():
         golden[p.name] = [round(float(v), 7) for v in FoldedNet(tensors).probabilities(x)[0]]
     (REFERENCE / "sample_probabilities.json").write_text(
         json.dumps({"labels": ds.CLASSES, "probabilities": golden}, indent=1) + "\n")
-    print(f"wrote {args.out}", file=sys.stderr)
+    import onnx
+    import to_onnx
+    onnx_path = ds.ROOT / "Training" / "artifacts" / "hematovision-mobilenetv2.onnx"
+    onnx.save(to_onnx.build(*to_onnx.read_safetensors(args.out)), str(onnx_path))
+    print(f"wrote {args.out} and {onnx_path}", file=sys.stderr)
 
 
 if __name__ == "__main__":
