@@ -13,6 +13,9 @@ final class BackgroundWorker<Job: Hashable & Sendable, Output: Sendable>: Sendab
         var failure: String?
     }
 
+    /// What the thread does next. (An optional of an optional read "stop" where it meant "nothing yet".)
+    private enum Next { case job(Job), idle, stop }
+
     private let shared = Mutex(Shared())
     private let wake = DispatchSemaphore(value: 0)
 
@@ -29,12 +32,18 @@ final class BackgroundWorker<Job: Hashable & Sendable, Output: Sendable>: Sendab
                 return
             }
             while true {
-                let next: Job?? = self.shared.withLock { s in
-                    if s.stopping { return .some(nil) }
-                    return s.wanted.first { !s.done.contains($0) }
+                let next: Next = self.shared.withLock { s in
+                    if s.stopping { return .stop }
+                    return s.wanted.first { !s.done.contains($0) }.map(Next.job) ?? .idle
                 }
-                guard let job = next else { _ = self.wake.wait(timeout: .now() + .milliseconds(200)); continue }
-                guard let job else { return }
+                let job: Job
+                switch next {
+                case .stop: return
+                case .idle:
+                    _ = self.wake.wait(timeout: .now() + .milliseconds(200))
+                    continue
+                case .job(let j): job = j
+                }
                 let output = work(state, job)
                 self.shared.withLock { s in
                     s.done.insert(job)

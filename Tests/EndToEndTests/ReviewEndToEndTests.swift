@@ -32,6 +32,8 @@ final class ReviewEndToEndTests: XCTestCase {
         try t.waitFor("Image  4 of 16")
         try t.send("E")                        // image 4 gets EOSINOPHIL, stays
         try t.waitFor("set by a reviewer", "4/16 reviewed")
+        // Classification went on ahead through the whole folder (the title stops counting when all 16 are done).
+        try t.waitFor("4/16 reviewed · by name")
         try t.send("q")
         try t.waitFor("EXIT=0", "4/16 labelled")
         XCTAssertEqual(try csv(), ",Image,Category\r\n,1,\(top["1"]!)\r\n,6,\(top["6"]!)\r\n,13,LYMPHOCYTE\r\n,26,EOSINOPHIL\r\n")
