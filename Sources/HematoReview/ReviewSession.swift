@@ -75,26 +75,16 @@ public struct ReviewSession: Equatable, Sendable {
 
     public func confidence(_ index: Int) -> Float? { opinions[index]?.probabilities?.max() }
 
-    /// The order the background classifier should work in: the current image,
-    /// then the images after it in the queue, then the rest.
-    public func classificationPriority(limit: Int) -> [Int] {
+    /// What the background classifier should do first: unclassified images from the
+    /// current one onwards, looking at most `window` places ahead (so the cost per
+    /// call stays small in a folder of any size). The rest of the folder is swept by
+    /// `ClassificationSweep`.
+    public func classificationPriority(limit: Int, window: Int = 64) -> [Int] {
         var out: [Int] = []
         var i = position
-        while out.count < limit && i < queue.count {
+        while out.count < limit && i < min(queue.count, position + window) {
             if opinions[queue[i]] == nil { out.append(queue[i]) }
             i += 1
-        }
-        if out.count < limit {
-            for j in 0..<min(position, queue.count) where opinions[queue[j]] == nil {
-                out.append(queue[j])
-                if out.count == limit { break }
-            }
-        }
-        if out.count < limit && queue.count < names.count {  // filtered: the hidden ones still need predictions
-            for j in names.indices where opinions[j] == nil && !out.contains(j) {
-                out.append(j)
-                if out.count == limit { break }
-            }
         }
         return out
     }

@@ -57,14 +57,24 @@ public final class ReviewApp {
         var pictureOnScreen: PictureKey?
         var wantedPicture: PictureKey?
         var dirty = true
-        worker.want(session.classificationPriority(limit: 8))
+        var sweep = ClassificationSweep()
+        var outstanding = Set<Int>()
+        func askForPredictions() {
+            let jobs = sweep.next(session)
+            outstanding = Set(jobs)
+            worker.want(jobs)
+        }
+        askForPredictions()
         if let note = options.capabilities.note { session.message = note }
         while true {
             if let signal = Signals.pending { return (.signal(signal), session) }
-            for (index, opinion) in worker.takeResults() {
+            let predictions = worker.takeResults()
+            for (index, opinion) in predictions {
                 session = session.reduce(.opinion(index: index, opinion)).0
+                outstanding.remove(index)
                 dirty = true
             }
+            if !predictions.isEmpty && outstanding.isEmpty { askForPredictions() }
             if let failure = worker.failure, session.message == nil {
                 session.message = "the model could not be loaded: \(failure)"
                 dirty = true
@@ -128,7 +138,7 @@ public final class ReviewApp {
                 session = next
             }
             if session.finished { return (.quit, session) }
-            worker.want(session.classificationPriority(limit: 8))
+            askForPredictions()  // the reviewer moved: what is near them comes first
         }
     }
 

@@ -45,6 +45,15 @@ final class ReviewEndToEndTests: XCTestCase {
         XCTAssertEqual(journal[0].probabilities?.count, 4)
     }
 
+    func testTheWholeFolderIsClassifiedWhileTheReviewerLooks() throws {
+        let t = try TmuxSession("\(Harness.binary) '\(folder!)'; echo EXIT=$?; sleep 30")
+        try t.waitFor("Image  1 of 16")
+        // No key pressed: the title stops counting "classified" once all 16 have a prediction.
+        try t.waitFor("0/16 reviewed · by name")
+        try t.send("q")
+        try t.waitFor("EXIT=0")
+    }
+
     func testKillNineLosesNothingAndReopeningResumes() throws {
         let top = try Harness.referenceTopClasses()
         let t = try TmuxSession("exec \(Harness.binary) '\(folder!)'")

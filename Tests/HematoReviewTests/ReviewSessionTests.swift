@@ -120,9 +120,19 @@ final class ReviewSessionTests: XCTestCase {
         XCTAssertEqual(session(existing: existing).current, 2, "without a journal: the first image with no label")
     }
 
-    func testClassificationPriorityStartsAtTheCurrentImage() {
-        let (s, _) = run(session(), [.next, .next, .opinion(index: 3, predicted([0.25, 0.25, 0.25, 0.25]))])
-        XCTAssertEqual(s.classificationPriority(limit: 3), [2, 0, 1])
+    func testClassificationStartsAtTheCurrentImageThenSweepsTheFolder() {
+        var (s, _) = run(session(), [.next, .next, .opinion(index: 3, predicted([0.25, 0.25, 0.25, 0.25]))])
+        XCTAssertEqual(s.classificationPriority(limit: 3), [2], "only unclassified images from the current one on")
+        var sweep = ClassificationSweep()
+        XCTAssertEqual(sweep.next(s, limit: 4), [2, 0, 1], "then the rest of the folder in name order")
+        // Without any key press, answering each request leads to the whole folder.
+        var rounds = 0
+        while s.classifiedCount < s.names.count && rounds < 10 {
+            for i in sweep.next(s, limit: 2) { s = s.reduce(.opinion(index: i, predicted([0.1, 0.2, 0.3, 0.4]))).0 }
+            rounds += 1
+        }
+        XCTAssertEqual(s.classifiedCount, 4)
+        XCTAssertEqual(sweep.next(s), [])
     }
 
     func testHelpAndQuit() {
