@@ -53,7 +53,7 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
             scoresJSON = file.metadata["scores"]
             trainingData = file.metadata["training_data"]
             tensors = try Self.checkedTensors(file, bytes: bytes, classes: labels.count)
-            identity = "mnv2-" + String(Self.fnv1a(bytes[0..<file.dataStart]), radix: 16)
+            identity = "mnv2-" + String(ContentHash.fnv1a64(bytes[0..<file.dataStart]), radix: 16)
         } catch {
             munmap(base, size)
             throw error
@@ -87,12 +87,6 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
             out[name] = UnsafeBufferPointer(start: pointer, count: count)
         }
         return out
-    }
-
-    private static func fnv1a(_ bytes: UnsafeRawBufferPointer.SubSequence) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return hash
     }
 }
 

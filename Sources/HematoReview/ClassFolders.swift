@@ -9,8 +9,6 @@ public enum ClassFolders {
         public let cellClass: CellClass
     }
 
-    static let imageExtensions: Set<String> = ["jpg", "jpeg", "bmp", "ppm"]
-
     /// Every image in a sub-folder named for a class; other folders are ignored.
     /// Returns an empty list when no sub-folder is named for a class.
     public static func scan(_ root: String) throws -> [Entry] {
@@ -22,7 +20,7 @@ public enum ClassFolders {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else { continue }
             for file in try fm.contentsOfDirectory(atPath: folder).sorted()
-            where imageExtensions.contains((file as NSString).pathExtension.lowercased()) {
+            where ImageFolder.isImageName(file) {
                 out.append(Entry(relativePath: name + "/" + file, cellClass: cls))
             }
         }

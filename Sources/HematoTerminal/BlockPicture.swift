@@ -81,7 +81,7 @@ public struct BlockPicture {
 
     /// Nearest entry of xterm's 6×6×6 cube or its 24-step grey ramp.
     static func cubeIndex(_ c: (r: UInt8, g: UInt8, b: UInt8)) -> Int {
-        let levels = [0, 95, 135, 175, 215, 255]
+        let levels = XtermPalette.cubeLevels
         func nearest(_ v: UInt8) -> Int { levels.indices.min { abs(levels[$0] - Int(v)) < abs(levels[$1] - Int(v)) }! }
         let (ri, gi, bi) = (nearest(c.r), nearest(c.g), nearest(c.b))
         let cube = 16 + 36 * ri + 6 * gi + bi

@@ -111,7 +111,9 @@ public struct Theme: Equatable, Sendable {
     public static func load(_ choice: String?, themesFolder: String?, environment: [String: String]) throws -> (Theme, warnings: [String]) {
         var theme = builtIn
         var warnings: [String] = []
-        if let choice, choice != "dark" || themesFolder.map({ FileManager.default.fileExists(atPath: $0 + "/dark.theme") }) == true {
+        // "dark" is the built-in theme (Themes/dark.theme repeats it, and a test keeps them equal),
+        // so it works even where the Themes folder cannot be found.
+        if let choice, choice != "dark" {
             let path = choice.contains("/") || choice.hasSuffix(".theme") ? choice : (themesFolder ?? "Themes") + "/" + choice + ".theme"
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ThemeFailure(description: "no theme \"\(choice)\" (looked for \(path))")

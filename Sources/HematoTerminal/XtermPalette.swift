@@ -8,13 +8,15 @@ enum XtermPalette {
         (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255),
     ]
 
+    /// The six levels of each channel in the 6×6×6 colour cube (indexes 16–231).
+    static let cubeLevels = [0, 95, 135, 175, 215, 255]
+
     static func rgb(_ index: UInt8) -> (Int, Int, Int) {
         let i = Int(index)
         if i < 16 { return basic[i] }
         if i >= 232 { let v = 8 + 10 * (i - 232); return (v, v, v) }
-        let levels = [0, 95, 135, 175, 215, 255]
         let c = i - 16
-        return (levels[c / 36], levels[(c / 6) % 6], levels[c % 6])
+        return (cubeLevels[c / 36], cubeLevels[(c / 6) % 6], cubeLevels[c % 6])
     }
 
     static func nearestBasic(_ index: UInt8, available: Int) -> Int {

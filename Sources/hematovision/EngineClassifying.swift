@@ -22,18 +22,12 @@ final class EngineClassifying: Classifying, @unchecked Sendable {
             let bytes = try ImageDecoding.readFile(path)
             let image = try ImageDecoding.decode(bytes, path: path, covering: covering)
             let prediction = try classifier.classify(image)
-            return .predicted(probabilities: prediction.probabilities, imageHash: Self.hash(bytes))
+            return .predicted(probabilities: prediction.probabilities,
+                              imageHash: "fnv1a64:" + String(ContentHash.fnv1a64(bytes), radix: 16))
         } catch let error as ImageError {
             return .unreadable(reason: error.description)
         } catch {
             return .unreadable(reason: "\(error)")
         }
-    }
-
-    /// FNV-1a, 64 bits: enough to notice that a file changed under a decision.
-    static func hash(_ bytes: [UInt8]) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return "fnv1a64:" + String(h, radix: 16)
     }
 }
