@@ -16,16 +16,10 @@ public enum AtomicFile {
         func fail(_ what: String) -> Failure { Failure(path: path, reason: "\(what): \(String(cString: strerror(errno)))") }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw fail("cannot create a temporary file in \(DisplayName.escaped(folder))") }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let failure = fail("write failed")
-                close(fd); unlink(temporary)
-                throw failure
-            }
-            written += n
+        guard WriteAll.write(fd, bytes) else {
+            let failure = fail("write failed")
+            close(fd); unlink(temporary)
+            throw failure
         }
         guard fsync(fd) == 0 else {
             let failure = fail("fsync failed")

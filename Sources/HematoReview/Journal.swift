@@ -62,16 +62,7 @@ public final class Journal {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard var data = try? encoder.encode(entry) else { throw Failure(path: path, reason: "cannot encode an entry") }
         data.append(0x0A)
-        let ok = data.withUnsafeBytes { raw -> Bool in
-            var done = 0
-            while done < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return false }
-                done += n
-            }
-            return true
-        }
+        let ok = WriteAll.write(fd, data)
         guard ok, fsync(fd) == 0 else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
     }
 

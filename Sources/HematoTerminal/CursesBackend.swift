@@ -1,6 +1,7 @@
 import CCursesShim
 import CNCursesW
 import Foundation
+import HematoReview
 
 /// Copies a `CellGrid` to the terminal through ncurses, and restores the
 /// terminal on every way out. The only file that calls curses.
@@ -93,16 +94,8 @@ final class CursesBackend {
     /// around it, so curses' idea of the cursor stays right.
     func writeRaw(_ text: String) {
         fflush(nil)  // every C stream, curses' included
-        let bytes = Array(("\u{1B}7" + text + "\u{1B}8").utf8)
-        bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = Glibc.write(STDOUT_FILENO, raw.baseAddress! + done, raw.count - done)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }  // the terminal is gone (SSH dropped); nothing more to draw
-                done += n
-            }
-        }
+        // A terminal that has gone away (SSH dropped) just gets nothing more; SIGHUP ends the loop.
+        _ = WriteAll.write(STDOUT_FILENO, Array(("\u{1B}7" + text + "\u{1B}8").utf8))
     }
 
     /// Puts the terminal back as it was. Safe to call twice.
