@@ -10,7 +10,6 @@ int hv_key_down(void) { return KEY_DOWN; }
 int hv_key_left(void) { return KEY_LEFT; }
 int hv_key_right(void) { return KEY_RIGHT; }
 int hv_key_enter(void) { return KEY_ENTER; }
-int hv_key_backspace(void) { return KEY_BACKSPACE; }
 int hv_err(void) { return ERR; }
 WINDOW *hv_stdscr(void) { return stdscr; }
 int hv_colors(void) { return COLORS; }

@@ -14,7 +14,6 @@ int hv_key_down(void);
 int hv_key_left(void);
 int hv_key_right(void);
 int hv_key_enter(void);
-int hv_key_backspace(void);
 int hv_err(void);
 // Globals Swift 6 refuses to touch (shared mutable state), read through functions.
 WINDOW *hv_stdscr(void);
