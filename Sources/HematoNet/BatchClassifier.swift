@@ -37,9 +37,7 @@ public struct BatchClassifier: Sendable {
                 do {
                     let image = try ImageDecoding.load(paths[i], covering: model.preprocessing.decodeCovering)
                     outcome = .classified(probabilities: try classifier.classify(image).probabilities)
-                } catch let error as ImageError {
-                    outcome = .failed(reason: error.description)
-                } catch {
+                } catch {  // ImageError and EngineError both describe themselves
                     outcome = .failed(reason: "\(error)")
                 }
                 let done = state.withLock { s -> Int in

@@ -52,20 +52,28 @@ final class CursesBackend {
     /// Forget what is on screen; the next `show` redraws every cell.
     func invalidate() { clearok(hv_stdscr(), true) }
 
-    func key() -> Key?? {
+    enum Input {
+        case key(Key)
+        case resize
+        /// A key the review has no use for (function keys and the like).
+        case other
+    }
+
+    /// The next input, or nil when none came within the timeout.
+    func input() -> Input? {
         let ch = getch()
         if ch == hv_err() { return nil }
         switch ch {
-        case hv_key_resize(): refreshSize(); return .some(nil)
-        case hv_key_enter(), 10, 13: return .enter
-        case hv_key_left(): return .left
-        case hv_key_right(): return .right
-        case hv_key_up(): return .up
-        case hv_key_down(): return .down
-        case 9: return .tab
-        case 27: return .escape
-        case 32...126: return .character(Character(UnicodeScalar(UInt8(ch))))
-        default: return .some(nil)
+        case hv_key_resize(): refreshSize(); return .resize
+        case hv_key_enter(), 10, 13: return .key(.enter)
+        case hv_key_left(): return .key(.left)
+        case hv_key_right(): return .key(.right)
+        case hv_key_up(): return .key(.up)
+        case hv_key_down(): return .key(.down)
+        case 9: return .key(.tab)
+        case 27: return .key(.escape)
+        case 32...126: return .key(.character(Character(UnicodeScalar(UInt8(ch)))))
+        default: return .other
         }
     }
 

@@ -113,12 +113,17 @@ public final class ReviewApp {
                 }
                 dirty = false
             }
-            guard let key = backend.key() else { continue }
-            dirty = true
-            guard let pressed = key else {  // resize or an unmapped key
+            let pressed: Key
+            switch backend.input() {
+            case nil, .other?: continue
+            case .resize?:
+                dirty = true
                 backend.invalidate()
                 pictureOnScreen = nil
                 continue
+            case .key(let k)?:
+                dirty = true
+                pressed = k
             }
             let action: ReviewAction? = session.showingHelp ? .toggleHelp : Keymap.review.action(for: pressed)
             guard let action else {
@@ -194,8 +199,6 @@ public enum PicturePainter {
                 let image = try ImageDecoding.load(path, covering: (pane.width, pane.height * 2))
                 return BlockPicture.render(image, pane: pane, palette: capabilities.palette)
             }
-        } catch let error as ImageError {
-            return BlockPicture.blank(pane: pane, message: "cannot show this file: \(error.description)")
         } catch {
             return BlockPicture.blank(pane: pane, message: "cannot show this file: \(error)")
         }
@@ -205,15 +208,23 @@ public enum PicturePainter {
     static func sixel(_ image: RGBImage, pane: ReviewScreen.Rect, capabilities: TerminalCapabilities) throws -> String {
         let cw = capabilities.cellWidth, ch = capabilities.cellHeight
         let scale = min(Double(pane.width * cw) / Double(image.width), Double(pane.height * ch) / Double(image.height))
-        var w = max(1, Int(Double(image.width) * scale)), h = max(1, Int(Double(image.height) * scale))
-        var bytes: [UInt8] = []
-        repeat {
-            bytes = try SixelEncoder.encode(Resampling.resized(image, width: w, height: h))
-            if capabilities.viaTmux { bytes = SixelEncoder.tmuxPassthrough(bytes) }
-            if capabilities.viaTmux && bytes.count > tmuxLimit { w /= 2; h /= 2 } else { break }
-        } while w > 16
+        let (bytes, w, h) = try sixelSequence(image, width: Int(Double(image.width) * scale),
+                                              height: Int(Double(image.height) * scale), viaTmux: capabilities.viaTmux)
         let columns = (w + cw - 1) / cw, rows = (h + ch - 1) / ch
         let left = pane.x + (pane.width - columns) / 2, top = pane.y + (pane.height - rows) / 2
         return BlockPicture.blank(pane: pane, message: "") + "\u{1B}[\(top + 1);\(left + 1)H" + String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The picture at `width`×`height` as one sixel sequence, wrapped for tmux when asked,
+    /// halved until it fits tmux's limit. Returns the size it was finally encoded at.
+    public static func sixelSequence(_ image: RGBImage, width: Int, height: Int, viaTmux: Bool) throws -> ([UInt8], Int, Int) {
+        var w = max(1, width), h = max(1, height)
+        var bytes: [UInt8] = []
+        repeat {
+            bytes = try SixelEncoder.encode(Resampling.resized(image, width: w, height: h))
+            if viaTmux { bytes = SixelEncoder.tmuxPassthrough(bytes) }
+            if viaTmux && bytes.count > tmuxLimit { w /= 2; h /= 2 } else { break }
+        } while w > 16
+        return (bytes, w, h)
     }
 }

@@ -83,9 +83,9 @@ struct Bench: ParsableCommand {
         let screen = ReviewScreen(folderName: folder, graphicsMode: "blocks", theme: .builtIn)
         var grid = CellGrid(width: 120, height: 40)
         let pane = screen.draw(session, into: &grid)!
+        let blocks = TerminalCapabilities(graphics: .blocks, palette: .trueColour)
         func picture(_ index: Int) -> String {
-            guard let image = try? ImageDecoding.load(folder + "/" + names[index], covering: (pane.width, pane.height * 2)) else { return "" }
-            return BlockPicture.render(image, pane: pane, palette: .trueColour)
+            PicturePainter.paint(path: folder + "/" + names[index], pane: pane, capabilities: blocks)
         }
         let bytes = picture(session.current!).utf8.count
         let first = clock()

@@ -24,9 +24,7 @@ final class EngineClassifying: Classifying, @unchecked Sendable {
             let prediction = try classifier.classify(image)
             return .predicted(probabilities: prediction.probabilities,
                               imageHash: "fnv1a64:" + String(ContentHash.fnv1a64(bytes), radix: 16))
-        } catch let error as ImageError {
-            return .unreadable(reason: error.description)
-        } catch {
+        } catch {  // ImageError and EngineError both describe themselves
             return .unreadable(reason: "\(error)")
         }
     }

@@ -59,9 +59,8 @@ struct Show: ParsableCommand {
             return BlockPicture.rows(image, columns: size.columns, rows: size.rows, palette: c.palette).joined(separator: "\n") + "\n"
         case .sixel:
             let width = columns * c.cellWidth
-            let height = max(1, image.height * width / image.width)
-            guard var bytes = try? SixelEncoder.encode(Resampling.resized(image, width: width, height: height)) else { return "" }
-            if c.viaTmux { bytes = SixelEncoder.tmuxPassthrough(bytes) }
+            guard let (bytes, _, _) = try? PicturePainter.sixelSequence(image, width: width, height: image.height * width / image.width,
+                                                                        viaTmux: c.viaTmux) else { return "" }
             // The cursor ends on the picture's last text row; start the summary on a fresh line.
             return String(decoding: bytes, as: UTF8.self) + "\n"
         }
