@@ -91,17 +91,21 @@ final class TmuxSession {
         if r.status != 0 { throw NSError(domain: "tmux", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: "tmux \(args.first ?? "") failed"]) }
     }
 
+    /// tmux reads a bare "t" as a window of the most recently used session first, so a
+    /// key meant for "t" could land in "bob". "=t:" means exactly session t, its current window.
+    private func target(_ session: String?) -> String { "=" + (session ?? name) + ":" }
+
     func send(_ keys: String..., session: String? = nil) throws {
-        try tmux(["send-keys", "-t", session ?? name] + keys)
+        try tmux(["send-keys", "-t", target(session)] + keys)
     }
 
     func screen(_ session: String? = nil) throws -> String {
-        Harness.shell(["tmux", "-L", socket, "capture-pane", "-p", "-t", session ?? name]).output
+        Harness.shell(["tmux", "-L", socket, "capture-pane", "-p", "-t", target(session)]).output
     }
 
     /// The process running in the session's pane.
     func panePID(_ session: String? = nil) throws -> Int32 {
-        Int32(Harness.shell(["tmux", "-L", socket, "display", "-p", "-t", session ?? name, "#{pane_pid}"])
+        Int32(Harness.shell(["tmux", "-L", socket, "display", "-p", "-t", target(session), "#{pane_pid}"])
             .output.trimmingCharacters(in: .whitespacesAndNewlines))!
     }
 
