@@ -55,14 +55,19 @@ def metadata(recipe: dict, temperature: float) -> dict[str, str]:
     }
 
 
-def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
+def fit_temperature(logits: np.ndarray, labels: np.ndarray, domains: np.ndarray) -> float:
+    """The temperature that minimises the validation NLL, each domain weighted
+    equally. Pooled, PBC's 632 crops outvote the 49 blood-cells fields 13 to 1,
+    and the model is nearly always right on PBC, so the pooled fit sharpened
+    the confidences on the fields the app actually shows (T 0.78 vs 0.95)."""
     z, y = torch.from_numpy(logits).double(), torch.from_numpy(labels)
+    groups = [torch.from_numpy(domains == d) for d in sorted(set(domains.tolist()))]
     log_t = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     opt = torch.optim.LBFGS([log_t], lr=0.1, max_iter=200)
 
     def closure():
         opt.zero_grad()
-        loss = torch.nn.functional.cross_entropy(z / log_t.exp(), y)
+        loss = sum(torch.nn.functional.cross_entropy(z[g] / log_t.exp(), y[g]) for g in groups) / len(groups)
         loss.backward()
         return loss
 
@@ -94,11 +99,15 @@ def main():
         logits.append(net.logits_and_features(x)[0])
     logits = np.concatenate(logits)
     labels = np.array([c for _, c, _ in val])
-    temperature = fit_temperature(logits, labels)
+    domains = np.array([d for _, _, d in val])
+    temperature = fit_temperature(logits, labels, domains)
     probs = torch.softmax(torch.from_numpy(logits).double() / temperature, 1).numpy()
     val_scores = evaluate.metrics(probs, labels, len(ds.CLASSES))
+    per_domain = {d: evaluate.metrics(probs[domains == d], labels[domains == d], len(ds.CLASSES))
+                  for d in sorted(set(domains.tolist()))}
     print(f"temperature {temperature:.4f}; validation accuracy {val_scores['accuracy']:.4f}, "
-          f"ECE after scaling {val_scores['ece']:.4f}", file=sys.stderr)
+          f"ECE after scaling {val_scores['ece']:.4f} ("
+          + ", ".join(f"{d} {m['ece']:.4f}" for d, m in per_domain.items()) + ")", file=sys.stderr)
 
     tensors = fold_state_dict(ck["state_dict"], temperature)
     assert {k: v.shape for k, v in tensors.items()} == expected_shapes(len(ds.CLASSES))
@@ -110,6 +119,8 @@ def main():
     scores = evaluate.evaluate(tensors, meta)
     scores["validation"] = {"n": len(val), "temperature": temperature, "accuracy": val_scores["accuracy"],
                             "ece_after_temperature": val_scores["ece"],
+                            "ece_after_temperature_per_domain": {d: m["ece"] for d, m in per_domain.items()},
+                            "temperature_rule": "NLL with each domain weighted equally",
                             "fitted_with": "stage-1 model (validation originals held out)" if args.temperature_from
                             else "this model"}
     meta["scores"] = json.dumps(scores, sort_keys=True)
