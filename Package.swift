@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // HematoVision: review white-blood-cell images in a terminal.
 // The module boxes and their one-way dependencies are those of DESIGN.md:
-// HematoImage → HematoNet → HematoReview ◄─► HematoTerminal, wired by `hematovision`.
+// HematoImage → HematoNet → HematoReview ◄─► HematoTerminal, wired by `hematovision`;
+// HematoAdapt (the reviewer's lab) is pure Swift under HematoReview.
 import PackageDescription
 
 let package = Package(
@@ -28,17 +29,20 @@ let package = Package(
         .target(name: "CCursesShim", dependencies: ["CNCursesW"]),
 
         .target(name: "HematoImage", dependencies: ["CTurboJPEG"]),
-        .target(name: "HematoNet", dependencies: ["HematoImage", "CXNNPack"],
+        .target(name: "HematoNet", dependencies: ["HematoImage", "HematoAdapt", "CXNNPack"],
                 resources: [.copy("Resources/hematovision-mobilenetv2.safetensors")]),
-        .target(name: "HematoReview"),
+        // Learning the reviewer's lab: head refits, temperatures, lab files, the shift check. Pure Swift.
+        .target(name: "HematoAdapt"),
+        .target(name: "HematoReview", dependencies: ["HematoAdapt"]),
         .target(name: "HematoTerminal",
                 dependencies: ["HematoReview", "HematoImage", "CNCursesW", "CCursesShim", "CSixel"]),
         .executableTarget(name: "hematovision", dependencies: [
-            "HematoImage", "HematoNet", "HematoReview", "HematoTerminal",
+            "HematoImage", "HematoNet", "HematoAdapt", "HematoReview", "HematoTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "HematoImageTests", dependencies: ["HematoImage"]),
+        .testTarget(name: "HematoAdaptTests", dependencies: ["HematoAdapt"]),
         .testTarget(name: "HematoReviewTests", dependencies: ["HematoReview"]),
         .testTarget(name: "HematoNetTests", dependencies: ["HematoNet", "HematoImage"]),
         .testTarget(name: "HematoTerminalTests", dependencies: ["HematoTerminal", "HematoReview", "HematoImage"],

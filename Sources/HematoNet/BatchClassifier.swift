@@ -1,4 +1,5 @@
 import Foundation
+import HematoAdapt
 import HematoImage
 import Synchronization
 
@@ -7,23 +8,29 @@ import Synchronization
 /// without any hand-off between threads.
 public struct BatchClassifier: Sendable {
     public enum Outcome: Sendable {
-        case classified(probabilities: [Float])
+        /// `feature` is the pooled feature when it was asked for (5 KB an image).
+        case classified(probabilities: [Float], feature: [Float]?)
         case failed(reason: String)
     }
 
     public let model: ModelFile
     public let workers: Int
+    /// A lab's head to predict with instead of the model's own.
+    public let head: LinearHead?
+    public let keepFeatures: Bool
 
-    public init(model: ModelFile, workers: Int) {
+    public init(model: ModelFile, workers: Int, head: LinearHead? = nil, keepFeatures: Bool = false) {
         self.model = model
         self.workers = max(1, workers)
+        self.head = head
+        self.keepFeatures = keepFeatures
     }
 
     /// Returns one outcome per path, in order. `progress(done)` is called from worker threads.
     public func run(_ paths: [String], progress: @Sendable (Int) -> Void = { _ in }) throws(EngineError) -> [Outcome] {
         let state = Mutex(State(outcomes: [Outcome?](repeating: nil, count: paths.count)))
         let startup = Mutex<EngineError?>(nil)
-        let model = self.model
+        let model = self.model, head = self.head, keepFeatures = self.keepFeatures
         DispatchQueue.concurrentPerform(iterations: min(workers, max(1, paths.count))) { _ in
             let classifier: Classifier
             do throws(EngineError) {
@@ -36,7 +43,9 @@ public struct BatchClassifier: Sendable {
                 let outcome: Outcome
                 do {
                     let image = try ImageDecoding.load(paths[i], covering: model.preprocessing.decodeCovering)
-                    outcome = .classified(probabilities: try classifier.classify(image).probabilities)
+                    let prediction = try classifier.classify(image)
+                    outcome = .classified(probabilities: head?.probabilities(prediction.pooled) ?? prediction.probabilities,
+                                          feature: keepFeatures ? prediction.pooled : nil)
                 } catch {  // ImageError and EngineError both describe themselves
                     outcome = .failed(reason: "\(error)")
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import HematoAdapt
 import HematoImage
 
 /// A validated model file, memory-mapped for as long as this value lives.
@@ -17,6 +18,8 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
     public let trainingData: String?
     /// Short, stable identity of this exact file, for the review journal.
     public let identity: String
+    /// The training images' feature statistics for the shift warning, when the exporter stored them.
+    public let shift: ShiftReference?
 
     private let mapping: UnsafeMutableRawPointer
     private let mappedSize: Int
@@ -53,6 +56,7 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
             scoresJSON = file.metadata["scores"]
             trainingData = file.metadata["training_data"]
             tensors = try Self.checkedTensors(file, bytes: bytes, classes: labels.count)
+            shift = try Self.shiftReference(file, tensors: tensors, metadata: file.metadata)
             identity = "mnv2-" + String(ContentHash.fnv1a64(bytes[0..<file.dataStart]), radix: 16)
         } catch {
             munmap(base, size)
@@ -64,13 +68,24 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
 
     deinit { munmap(mapping, mappedSize) }
 
+    /// The classifier layer (temperature folded in), the prior every lab adaptation starts from.
+    public var head: LinearHead {
+        let w = tensor("classifier.weight"), b = tensor("classifier.bias")
+        return LinearHead(classes: labels.count, dimensions: Architecture.featureChannels, weights: Array(w), bias: Array(b))
+    }
+
     func tensor(_ name: String) -> UnsafeBufferPointer<Float> {
         guard let t = tensors[name] else { preconditionFailure("tensor \(name) was validated at load time") }
         return t
     }
 
     private static func checkedTensors(_ file: SafeTensors, bytes: UnsafeRawBufferPointer, classes: Int) throws(ModelFileError) -> [String: UnsafeBufferPointer<Float>] {
-        let expected = Architecture.expectedShapes(classes: classes)
+        var expected = Architecture.expectedShapes(classes: classes)
+        // The shift statistics are optional; their number of centroids is the file's choice.
+        if let centroids = file.entries[Self.shiftCentroids], centroids.shape.count == 2 {
+            expected[Self.shiftCentroids] = [centroids.shape[0], Architecture.featureChannels]
+            expected[Self.shiftScale] = [Architecture.featureChannels]
+        }
         for name in file.entries.keys.sorted() where expected[name] == nil { throw .unexpectedTensor(name) }
         var out: [String: UnsafeBufferPointer<Float>] = [:]
         for (name, shape) in expected.sorted(by: { $0.key < $1.key }) {
@@ -87,6 +102,27 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
             out[name] = UnsafeBufferPointer(start: pointer, count: count)
         }
         return out
+    }
+}
+
+extension ModelFile {
+    static let shiftCentroids = "shift.centroids"
+    static let shiftScale = "shift.scale"
+
+    static func shiftReference(_ file: SafeTensors, tensors: [String: UnsafeBufferPointer<Float>],
+                               metadata: [String: String]) throws(ModelFileError) -> ShiftReference? {
+        guard let centroids = tensors[shiftCentroids], let scale = tensors[shiftScale] else { return nil }
+        guard centroids.count >= scale.count else { throw .badMetadata(key: shiftCentroids, problem: "holds no centroid") }
+        guard let reference = metadata["shift_reference"].flatMap(Float.init), reference.isFinite, reference > 0 else {
+            throw .badMetadata(key: "shift_reference", problem: "must be a positive number")
+        }
+        guard let threshold = metadata["shift_threshold"].flatMap(Float.init), threshold.isFinite, threshold > 0 else {
+            throw .badMetadata(key: "shift_threshold", problem: "must be a positive number")
+        }
+        guard scale.allSatisfy({ $0.isFinite && $0 > 0 }), centroids.allSatisfy({ $0.isFinite }) else {
+            throw .badMetadata(key: shiftScale, problem: "must be finite, with a positive scale")
+        }
+        return ShiftReference(centroids: Array(centroids), scale: Array(scale), reference: reference, threshold: threshold)
     }
 }
 

@@ -3,6 +3,9 @@ public struct Prediction: Sendable {
     public let labels: [String]
     /// Softmax of the (temperature-scaled) logits, in `labels` order.
     public let probabilities: [Float]
+    /// The feature map averaged over its cells (1280 values): what the dense layer
+    /// sees, kept for adapting to a lab and for the shift check.
+    public let pooled: [Float]
     /// Final feature map, height × width × 1280 (NHWC), kept for the CAM.
     public let features: [Float]
     public let featureHeight: Int
@@ -33,6 +36,7 @@ public struct Prediction: Sendable {
         let total = exps.reduce(0, +)
         self.labels = labels
         self.probabilities = exps.map { $0 / total }
+        self.pooled = pooled.map { $0 * scale }
         self.features = features
         self.featureHeight = height
         self.featureWidth = width

@@ -26,6 +26,7 @@ struct Classify: ParsableCommand {
     var threads: Int = 1
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var labOptions: LabOptions
 
     func validate() throws {
         guard threads >= 1 && threads <= 64 else { throw ValidationError("--threads must be from 1 to 64") }
@@ -33,6 +34,7 @@ struct Classify: ParsableCommand {
 
     func run() throws {
         let model = try modelOptions.load()
+        let lab = try labOptions.load(model: model)
         var items: [(key: String, path: String)] = []
         for folder in folders {
             do {
@@ -46,7 +48,7 @@ struct Classify: ParsableCommand {
         guard !items.isEmpty else { throw CommandFailure("no images (.jpg, .jpeg, .bmp, .ppm) under \(folders.map(DisplayName.escaped).joined(separator: ", "))") }
 
         let bar = ProgressBar(total: items.count, title: "classifying")
-        let outcomes = try BatchClassifier(model: model, workers: threads).run(items.map(\.path)) { bar.update($0) }
+        let outcomes = try BatchClassifier(model: model, workers: threads, head: lab?.head).run(items.map(\.path)) { bar.update($0) }
         bar.finish()
 
         var labels = LabelsFile()
@@ -54,7 +56,7 @@ struct Classify: ParsableCommand {
         var failures = 0
         for (item, outcome) in zip(items, outcomes) {
             switch outcome {
-            case .classified(let p):
+            case .classified(let p, _):
                 let top = p.indices.max { p[$0] < p[$1] }!
                 labels.setCategories([model.labels[top]], forImage: item.key)
                 lines.append(JSONLine.prediction(image: item.key, path: item.path, labels: model.labels, probabilities: p))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HematoAdapt
 import HematoNet
 import HematoReview
 import HematoTerminal
@@ -11,6 +12,10 @@ struct Evaluate: ParsableCommand {
             Ground truth comes from --labels (a labels.csv; rows with exactly one of the model's classes \
             are used, blank, multi-cell and BASOPHIL rows are counted and left out) or, without it, from \
             class folders: DIR/EOSINOPHIL/*.jpeg, DIR/LYMPHOCYTE/*, ...
+
+            --adapt-after N plays a reviewer: the true class of N images (a random sample, --seed) is \
+            confirmed one decision at a time, the model adapts after each exactly as in review, and the \
+            images not reviewed are scored before, along the way (a learning curve) and after.
             """)
 
     @Argument(help: "The folder of images.")
@@ -25,30 +30,63 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Worker threads.")
     var threads: Int = 1
 
+    @Option(name: .customLong("adapt-after"), help: ArgumentHelp("Play a reviewer who confirms the true class of N images, adapting after each, then score the rest.", valueName: "N"))
+    var adaptAfter: Int?
+
+    @Option(help: "Which images the played reviewer decides (a seeded random sample).")
+    var seed: UInt64 = 0
+
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var labOptions: LabOptions
+
+    func validate() throws {
+        if let adaptAfter, adaptAfter < 0 { throw ValidationError("--adapt-after must be 0 or more") }
+    }
 
     func run() throws {
         let model = try modelOptions.load()
+        let lab = try labOptions.load(model: model)
+        let prior = lab?.head.foldingTemperature() ?? model.head
         let (items, left) = try groundTruth(labels: model.labels)
         guard !items.isEmpty else { throw CommandFailure("no images with a usable ground-truth label in \(DisplayName.escaped(folder))") }
         let bar = ProgressBar(total: items.count, title: "evaluating")
-        let outcomes = try BatchClassifier(model: model, workers: threads).run(items.map { folder + "/" + $0.path }) { bar.update($0) }
+        let outcomes = try BatchClassifier(model: model, workers: threads, head: prior, keepFeatures: true)
+            .run(items.map { folder + "/" + $0.path }) { bar.update($0) }
         bar.finish()
-        var truth: [Int] = [], probabilities: [[Float]] = []
+        var truth: [Int] = [], probabilities: [[Float]] = [], features: [[Float]] = []
         var failed = 0
         for (item, outcome) in zip(items, outcomes) {
             switch outcome {
-            case .classified(let p):
+            case .classified(let p, let feature):
                 truth.append(item.truth)
                 probabilities.append(p)
+                features.append(feature ?? [])
             case .failed(let reason):
                 failed += 1
                 report("skipped \(DisplayName.escaped(item.path)): \(reason)")
             }
         }
         let scores = Scores(labels: model.labels, truth: truth, probabilities: probabilities)
-        print(json ? Self.json(scores) : Self.text(scores, leftOut: left, failed: failed))
+        let shift = model.shift?.assess(distances: features.map { model.shift!.distance($0) })
+        var trial: AdaptationTrial?
+        if let adaptAfter {
+            guard adaptAfter < truth.count else {
+                throw CommandFailure("--adapt-after \(adaptAfter) leaves no image to score (\(truth.count) were classified)")
+            }
+            trial = AdaptationTrial(features: features, truth: truth, prior: prior, decisions: adaptAfter, seed: seed)
+        }
+        let report = AdaptationReport(trial: trial, truth: truth, labels: model.labels)
+        print(json ? Self.json(scores, shift: shift, adaptation: report)
+                   : Self.text(scores, leftOut: left, failed: failed) + Self.text(shift: shift, hasStatistics: model.shift != nil) + (report?.text ?? ""))
         if failed > 0 { throw ExitCode(1) }
+    }
+
+    static func text(shift: ShiftAssessment?, hasStatistics: Bool) -> String {
+        guard let shift else {
+            return hasStatistics ? "\nshift: too few images to judge (\(ShiftReference.minimumImages) needed)" : "\nshift: this model file has no training statistics"
+        }
+        return String(format: "\nshift: %.2f (1 = like the training images; warning above %.1f)%@", shift.score, shift.threshold,
+                      shift.warning ? " — WARNING: these images do not look like the training data; trust the model less" : "")
     }
 
     /// (relative path, class index) pairs, and how many labelled rows were left out.
@@ -99,11 +137,13 @@ struct Evaluate: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ s: Scores) -> String {
-        let object: [String: Any] = [
+    static func json(_ s: Scores, shift: ShiftAssessment?, adaptation: AdaptationReport?) -> String {
+        var object: [String: Any] = [
             "n": s.n, "accuracy": s.accuracy, "macro_f1": s.macroF1, "ece": s.expectedCalibrationError,
             "per_class": s.perClassRecall.mapValues { ["recall": $0] }, "confusion": s.confusion, "labels": s.labels,
+            "shift": ["score": shift.map { Double($0.score) } ?? NSNull(), "warning": shift?.warning ?? false] as [String: Any],
         ]
+        if let adaptation { object["adaptation"] = adaptation.json }
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }

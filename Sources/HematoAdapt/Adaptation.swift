@@ -1,0 +1,111 @@
+/// Learning a reviewer's lab from their decisions: the head refitted towards
+/// the prior, its temperature fitted on decisions it was not fitted to, and
+/// the prior kept when it predicts those decisions at least as well.
+///
+/// A value: `refit` returns the next state, so the review can run it on a
+/// background thread and adopt the result when it arrives. The state keeps
+/// the last fits to warm-start the next one, which after one more decision
+/// needs only a few iterations.
+public struct Adaptation: Sendable {
+    /// Cross-validation folds for the temperature (decision i is in fold i % folds).
+    public static let folds = 4
+    /// Below this many decisions the folds are too small to fit a temperature on:
+    /// the refitted head is used with the prior's calibration.
+    public static let minimumForTemperature = 16
+
+    public let prior: LinearHead
+    public let settings: HeadFit.Settings
+    /// What to predict with now.
+    public private(set) var head: LinearHead
+    /// Decisions the current head was fitted on.
+    public private(set) var decisions = 0
+    /// True when cross-validation preferred the prior (with a refitted temperature).
+    public private(set) var keptPrior = true
+    private var refitted: LinearHead?
+    private var foldHeads: [LinearHead?] = Array(repeating: nil, count: Adaptation.folds)
+
+    /// `prior` must have temperature 1 (fold a lab's temperature into its weights first).
+    public init(prior: LinearHead, settings: HeadFit.Settings = HeadFit.Settings()) {
+        self.prior = prior
+        self.settings = settings
+        head = prior
+    }
+
+    public func probabilities(_ feature: [Float]) -> [Float] { head.probabilities(feature) }
+
+    public func refit(_ examples: ExampleSet) -> Adaptation {
+        var next = self
+        next.decisions = examples.count
+        guard examples.count > 0 else {
+            next.head = prior
+            next.keptPrior = true
+            next.refitted = nil
+            next.foldHeads = Array(repeating: nil, count: Self.folds)
+            return next
+        }
+        var quick = settings
+        quick.maxIterations = min(settings.maxIterations, 40)
+        let full = HeadFit.fit(examples, prior: prior, start: refitted, settings: settings)
+        next.refitted = full
+        guard examples.count >= Self.minimumForTemperature else {
+            // Too few to fit a temperature on, but enough to ask whether the refit predicts
+            // decisions it did not see better than the prior does (leave one out).
+            let keep = examples.count < 4 || priorPredictsBetter(examples, full: full, settings: quick)
+            next.head = keep ? prior : full
+            next.keptPrior = keep
+            return next
+        }
+        // Out-of-fold logits: each decision scored by a head that never saw it.
+        let k = prior.classes
+        var heldOutLogits = [Float](repeating: 0, count: examples.count * k)
+        var priorLogits = [Float](repeating: 0, count: examples.count * k)
+        for fold in 0..<Self.folds {
+            let training = examples.subset { $0 % Self.folds != fold }
+            let foldHead = HeadFit.fit(training, prior: prior, start: foldHeads[fold] ?? full, settings: quick)
+            next.foldHeads[fold] = foldHead
+            for i in stride(from: fold, to: examples.count, by: Self.folds) {
+                let x = Array(examples.feature(i))
+                heldOutLogits.replaceSubrange((i * k)..<((i + 1) * k), with: foldHead.rawLogits(x))
+                priorLogits.replaceSubrange((i * k)..<((i + 1) * k), with: prior.rawLogits(x))
+            }
+        }
+        let labels = examples.labels
+        let adaptedT = TemperatureFit.fit(logits: heldOutLogits, labels: labels, classes: k)
+        let priorT = TemperatureFit.fit(logits: priorLogits, labels: labels, classes: k)
+        let adaptedLoss = TemperatureFit.negativeLogLikelihood(logits: heldOutLogits, labels: labels, classes: k, temperature: adaptedT)
+        let priorLoss = TemperatureFit.negativeLogLikelihood(logits: priorLogits, labels: labels, classes: k, temperature: priorT)
+        next.keptPrior = priorLoss <= adaptedLoss
+        next.head = next.keptPrior ? prior.withTemperature(priorT) : full.withTemperature(adaptedT)
+        return next
+    }
+}
+
+extension Adaptation {
+    /// Leave-one-out negative log-likelihood of the refit against the prior's, both at temperature 1.
+    private func priorPredictsBetter(_ examples: ExampleSet, full: LinearHead, settings: HeadFit.Settings) -> Bool {
+        let k = prior.classes
+        var heldOut: [Float] = [], priorLogits: [Float] = []
+        for i in 0..<examples.count {
+            let x = Array(examples.feature(i))
+            heldOut += HeadFit.fit(examples.subset { $0 != i }, prior: prior, start: full, settings: settings).rawLogits(x)
+            priorLogits += prior.rawLogits(x)
+        }
+        let labels = examples.labels
+        return TemperatureFit.negativeLogLikelihood(logits: priorLogits, labels: labels, classes: k, temperature: 1)
+            <= TemperatureFit.negativeLogLikelihood(logits: heldOut, labels: labels, classes: k, temperature: 1)
+    }
+}
+
+extension LinearHead {
+    public func withTemperature(_ t: Float) -> LinearHead {
+        var copy = self
+        copy.temperature = t
+        return copy
+    }
+
+    /// The same predictions with temperature 1: weights and bias divided by it.
+    public func foldingTemperature() -> LinearHead {
+        LinearHead(classes: classes, dimensions: dimensions, weights: weights.map { $0 / temperature },
+                   bias: bias.map { $0 / temperature }, temperature: 1)
+    }
+}
