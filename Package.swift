@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "HematoAdapt"),
         .target(name: "HematoReview", dependencies: ["HematoAdapt"]),
         .target(name: "HematoTerminal",
-                dependencies: ["HematoReview", "HematoImage", "CNCursesW", "CCursesShim", "CSixel"]),
+                dependencies: ["HematoReview", "HematoAdapt", "HematoImage", "CNCursesW", "CCursesShim", "CSixel"]),
         .executableTarget(name: "hematovision", dependencies: [
             "HematoImage", "HematoNet", "HematoAdapt", "HematoReview", "HematoTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -50,7 +50,9 @@ public struct Adaptation: Sendable {
         guard examples.count >= Self.minimumForTemperature else {
             // Too few to fit a temperature on, but enough to ask whether the refit predicts
             // decisions it did not see better than the prior does (leave one out).
-            let keep = examples.count < 4 || priorPredictsBetter(examples, full: full, settings: quick)
+            // With fewer than 4 there is nothing to hold out: a correction moves the head (its
+            // gradient is large), a confirmation barely does (its gradient is nearly zero).
+            let keep = examples.count >= 4 && priorPredictsBetter(examples, full: full, settings: quick)
             next.head = keep ? prior : full
             next.keptPrior = keep
             return next

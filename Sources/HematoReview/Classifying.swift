@@ -1,3 +1,5 @@
+import HematoAdapt
+
 /// What the review needs from a classifier, so the session and its tests
 /// need neither the engine nor a terminal.
 public protocol Classifying: Sendable {
@@ -6,6 +8,22 @@ public protocol Classifying: Sendable {
     /// Identity of the model, written to the journal with each decision.
     var modelIdentity: String { get }
     func classify(path: String) -> ModelOpinion
+    /// The opinion and the pooled feature it came from (for adapting to the reviewer's lab).
+    func observe(path: String) -> Observation
+}
+
+extension Classifying {
+    public func observe(path: String) -> Observation { Observation(opinion: classify(path: path), feature: nil) }
+}
+
+public struct Observation: Sendable {
+    public var opinion: ModelOpinion
+    public var feature: [Float]?
+
+    public init(opinion: ModelOpinion, feature: [Float]?) {
+        self.opinion = opinion
+        self.feature = feature
+    }
 }
 
 /// The model's view of one image, or why it has none.

@@ -13,6 +13,8 @@ public enum ReviewAction: Equatable, Sendable {
     case toggleHelp
     case quit
     case opinion(index: Int, ModelOpinion)
+    /// The model adapted: new probabilities for images already classified.
+    case repredicted([Int: [Float]], trust: ReviewSession.Trust)
 }
 
 /// A decision to put on disk before the session that contains it is shown.
@@ -35,6 +37,12 @@ extension ReviewSession {
         case .opinion(let index, let opinion):
             next.setOpinion(opinion, at: index)
             next.message = message
+            return (next, nil)
+        case .repredicted(let updated, let trust):
+            next.setProbabilities(updated)
+            next.trust = trust
+            next.message = message
+            if order == .leastConfident || filter != nil { next.rebuildQueue(order: order, filter: filter) }
             return (next, nil)
         case .toggleHelp:
             next.showingHelp.toggle()
@@ -104,6 +112,7 @@ extension ReviewSession {
     }
 
     private mutating func decide(index: Int, categories: [String], action: JournalEntry.Action, advance: Bool) -> (ReviewSession, Decision?) {
+        if let predicted = predictedClass(index), action != .add { trust.agreements.append(categories == [predicted]) }
         pushUndo(Undo(index: index, previous: labels[index]))
         setLabel(Label(categories: categories, source: .person), at: index)
         if advance {

@@ -34,9 +34,29 @@ public struct ReviewSession: Equatable, Sendable {
     /// Position in `queue`.
     public private(set) var position: Int = 0
     public private(set) var undoStack: [Undo] = []
+    /// How far to trust the model here: agreement so far, adaptation, shift.
+    public var trust = Trust()
     public var showingHelp = false
     public var message: String?
     public private(set) var finished = false
+
+    public struct Trust: Equatable, Sendable {
+        /// Whether the model's top class matched each decision, counted before it was made.
+        public var agreements: [Bool] = []
+        /// Decisions the predictions are adapted to (0: the model as shipped).
+        public var adaptedTo = 0
+        public var keptPrior = true
+        /// Median distance of this folder's images to the training images (1 = alike), and whether it warns.
+        public var shiftScore: Float?
+        public var shiftWarning = false
+
+        public init() {}
+
+        public func agreement(last n: Int? = nil) -> (agreed: Int, of: Int) {
+            let window = n.map { Array(agreements.suffix($0)) } ?? agreements
+            return (window.filter { $0 }.count, window.count)
+        }
+    }
 
     public struct Undo: Equatable, Sendable {
         let index: Int
@@ -75,6 +95,15 @@ public struct ReviewSession: Equatable, Sendable {
 
     public func confidence(_ index: Int) -> Float? { opinions[index]?.probabilities?.max() }
 
+    /// Top two classes within this many points: the model cannot tell them apart.
+    public static let nearTie: Float = 0.05
+
+    public func isNearTie(_ index: Int) -> Bool {
+        guard let p = opinions[index]?.probabilities, p.count >= 2 else { return false }
+        let sorted = p.sorted(by: >)
+        return sorted[0] - sorted[1] < Self.nearTie
+    }
+
     /// What the background classifier should do first: unclassified images from the
     /// current one onwards, looking at most `window` places ahead (so the cost per
     /// call stays small in a folder of any size). The rest of the folder is swept by
@@ -93,6 +122,11 @@ public struct ReviewSession: Equatable, Sendable {
 
     mutating func setLabel(_ label: Label?, at index: Int) { labels[index] = label }
     mutating func setOpinion(_ opinion: ModelOpinion, at index: Int) { opinions[index] = opinion }
+    mutating func setProbabilities(_ updated: [Int: [Float]]) {
+        for (index, p) in updated {
+            if case .predicted(_, let hash)? = opinions[index] { opinions[index] = .predicted(probabilities: p, imageHash: hash) }
+        }
+    }
     mutating func pushUndo(_ undo: Undo) { undoStack.append(undo) }
     mutating func popUndo() -> Undo? { undoStack.popLast() }
     mutating func move(to newPosition: Int) { position = max(0, min(newPosition, max(0, queue.count - 1))) }

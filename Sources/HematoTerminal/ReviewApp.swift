@@ -1,6 +1,8 @@
 import Foundation
+import HematoAdapt
 import HematoImage
 import HematoReview
+import Synchronization
 
 /// The review loop: keys become actions, the session reduces them, each
 /// decision reaches the disk before the screen moves on, pictures are
@@ -28,20 +30,32 @@ public final class ReviewApp {
     private var session: ReviewSession
     private let store: ReviewStore
     private let options: Options
-    private let worker: BackgroundWorker<Int, ModelOpinion>
+    private let worker: BackgroundWorker<Int, Observation>
+    /// Learning the reviewer's lab: what the model has seen, the adaptation in force.
+    public private(set) var learner: LabLearner
+    private let refitter: BackgroundWorker<Int, RefitOutcome>
+    private let refitRequests = RefitRequests()
+    private var refitGeneration = 0
     private let painter: BackgroundWorker<PictureKey, String>
     private let modelIdentity: String
     private var pictures = PictureCache()
 
-    public init(session: ReviewSession, store: ReviewStore, options: Options, modelIdentity: String,
+    public init(session: ReviewSession, store: ReviewStore, options: Options, modelIdentity: String, learner: LabLearner,
                 makeClassifier: @escaping @Sendable () throws -> any Classifying) {
         self.session = session
         self.store = store
         self.options = options
         self.modelIdentity = modelIdentity
+        self.learner = learner
         let paths = session.names.map { options.folder + "/" + $0 }
         worker = BackgroundWorker(name: "classifier", setup: makeClassifier) { classifier, index in
-            classifier.classify(path: paths[index])
+            classifier.observe(path: paths[index])
+        }
+        let requests = refitRequests
+        refitter = BackgroundWorker(name: "refit", setup: {}) { _, generation in
+            guard let request = requests.take(generation) else { return RefitOutcome(adaptation: nil, probabilities: [:]) }
+            let next = request.current.refit(request.examples)
+            return RefitOutcome(adaptation: next, probabilities: request.features.mapValues { next.probabilities($0) })
         }
         let capabilities = options.capabilities
         painter = BackgroundWorker(name: "painter", setup: {}) { _, key in
@@ -69,9 +83,37 @@ public final class ReviewApp {
         while true {
             if let signal = Signals.pending { return (.signal(signal), session) }
             let predictions = worker.takeResults()
-            for (index, opinion) in predictions {
+            var teaches = false
+            for (index, observation) in predictions {
+                var opinion = observation.opinion
+                if let feature = observation.feature, case .predicted(_, let hash) = opinion {
+                    opinion = .predicted(probabilities: learner.observe(index: index, feature: feature), imageHash: hash)
+                    teaches = teaches || session.labels[index]?.source == .person
+                }
                 session = session.reduce(.opinion(index: index, opinion)).0
                 outstanding.remove(index)
+                dirty = true
+            }
+            if teaches { requestRefit() }  // a reviewed image's feature arrived (a reopened folder)
+            if session.trust.shiftScore == nil, let shift = learner.shift {
+                session.trust.shiftScore = shift.score
+                session.trust.shiftWarning = shift.warning
+                if shift.warning && session.message == nil {
+                    session.message = "These images do not look like the model's training images: check each prediction."
+                }
+            }
+            for (generation, outcome) in refitter.takeResults() where generation == refitGeneration {
+                guard let adaptation = outcome.adaptation else { continue }
+                learner.adopt(adaptation)
+                // Images classified while the refit ran were predicted with the old head.
+                var updated = outcome.probabilities
+                for (index, feature) in learner.features where updated[index] == nil {
+                    updated[index] = adaptation.probabilities(feature)
+                }
+                var trust = session.trust
+                trust.adaptedTo = adaptation.decisions
+                trust.keptPrior = adaptation.keptPrior
+                session = session.reduce(.repredicted(updated, trust: trust)).0
                 dirty = true
             }
             if !predictions.isEmpty && outstanding.isEmpty { askForPredictions() }
@@ -135,6 +177,7 @@ public final class ReviewApp {
                 do {
                     try store.record(entry(for: decision))
                     session = next
+                    requestRefit()
                 } catch {
                     // Not on disk, so not shown as done: the old session stays.
                     session.message = "NOT SAVED: \(error). Fix the problem (or quit and use --output) and try again."
@@ -150,6 +193,15 @@ public final class ReviewApp {
     deinit {
         worker.stop()
         painter.stop()
+        refitter.stop()
+    }
+
+    /// Hands the refit worker the decisions as they are now; a newer request supersedes an older one.
+    private func requestRefit() {
+        refitGeneration += 1
+        refitRequests.put(refitGeneration, RefitRequest(examples: learner.examples(for: session), current: learner.adaptation,
+                                                        features: learner.features))
+        refitter.want([refitGeneration])
     }
 
     private func entry(for d: Decision) -> JournalEntry {
@@ -160,6 +212,31 @@ public final class ReviewApp {
         return JournalEntry(time: ReviewStore.timestamp(), reviewer: options.reviewer, image: d.image,
                             imageHash: d.opinion?.imageHash, model: modelIdentity, probabilities: probabilities,
                             action: d.action, label: d.label)
+    }
+}
+
+struct RefitRequest: Sendable {
+    let examples: ExampleSet
+    let current: Adaptation
+    let features: [Int: [Float]]
+}
+
+struct RefitOutcome: Sendable {
+    let adaptation: Adaptation?
+    /// New probabilities for every image whose feature is kept.
+    let probabilities: [Int: [Float]]
+}
+
+/// The newest refit request, waiting for the refit worker (older ones are dropped unread).
+final class RefitRequests: Sendable {
+    private let pending = Mutex<(Int, RefitRequest)?>(nil)
+    func put(_ generation: Int, _ request: RefitRequest) { pending.withLock { $0 = (generation, request) } }
+    func take(_ generation: Int) -> RefitRequest? {
+        pending.withLock { p in
+            guard let (g, r) = p, g == generation else { return nil }
+            p = nil
+            return r
+        }
     }
 }
 

@@ -103,6 +103,10 @@ public struct ReviewScreen {
                 g.put(pct, x: x + 12 + barWidth, y: row, style: k == top ? theme["value"] : theme["text"])
                 row += 1
             }
+            if s.isNearTie(i) {
+                g.put("≈ near tie: the model cannot choose", x: x, y: row, style: theme["warning"], maxWidth: w)
+                row += 1
+            }
         }
         row += 1
         g.put("Label", x: x, y: row, style: theme["label"])
@@ -115,6 +119,30 @@ public struct ReviewScreen {
             if let predicted = s.predictedClass(i) {
                 g.put("Enter accepts \(predicted)", x: x + 7, y: row + 1, style: theme["model"], maxWidth: w - 7)
             }
+        }
+        drawTrust(s.trust, &g, x: x, y: row + 3, width: w)
+    }
+
+    /// How far to trust the model in this folder: its agreement with the reviewer so far
+    /// (each decision counted before it was made), whether it has adapted, and the shift check.
+    private func drawTrust(_ t: ReviewSession.Trust, _ g: inout CellGrid, x: Int, y: Int, width: Int) {
+        var row = y
+        g.put("Model", x: x, y: row, style: theme["label"])
+        let recent = t.agreement(last: 50), all = t.agreement()
+        if all.of > 0 {
+            let text = String(format: "agreed %d/%d recent · %.0f%% of %d", recent.agreed, recent.of,
+                              Double(all.agreed) / Double(all.of) * 100, all.of)
+            g.put(text, x: x + 7, y: row, style: theme["text"], maxWidth: width - 7)
+        } else {
+            g.put("no decisions yet", x: x + 7, y: row, style: theme["dim"], maxWidth: width - 7)
+        }
+        row += 1
+        let adapted = t.adaptedTo == 0 ? "as shipped" : t.keptPrior ? "as shipped (checked on \(t.adaptedTo))" : "adapted to \(t.adaptedTo) decisions"
+        g.put(adapted, x: x + 7, y: row, style: t.keptPrior ? theme["dim"] : theme["model"], maxWidth: width - 7)
+        row += 1
+        if let score = t.shiftScore {
+            let text = t.shiftWarning ? String(format: "SHIFT %.1f: unlike training images", score) : String(format: "images like training (%.1f)", score)
+            g.put(text, x: x + 7, y: row, style: t.shiftWarning ? theme["warning"] : theme["dim"], maxWidth: width - 7)
         }
     }
 

@@ -17,15 +17,18 @@ final class EngineClassifying: Classifying, @unchecked Sendable {
         covering = model.preprocessing.decodeCovering
     }
 
-    func classify(path: String) -> ModelOpinion {
+    func classify(path: String) -> ModelOpinion { observe(path: path).opinion }
+
+    func observe(path: String) -> Observation {
         do {
             let bytes = try ImageDecoding.readFile(path)
             let image = try ImageDecoding.decode(bytes, path: path, covering: covering)
             let prediction = try classifier.classify(image)
-            return .predicted(probabilities: prediction.probabilities,
-                              imageHash: "fnv1a64:" + String(ContentHash.fnv1a64(bytes), radix: 16))
+            let opinion = ModelOpinion.predicted(probabilities: prediction.probabilities,
+                                                 imageHash: "fnv1a64:" + String(ContentHash.fnv1a64(bytes), radix: 16))
+            return Observation(opinion: opinion, feature: prediction.pooled)
         } catch {  // ImageError and EngineError both describe themselves
-            return .unreadable(reason: "\(error)")
+            return Observation(opinion: .unreadable(reason: "\(error)"), feature: nil)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HematoAdapt
 import HematoNet
 import HematoReview
 import HematoTerminal
@@ -33,6 +34,7 @@ struct Review: ParsableCommand {
     var reviewer: String?
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var labOptions: LabOptions
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
@@ -56,15 +58,36 @@ struct Review: ParsableCommand {
         } catch {
             throw CommandFailure("\(error)")
         }
+        // Without --lab the adaptation comes from this folder's journal alone; with it, from
+        // the lab's other folders too, and the lab is saved when the review ends.
+        let labName = labOptions.name()
+        let folderKey = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath().path
+        var otherFolders: [Lab.Example] = []
+        if let labName {
+            do {
+                otherFolders = try Lab.load(name: labName, model: model.identity, environment: environment)?
+                    .examples(excludingFolder: folderKey) ?? []
+            } catch { throw CommandFailure(error.description) }
+        }
+        let learner = LabLearner(prior: model.head, shiftReference: model.shift, otherFolders: otherFolders)
         let session = ReviewSession(names: names, modelLabels: model.labels, existing: store.labels,
                                     decidedByPerson: store.decidedByPerson, resumeAfter: store.lastImage)
         let app = ReviewApp(session: session, store: store,
                             options: .init(folder: folder, theme: chosenTheme,
                                            capabilities: .detect(requested: requested, environment: environment), reviewer: who),
-                            modelIdentity: model.identity,
+                            modelIdentity: model.identity, learner: learner,
                             makeClassifier: { try EngineClassifying(model: model) })
         let (ending, final) = app.run()
         report("\(final.reviewedCount)/\(final.names.count) labelled; saved in \(DisplayName.escaped(store.labelsPath))")
+        if let labName {
+            let lab = app.learner.lab(named: labName, model: model.identity, labels: model.labels, folder: folderKey, session: final)
+            do {
+                try lab.save(environment: environment)
+                report("lab \(DisplayName.escaped(labName)): \(lab.examples.count) decisions from \(lab.folders.count) folder(s)")
+            } catch {
+                report("warning: \(error) (the decisions are safe in this folder's journal; reopening with --lab adds them again)")
+            }
+        }
         if case .signal(let number) = ending { throw ExitCode(128 + number) }
     }
 

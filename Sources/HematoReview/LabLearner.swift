@@ -1,0 +1,65 @@
+import HematoAdapt
+
+/// The review's side of learning the reviewer's lab. It keeps the pooled
+/// feature of every classified image (up to `featureLimit`), turns the
+/// reviewer's single-class decisions into training examples, and holds the
+/// adaptation in force. Refits themselves run elsewhere (a background
+/// worker): this type only says what to fit and adopts the result.
+public struct LabLearner: Sendable {
+    /// 50,000 features are 256 MB; beyond that an image's prediction is the one it
+    /// got when it was classified (with the head in force then) and is not refreshed.
+    public static let featureLimit = 50_000
+
+    public let prior: LinearHead
+    public let shiftReference: ShiftReference?
+    /// Decisions from this lab's other folders (`--lab`), fitted on together with this folder's.
+    public let otherFolders: [Lab.Example]
+    public private(set) var adaptation: Adaptation
+    public private(set) var features: [Int: [Float]] = [:]
+    private var distances: [Float] = []
+
+    public init(prior: LinearHead, shiftReference: ShiftReference?, otherFolders: [Lab.Example] = []) {
+        self.prior = prior
+        self.shiftReference = shiftReference
+        self.otherFolders = otherFolders
+        adaptation = Adaptation(prior: prior)
+    }
+
+    /// Keeps the image's feature and returns its prediction under the adaptation in force.
+    public mutating func observe(index: Int, feature: [Float]) -> [Float] {
+        if features.count < Self.featureLimit { features[index] = feature }
+        if let shiftReference, distances.count < 4096 { distances.append(shiftReference.distance(feature)) }
+        return adaptation.probabilities(feature)
+    }
+
+    public var shift: ShiftAssessment? { shiftReference?.assess(distances: distances) }
+
+    /// The examples to fit on: the lab's other folders, then each image of this folder that a
+    /// person labelled with exactly one of the model's classes and whose feature is known.
+    public func examples(for session: ReviewSession) -> ExampleSet {
+        var set = ExampleSet(dimensions: prior.dimensions)
+        for e in otherFolders where e.feature.count == prior.dimensions { set.append(e.feature, label: e.label) }
+        for (index, label, _) in personDecisions(session) { set.append(features[index]!, label: label) }
+        return set
+    }
+
+    /// (image index, class index, labels.csv key) of the decisions that can teach the model.
+    public func personDecisions(_ session: ReviewSession) -> [(Int, Int, String)] {
+        session.labels.keys.sorted().compactMap { index in
+            guard let label = session.labels[index], label.source == .person, Set(label.categories).count == 1,
+                  let k = session.modelLabels.firstIndex(of: label.categories[0]), features[index] != nil else { return nil }
+            return (index, k, session.keys[index])
+        }
+    }
+
+    public mutating func adopt(_ next: Adaptation) { adaptation = next }
+
+    /// The lab to save: its other folders' decisions, this folder's, and the head in force.
+    public func lab(named name: String, model: String, labels: [String], folder: String, session: ReviewSession) -> Lab {
+        var examples = otherFolders
+        for (index, k, key) in personDecisions(session) {
+            examples.append(Lab.Example(folder: folder, image: key, label: k, feature: features[index]!))
+        }
+        return Lab(name: name, model: model, labels: labels, head: adaptation.head, examples: examples)
+    }
+}
