@@ -2,7 +2,7 @@
 // HematoVision: review white-blood-cell images in a terminal.
 // The module boxes and their one-way dependencies are those of DESIGN.md:
 // HematoImage → HematoNet → HematoReview ◄─► HematoTerminal, wired by `hematovision`;
-// HematoAdapt (the reviewer's lab) is pure Swift under HematoReview.
+// HematoAdapt (the reviewer's lab) sits under HematoNet and HematoReview.
 import PackageDescription
 
 let package = Package(
@@ -31,8 +31,10 @@ let package = Package(
         .target(name: "HematoImage", dependencies: ["CTurboJPEG"]),
         .target(name: "HematoNet", dependencies: ["HematoImage", "HematoAdapt", "CXNNPack"],
                 resources: [.copy("Resources/hematovision-mobilenetv2.safetensors")]),
-        // Learning the reviewer's lab: head refits, temperatures, lab files, the shift check. Pure Swift.
-        .target(name: "HematoAdapt"),
+        // Learning the reviewer's lab: head refits, temperatures, lab files, the shift check. Swift,
+        // with its two hot loops in C so they can use AVX2/FMA where the processor has them.
+        .target(name: "CVectorKernels"),
+        .target(name: "HematoAdapt", dependencies: ["CVectorKernels"]),
         .target(name: "HematoReview", dependencies: ["HematoAdapt"]),
         .target(name: "HematoTerminal",
                 dependencies: ["HematoReview", "HematoAdapt", "HematoImage", "CNCursesW", "CCursesShim", "CSixel"]),

@@ -32,9 +32,14 @@ public enum TemperatureFit {
     /// Mean −log p(label) of softmax(logits / temperature).
     public static func negativeLogLikelihood(logits: [Float], labels: [Int], classes: Int, temperature: Float) -> Float {
         var total: Double = 0
-        for (i, label) in labels.enumerated() {
-            let p = Softmax.probabilities(Array(logits[(i * classes)..<((i + 1) * classes)]), temperature: temperature)
-            total -= Double(logf(max(p[label], 1e-30)))
+        logits.withUnsafeBufferPointer { z in
+            for (i, label) in labels.enumerated() {
+                let row = z[(i * classes)..<((i + 1) * classes)]
+                let top = row.max()! / temperature
+                var sum: Float = 0
+                for v in row { sum += expf(v / temperature - top) }
+                total -= Double(z[i * classes + label] / temperature - top - logf(sum))
+            }
         }
         return Float(total / Double(max(labels.count, 1)))
     }

@@ -1,3 +1,5 @@
+import CVectorKernels
+
 /// The two loops every fit spends its time in, written with 16-wide SIMD
 /// accumulators: a plain `sum += a[i] * b[i]` is not vectorised, because the
 /// compiler may not reorder floating-point additions.
@@ -26,6 +28,18 @@ enum VectorMath {
             i += 16
         }
         while i < n { y[i] += alpha * x[i]; i += 1 }
+    }
+
+    /// Four dot products of consecutive rows (`rows`, `rows + d`, …) with `x`, reading `x` once.
+    static func dot4(_ rows: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ d: Int) -> SIMD4<Float> {
+        var out = SIMD4<Float>()
+        withUnsafeMutableBytes(of: &out) { hv_dot4(rows, x, d, $0.baseAddress!.assumingMemoryBound(to: Float.self)) }
+        return out
+    }
+
+    /// rows[c] += alpha[c] · x for four consecutive rows, reading `x` once.
+    static func axpy4(_ alpha: SIMD4<Float>, _ x: UnsafePointer<Float>, _ rows: UnsafeMutablePointer<Float>, _ d: Int) {
+        withUnsafeBytes(of: alpha) { hv_axpy4($0.baseAddress!.assumingMemoryBound(to: Float.self), x, rows, d) }
     }
 
     @inline(__always)

@@ -6,4 +6,7 @@ public enum ContentHash {
         for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
         return hash
     }
+
+    /// How the journal names a file's content: "fnv1a64:" and the hash in hex.
+    public static func journalTag(_ bytes: [UInt8]) -> String { "fnv1a64:" + String(fnv1a64(bytes), radix: 16) }
 }

@@ -204,13 +204,19 @@ public final class ReviewApp {
         refitter.want([refitGeneration])
     }
 
+    /// A decision made before the prediction arrived still records which bytes were judged.
+    private func hashOfFile(_ index: Int) -> String? {
+        guard let bytes = try? ImageDecoding.readFile(options.folder + "/" + session.names[index]) else { return nil }
+        return ContentHash.journalTag(bytes)
+    }
+
     private func entry(for d: Decision) -> JournalEntry {
         var probabilities: [String: Float]?
         if let p = d.opinion?.probabilities {
             probabilities = Dictionary(uniqueKeysWithValues: zip(session.modelLabels, p))
         }
         return JournalEntry(time: ReviewStore.timestamp(), reviewer: options.reviewer, image: d.image,
-                            imageHash: d.opinion?.imageHash, model: modelIdentity, probabilities: probabilities,
+                            imageHash: d.opinion?.imageHash ?? hashOfFile(d.index), model: modelIdentity, probabilities: probabilities,
                             action: d.action, label: d.label)
     }
 }

@@ -26,10 +26,14 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("Instead: time the review screen on this folder (first screen, key → next picture).", valueName: "folder"))
     var review: String?
 
+    @Option(help: ArgumentHelp("Instead: time refitting to a lab after 100 and 1,000 decisions on this folder's images.", valueName: "folder"))
+    var adapt: String?
+
     @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
         if let review { return try benchReview(review) }
+        if let adapt { return try benchAdaptation(adapt) }
         let model = try modelOptions.load()
         let names: [String]
         do { names = try ImageFolder.listRecursively(folder) } catch { throw CommandFailure(error.description) }

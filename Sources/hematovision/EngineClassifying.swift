@@ -25,7 +25,7 @@ final class EngineClassifying: Classifying, @unchecked Sendable {
             let image = try ImageDecoding.decode(bytes, path: path, covering: covering)
             let prediction = try classifier.classify(image)
             let opinion = ModelOpinion.predicted(probabilities: prediction.probabilities,
-                                                 imageHash: "fnv1a64:" + String(ContentHash.fnv1a64(bytes), radix: 16))
+                                                 imageHash: ContentHash.journalTag(bytes))
             return Observation(opinion: opinion, feature: prediction.pooled)
         } catch {  // ImageError and EngineError both describe themselves
             return Observation(opinion: .unreadable(reason: "\(error)"), feature: nil)
