@@ -77,9 +77,12 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
             guard let entry = file.entries[name] else { throw .missingTensor(name) }
             guard entry.dtype == "F32" else { throw .wrongDataType(tensor: name, found: entry.dtype) }
             guard entry.shape == shape else { throw .wrongShape(tensor: name, expected: shape, found: entry.shape) }
-            let count = shape.reduce(1, *)
-            let start = file.dataStart + entry.range.lowerBound
-            guard entry.range.count == count * 4, file.dataStart + entry.range.upperBound <= bytes.count,
+            // Offsets near Int.max must be refused, not trap: every sum and product is checked.
+            let count = entry.elementCount
+            let (byteCount, countOverflow) = count.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
+            let (start, startOverflow) = file.dataStart.addingReportingOverflow(entry.range.lowerBound)
+            let (end, endOverflow) = file.dataStart.addingReportingOverflow(entry.range.upperBound)
+            guard !countOverflow, !startOverflow, !endOverflow, entry.range.count == byteCount, end <= bytes.count,
                   start % MemoryLayout<Float>.alignment == 0 else {
                 throw .dataOutOfRange(tensor: name)
             }

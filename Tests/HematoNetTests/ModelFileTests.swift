@@ -97,6 +97,22 @@ final class ModelFileTests: XCTestCase {
         XCTAssertEqual(refused(try editedTensor("stem.bias") { $0?["dtype"] = "F16" }), .wrongDataType(tensor: "stem.bias", found: "F16"))
     }
 
+    func testDataOffsetsNearIntMaxAreRefusedNotATrap() throws {
+        // 128 bytes, the size of stem.bias, ending at Int.max: the data start plus either offset overflows.
+        let bytes = try editedTensor("stem.bias") { $0?["data_offsets"] = [Int.max - 128, Int.max] }
+        XCTAssertEqual(refused(bytes), .dataOutOfRange(tensor: "stem.bias"))
+    }
+
+    func testAShapeWhoseSizeOverflowsIsRefused() throws {
+        let bytes = try editedTensor("stem.bias") { $0?["shape"] = [1 << 62, 8] }
+        guard case .malformedHeader(let why)? = refused(bytes) else { return XCTFail("expected malformedHeader") }
+        XCTAssertTrue(why.contains("stem.bias"), why)
+        XCTAssertNil(SafeTensors.elementCount([Int.max, 2]))
+        XCTAssertNil(SafeTensors.elementCount([4, -1]))
+        XCTAssertEqual(SafeTensors.elementCount([32, 3, 3, 3]), 864)
+        XCTAssertEqual(SafeTensors.elementCount([]), 1)
+    }
+
     func testUnknownFormatVersion() throws {
         XCTAssertEqual(refused(try editedMetadata { $0["format_version"] = "99" }), .unknownFormatVersion("99"))
     }
