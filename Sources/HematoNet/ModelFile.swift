@@ -87,9 +87,18 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
                 throw .dataOutOfRange(tensor: name)
             }
             let pointer = (bytes.baseAddress! + start).assumingMemoryBound(to: Float.self)
-            out[name] = UnsafeBufferPointer(start: pointer, count: count)
+            let values = UnsafeBufferPointer(start: pointer, count: count)
+            if let element = firstNonFinite(values) { throw .nonFiniteWeight(tensor: name, element: element) }
+            out[name] = values
         }
         return out
+    }
+
+    /// Where the first NaN or infinity is, if anywhere. One pass over the 2.2 M weights
+    /// costs a few milliseconds, once per load.
+    static func firstNonFinite(_ values: UnsafeBufferPointer<Float>) -> Int? {
+        for i in values.indices where !values[i].isFinite { return i }
+        return nil
     }
 }
 
@@ -105,6 +114,13 @@ private struct Metadata {
         let labels = (m["labels"] ?? "").split(separator: ",").map { String($0) }
         guard labels.count >= 2, Set(labels).count == labels.count else {
             throw .badMetadata(key: "labels", problem: "must list at least two distinct classes")
+        }
+        // Labels are printed on the review screen, by show and evaluate, and written into labels.csv:
+        // one holding an escape sequence or a bidi override could rewrite what a reviewer sees.
+        for (n, label) in labels.enumerated() {
+            if let bad = label.unicodeScalars.first(where: Self.isUnprintable) {
+                throw .badMetadata(key: "labels", problem: "has a label (number \(n + 1)) holding the unprintable character U+\(String(bad.value, radix: 16, uppercase: true)); labels must be plain text")
+            }
         }
         guard let w = m["input_width"].flatMap({ Int($0) }), let h = m["input_height"].flatMap({ Int($0) }),
               (32...1024).contains(w), (32...1024).contains(h) else {
@@ -122,5 +138,13 @@ private struct Metadata {
         guard std.0 > 0, std.1 > 0, std.2 > 0 else { throw .badMetadata(key: "std", problem: "must be positive") }
         self.labels = labels
         self.preprocessing = Preprocessing(width: w, height: h, mean: try triple("mean"), std: std)
+    }
+
+    /// C0 and C1 controls, DEL, line and paragraph separators and bidirectional controls.
+    static func isUnprintable(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00..<0x20, 0x7F..<0xA0, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
     }
 }

@@ -113,6 +113,46 @@ final class ModelFileTests: XCTestCase {
         XCTAssertEqual(SafeTensors.elementCount([]), 1)
     }
 
+    /// The bundled file with `value` written over element `element` of `tensor`.
+    func withWeight(_ tensor: String, element: Int, _ value: Float) throws -> [UInt8] {
+        let (header, _) = try parts()
+        let start = (header[tensor] as! [String: Any])["data_offsets"] as! [Int]
+        let dataStart = good.count - (try parts()).data.count
+        var bytes = good
+        let at = dataStart + start[0] + 4 * element
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.replaceSubrange(at..<(at + 4), with: $0) }
+        return bytes
+    }
+
+    func testNaNOrInfinityAmongTheWeightsIsRefusedNamingTheTensor() throws {
+        XCTAssertEqual(refused(try withWeight("blocks.7.depthwise.weight", element: 5, .nan)),
+                       .nonFiniteWeight(tensor: "blocks.7.depthwise.weight", element: 5))
+        XCTAssertEqual(refused(try withWeight("classifier.bias", element: 3, -.infinity)),
+                       .nonFiniteWeight(tensor: "classifier.bias", element: 3))
+        XCTAssertTrue(ModelFileError.nonFiniteWeight(tensor: "head.bias", element: 0).description.contains("\"head.bias\""))
+        // The largest finite weight is still a weight.
+        XCTAssertNoThrow(try ModelFile(path: { () -> String in
+            let url = scratch.appendingPathComponent("big.safetensors")
+            try! Data(try! withWeight("stem.bias", element: 0, .greatestFiniteMagnitude)).write(to: url)
+            return url.path
+        }()))
+    }
+
+    func testLabelsMustBePrintable() throws {
+        for bad in ["LYMPH\u{1B}]0;owned\u{07}", "LYMPH\u{9B}2J", "LYMPH\u{202E}ETYCOH", "LYMPH\u{2066}X", "LYMPH\u{7F}"] {
+            let error = refused(try editedMetadata { $0["labels"] = "EOSINOPHIL,\(bad),MONOCYTE,NEUTROPHIL" })
+            guard case .badMetadata("labels", let problem)? = error else { XCTFail("\(bad.debugDescription): \(String(describing: error))"); continue }
+            XCTAssertTrue(problem.contains("number 2"), problem)
+            XCTAssertFalse(error!.description.unicodeScalars.contains { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) })
+        }
+        let model = try ModelFile(path: { () -> String in
+            let url = scratch.appendingPathComponent("accents.safetensors")
+            try! Data(try! editedMetadata { $0["labels"] = "ÉOSINOPHILE,LYMPHOCYTE,MONOCYTE,NEUTROPHILE" }).write(to: url)
+            return url.path
+        }())
+        XCTAssertEqual(model.labels.first, "ÉOSINOPHILE")
+    }
+
     func testUnknownFormatVersion() throws {
         XCTAssertEqual(refused(try editedMetadata { $0["format_version"] = "99" }), .unknownFormatVersion("99"))
     }
