@@ -54,10 +54,22 @@ struct Classify: ParsableCommand {
         var failures = 0
         for (item, outcome) in zip(items, outcomes) {
             switch outcome {
+            case .classified(let p) where !p.allSatisfy(\.isFinite):
+                // Finite weights can still overflow to infinity on a strange picture; NaN is no prediction.
+                failures += 1
+                report("skipped \(DisplayName.escaped(item.path)): the model's output is not a number (NaN or infinity)")
             case .classified(let p):
+                let line: String
+                do {
+                    line = try JSONLine.prediction(image: item.key, path: item.path, labels: model.labels, probabilities: p)
+                } catch {
+                    failures += 1
+                    report("skipped \(DisplayName.escaped(item.path)): cannot write its probabilities as JSON: \(error)")
+                    continue
+                }
                 let top = p.indices.max { p[$0] < p[$1] }!
                 labels.setCategories([model.labels[top]], forImage: item.key)
-                lines.append(JSONLine.prediction(image: item.key, path: item.path, labels: model.labels, probabilities: p))
+                lines.append(line)
             case .failed(let reason):
                 failures += 1
                 report("skipped \(DisplayName.escaped(item.path)): \(reason)")
@@ -81,13 +93,15 @@ struct Classify: ParsableCommand {
 }
 
 /// One JSON object per line, built with JSONSerialization so names are escaped properly.
+/// JSONSerialization throws on what JSON cannot hold (NaN, infinity): that is an
+/// image that failed, never a crash of the whole run.
 enum JSONLine {
-    static func prediction(image: String, path: String, labels: [String], probabilities: [Float]) -> String {
+    static func prediction(image: String, path: String, labels: [String], probabilities: [Float]) throws -> String {
         var probs: [String: Double] = [:]
         for (l, p) in zip(labels, probabilities) { probs[l] = (Double(p) * 1e6).rounded() / 1e6 }
         let top = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
         let object: [String: Any] = ["image": image, "path": path, "label": labels[top], "probabilities": probs]
-        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -48,6 +48,24 @@ final class HeadlessEndToEndTests: XCTestCase {
         XCTAssertTrue(r.error.contains("the model file is truncated"), r.error)
     }
 
+    func testAModelWhoseOutputOverflowsFailsEachImageInsteadOfCrashing() throws {
+        // Finite but enormous classifier weights: every logit is +infinity, every probability NaN.
+        let model = try Harness.modelFile(data: { tensors, data in
+            let range = tensors["classifier.weight"]!
+            for at in stride(from: range.lowerBound, to: range.upperBound, by: 4) {
+                withUnsafeBytes(of: Float.greatestFiniteMagnitude.bitPattern.littleEndian) { data.replaceSubrange(at..<(at + 4), with: $0) }
+            }
+        })
+        defer { try? FileManager.default.removeItem(atPath: model) }
+        let folder = try Harness.sampleFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let probs = folder + "/p.jsonl"
+        let r = try Harness.run([Harness.binary, "classify", folder, "--model", model, "-o", folder + "/out.csv", "--probabilities", probs])
+        XCTAssertEqual(r.status, 1, r.error)
+        XCTAssertTrue(r.error.contains("skipped \(folder)/BloodImage_00001.jpg: the model's output is not a number"), r.error)
+        XCTAssertTrue(r.error.contains("0 classified, 16 failed"), r.error)
+    }
+
     func testReviewWithoutATerminalPointsToClassify() throws {
         let r = try Harness.run([Harness.binary, Harness.root.appendingPathComponent("SampleImages").path])
         XCTAssertNotEqual(r.status, 0)
