@@ -88,6 +88,31 @@ final class LabelsFileTests: XCTestCase {
         }
     }
 
+    func testALargeFileWithOneBadByteAtTheEndIsRefusedAtThatLine() {
+        // About 1 MB of rows whose names hold two-byte characters, then one byte that is never UTF-8.
+        var bytes = Array(",Image,Category\r\n".utf8)
+        var line = 1
+        while bytes.count < 1 << 20 {
+            bytes += Array(",Zelle Ä \(line).jpg,NEUTROPHIL\r\n".utf8)
+            line += 1
+        }
+        bytes += Array(",last.jpg,NEUTROPHIL".utf8) + [0xFF]
+        XCTAssertThrowsError(try LabelsFile(bytes: bytes)) {
+            let e = $0 as! LabelsFileError
+            XCTAssertEqual(e.line, line + 1, "the line holding 0xFF, not the first line with a two-byte character")
+            XCTAssertTrue(e.problem.contains("not UTF-8"), e.problem)
+        }
+    }
+
+    func testTheFirstInvalidUTF8ByteIsFound() {
+        XCTAssertNil(CSVRecords.firstInvalidUTF8(Array("Zelle Ä ü 細胞 🩸".utf8)))
+        XCTAssertNil(CSVRecords.firstInvalidUTF8([]))
+        XCTAssertEqual(CSVRecords.firstInvalidUTF8(Array("Ä".utf8) + [0xFF]), 2)
+        XCTAssertEqual(CSVRecords.firstInvalidUTF8([0x61, 0xE2, 0x82]), 1, "a sequence cut off at the end")
+        XCTAssertEqual(CSVRecords.firstInvalidUTF8([0x61, 0xC0, 0xAF]), 1, "an overlong encoding")
+        XCTAssertEqual(CSVRecords.firstInvalidUTF8([0xED, 0xA0, 0x80]), 0, "a UTF-16 surrogate")
+    }
+
     func testWrongColumnCountIsReportedWithItsLine() {
         XCTAssertThrowsError(try parse(",Image,Category\r\n,1,NEUTROPHIL\r\n,2\r\n")) {
             let e = $0 as! LabelsFileError
