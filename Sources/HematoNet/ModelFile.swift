@@ -32,7 +32,8 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
 
     public init(path: String) throws(ModelFileError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: a FIFO given as --model must be refused by the check below, not wait for a writer.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var info = stat()

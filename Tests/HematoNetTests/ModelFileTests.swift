@@ -166,6 +166,21 @@ final class ModelFileTests: XCTestCase {
         XCTAssertTrue(error?.description.contains("center-crop") ?? false, "\(String(describing: error))")
     }
 
+    func testANamedPipeIsRefusedWithoutWaitingForAWriter() throws {
+        let fifo = scratch.appendingPathComponent("model.safetensors").path
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+        final class Outcome: @unchecked Sendable { var error: ModelFileError? }  // written before the signal, read after it
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            do throws(ModelFileError) { _ = try ModelFile(path: fifo) } catch { outcome.error = error }
+            done.signal()
+        }.start()
+        // Before O_NONBLOCK, open() waited for a writer forever (that thread is then abandoned).
+        XCTAssertEqual(done.wait(timeout: .now() + 5), .success, "opening a FIFO as the model did not return")
+        XCTAssertEqual(outcome.error, .unreadable(path: fifo, reason: "not a regular file"))
+    }
+
     func testMessagesNameTheProblem() {
         XCTAssertEqual(ModelFileError.missingTensor("head.bias").description, "the model file has no tensor \"head.bias\"")
         XCTAssertTrue(ModelFileError.truncated(size: 3).description.contains("truncated"))
