@@ -9,7 +9,9 @@ struct Classify: ParsableCommand {
         abstract: "Classify every image under one or more folders, without a screen.",
         discussion: """
             Predictions are written in the dataset's labels.csv format (to standard output unless \
-            --output is given). A file that cannot be read is reported by name and skipped; the exit \
+            --output is given). A file that cannot be read, and an image name that is no image file \
+            (a dangling link, a link loop, a FIFO, a folder, a name that is not UTF-8), is reported \
+            by name and counted as failed; the exit \
             status is 1 if any file failed, 0 otherwise.
             """)
 
@@ -34,16 +36,27 @@ struct Classify: ParsableCommand {
     func run() throws {
         let model = try modelOptions.load()
         var items: [(key: String, path: String)] = []
+        // Image-named paths that cannot be read as images (dangling links, loops, FIFOs, folders,
+        // names that are not UTF-8): each is named and counted as failed, never dropped in silence.
+        var skipped: [String] = []
         for folder in folders {
             do {
-                for relative in try ImageFolder.listRecursively(folder) {
+                let listing = try ImageFolder.scan(folder)
+                for relative in listing.images {
                     items.append((LabelsFile.imageKey(forRelativePath: relative), folder + "/" + relative))
+                }
+                for s in listing.skipped {
+                    skipped.append("skipped \(DisplayName.escaped(bytes: Array((folder + "/").utf8) + s.path)): \(s.reason)")
                 }
             } catch {
                 throw CommandFailure(error.description)
             }
         }
-        guard !items.isEmpty else { throw CommandFailure("no images (.jpg, .jpeg, .bmp, .ppm) under \(folders.map(DisplayName.escaped).joined(separator: ", "))") }
+        skipped.forEach(report)
+        guard !items.isEmpty else {
+            throw CommandFailure("no readable images (.jpg, .jpeg, .bmp, .ppm) under \(folders.map(DisplayName.escaped).joined(separator: ", "))"
+                                 + (skipped.isEmpty ? "" : "; \(skipped.count) skipped"))
+        }
 
         let bar = ProgressBar(total: items.count, title: "classifying")
         let outcomes = try BatchClassifier(model: model, workers: threads).run(items.map(\.path)) { bar.update($0) }
@@ -51,7 +64,7 @@ struct Classify: ParsableCommand {
 
         var labels = LabelsFile()
         var lines: [String] = []
-        var failures = 0
+        var failures = skipped.count
         for (item, outcome) in zip(items, outcomes) {
             switch outcome {
             case .classified(let p) where !p.allSatisfy(\.isFinite):
@@ -87,7 +100,7 @@ struct Classify: ParsableCommand {
         } catch {
             throw CommandFailure(error.description)
         }
-        report("\(items.count - failures) classified, \(failures) failed" + (output.map { " → \(DisplayName.escaped($0))" } ?? ""))
+        report("\(items.count + skipped.count - failures) classified, \(failures) failed" + (output.map { " → \(DisplayName.escaped($0))" } ?? ""))
         if failures > 0 { throw ExitCode(1) }
     }
 }

@@ -24,6 +24,38 @@ final class HeadlessEndToEndTests: XCTestCase {
         XCTAssertEqual((first["probabilities"] as! [String: Double]).count, 4)
     }
 
+    func testClassifyNamesEveryImageNameItCannotReadAndCountsItAsFailed() throws {
+        let folder = try Harness.sampleFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        XCTAssertEqual(symlink("missing.jpg", folder + "/dangling.jpg"), 0)
+        XCTAssertEqual(symlink("loop.jpg", folder + "/loop.jpg"), 0)
+        XCTAssertEqual(mkfifo(folder + "/f.jpg", 0o644), 0)
+        XCTAssertEqual(symlink("f.jpg", folder + "/x.jpg"), 0)
+        try FileManager.default.createDirectory(atPath: folder + "/dir.jpg", withIntermediateDirectories: false)
+        // A real picture whose name is not UTF-8 (so no String can name it).
+        let sample = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/BloodImage_00001.jpg")))
+        let bad = Array((folder + "/cell").utf8) + [0xFF] + Array(".jpg".utf8) + [0]
+        let fd = bad.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o644) } }
+        XCTAssertEqual(sample.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }, sample.count)
+        close(fd)
+
+        let out = folder + "/out.csv"
+        let r = try Harness.run([Harness.binary, "classify", folder, "-o", out])
+        XCTAssertEqual(r.status, 1, r.error)
+        for line in [
+            "skipped \(folder)/cell\\xFF.jpg: its name is not UTF-8 text",
+            "skipped \(folder)/dangling.jpg: a link to a file that does not exist",
+            "skipped \(folder)/dir.jpg: a folder, not an image file",
+            "skipped \(folder)/f.jpg: a named pipe (FIFO), not an image file",
+            "skipped \(folder)/loop.jpg: a link loop",
+            "skipped \(folder)/x.jpg: a link to a named pipe (FIFO), not an image file",
+            "16 classified, 6 failed",
+        ] {
+            XCTAssertTrue(r.error.contains(line), "missing \(line.debugDescription) in:\n\(r.error)")
+        }
+        XCTAssertEqual(String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)), as: UTF8.self).split(separator: "\r\n").count, 17)
+    }
+
     func testEvaluateAgainstTheSamplesOwnLabels() throws {
         let samples = Harness.root.appendingPathComponent("SampleImages").path
         let r = try Harness.run([Harness.binary, "evaluate", samples, "--labels", samples + "/labels.csv", "--json"])
