@@ -91,7 +91,11 @@ struct Classify: ParsableCommand {
         do {
             if let output {
                 try AtomicFile.write(labels.serialized(), to: output)
+            } else if isatty(STDOUT_FILENO) == 1 {
+                // A person reads it: names are data and may hold escape sequences.
+                FileHandle.standardOutput.write(Data(labels.displayed().utf8))
             } else {
+                // A pipe or a file gets the labels.csv bytes, names exactly as they are.
                 FileHandle.standardOutput.write(Data(labels.serialized()))
             }
             if let probabilities {

@@ -56,6 +56,48 @@ final class HeadlessEndToEndTests: XCTestCase {
         XCTAssertEqual(String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)), as: UTF8.self).split(separator: "\r\n").count, 17)
     }
 
+    static let hostileNames = ["\u{1B}]0;owned\u{07}.jpg", "\u{1B}]52;c;aGk=\u{07}.jpg", "\u{1B}[2J.jpg", "x\u{9B}31m.jpg", "abc\u{202E}gpj.jpg"]
+
+    func testClassifyEscapesNamesOnATerminalAndKeepsThemExactInAPipe() throws {
+        let folder = try Harness.sampleFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for name in Self.hostileNames {
+            try FileManager.default.copyItem(atPath: folder + "/BloodImage_00001.jpg", toPath: folder + "/" + name)
+        }
+        // A pipe gets labels.csv's bytes: the names exactly as on disk.
+        let piped = try Harness.run([Harness.binary, "classify", folder])
+        XCTAssertEqual(piped.status, 0, piped.error)
+        for name in Self.hostileNames { XCTAssertTrue(piped.output.contains("," + name + ","), name.debugDescription) }
+        // A terminal (script(1) gives the command a pty and copies what it prints) gets them escaped.
+        let shown = try Harness.run(["script", "-qec", "'\(Harness.binary)' classify '\(folder)' 2>/dev/null", "/dev/null"])
+        XCTAssertEqual(shown.status, 0, shown.error)
+        XCTAssertTrue(shown.output.contains(",\\e]0;owned\\x07.jpg,"), shown.output)
+        XCTAssertTrue(shown.output.contains(",\\e]52;c;aGk=\\x07.jpg,"), shown.output)
+        XCTAssertTrue(shown.output.contains(",x\\u{9B}31m.jpg,"), shown.output)
+        XCTAssertTrue(shown.output.contains(",abc\\u{202E}gpj.jpg,"), shown.output)
+        XCTAssertFalse(shown.output.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{9B}" || $0 == "\u{202E}" },
+                       shown.output.debugDescription)
+    }
+
+    func testModelTextReachesTheTerminalEscaped() throws {
+        let sample = Harness.root.appendingPathComponent("SampleImages/BloodImage_00001.jpg").path
+        // Labels holding escapes are refused at load, by every command, with the message escaped.
+        let badLabels = try Harness.modelFile(metadata: { $0["labels"] = "EOSINOPHIL,\u{1B}]0;owned\u{07},MONOCYTE,NEUTROPHIL" })
+        defer { try? FileManager.default.removeItem(atPath: badLabels) }
+        for command in [["show", sample], ["evaluate", Harness.root.appendingPathComponent("SampleImages").path]] {
+            let r = try Harness.run([Harness.binary] + command + ["--model", badLabels])
+            XCTAssertNotEqual(r.status, 0, command[0])
+            XCTAssertTrue(r.error.contains("labels"), r.error)
+            XCTAssertFalse((r.output + r.error).contains("\u{1B}"), "\(command[0]): \((r.output + r.error).debugDescription)")
+        }
+        // Other metadata only shows up in messages, escaped.
+        let foreign = try Harness.modelFile(metadata: { $0["format"] = "x\u{1B}]0;owned\u{07}\u{202E}" })
+        defer { try? FileManager.default.removeItem(atPath: foreign) }
+        let r = try Harness.run([Harness.binary, "show", sample, "--model", foreign])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.error.contains("format is \"x\\e]0;owned\\x07\\u{202E}\""), r.error)
+    }
+
     func testEvaluateAgainstTheSamplesOwnLabels() throws {
         let samples = Harness.root.appendingPathComponent("SampleImages").path
         let r = try Harness.run([Harness.binary, "evaluate", samples, "--labels", samples + "/labels.csv", "--json"])

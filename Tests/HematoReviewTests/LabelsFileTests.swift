@@ -113,6 +113,26 @@ final class LabelsFileTests: XCTestCase {
         XCTAssertEqual(CSVRecords.firstInvalidUTF8([0xED, 0xA0, 0x80]), 0, "a UTF-16 surrogate")
     }
 
+    func testOnATerminalNamesAreEscapedButTheFileKeepsItsBytes() throws {
+        var file = LabelsFile()
+        let hostile = ["\u{1B}]0;owned\u{07}.jpg", "\u{1B}]52;c;aGk=\u{07}.jpg", "\u{1B}[2J.jpg", "x\u{9B}31m.jpg", "abc\u{202E}gpj.jpg"]
+        for name in hostile { file.setCategories(["NEUTROPHIL"], forImage: name) }
+        XCTAssertEqual(file.displayed(), ",Image,Category\n,\\e]0;owned\\x07.jpg,NEUTROPHIL\n,\\e]52;c;aGk=\\x07.jpg,NEUTROPHIL\n"
+                       + ",\\e[2J.jpg,NEUTROPHIL\n,x\\u{9B}31m.jpg,NEUTROPHIL\n,abc\\u{202E}gpj.jpg,NEUTROPHIL\n")
+        let bytes = file.serialized()
+        XCTAssertEqual(String(decoding: bytes, as: UTF8.self), ",Image,Category\r\n" + hostile.map { ",\($0),NEUTROPHIL\r\n" }.joined())
+        XCTAssertEqual(try LabelsFile(bytes: bytes).rows.map(\.image), hostile)
+    }
+
+    func testErrorMessagesEscapeWhatTheyQuoteFromTheFile() {
+        XCTAssertThrowsError(try parse("\u{1B}]0;owned\u{07},Image\r\n"), "") {
+            let text = ($0 as! LabelsFileError).description
+            XCTAssertTrue(text.contains("found \"\\e]0;owned\\x07,Image\""), text)
+            XCTAssertFalse(text.unicodeScalars.contains { $0.value < 0x20 }, text)
+        }
+        XCTAssertEqual(LabelsFileError(file: "la\u{9B}bels.csv", line: 2, problem: "x").description, "la\\u{9B}bels.csv, line 2: x")
+    }
+
     func testWrongColumnCountIsReportedWithItsLine() {
         XCTAssertThrowsError(try parse(",Image,Category\r\n,1,NEUTROPHIL\r\n,2\r\n")) {
             let e = $0 as! LabelsFileError
