@@ -112,6 +112,7 @@ public struct Lab: Equatable, Sendable {
             examples.map { Int32($0.label) }.withUnsafeBytes { data.append(contentsOf: $0) }
         }
         let origins = examples.map { [$0.folder, $0.image] }
+        // The try!s below cannot fail: strings, arrays of strings and integers are always valid JSON.
         let metadata: [String: String] = [
             "format": Self.format, "format_version": "1", "name": name, "model": model,
             "labels": labels.joined(separator: ","), "temperature": String(head.temperature),

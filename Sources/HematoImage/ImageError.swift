@@ -1,8 +1,10 @@
 /// Why an image could not be turned into pixels. Each case names the file
 /// and says what a person can do about it; none of them is a crash.
 public enum ImageError: Error, Equatable, CustomStringConvertible {
-    /// open() or read() failed: missing file, no permission, a folder.
+    /// open() or read() failed: missing file, no permission.
     case unreadable(path: String, reason: String)
+    /// A folder, named pipe, socket or device where an image file was expected (refused before reading).
+    case notARegularFile(path: String, kind: String)
     case empty(path: String)
     /// The first bytes are not JPEG, BMP or PPM (a PNG or text file named .jpg, random bytes).
     case unsupportedFormat(path: String, detected: String)
@@ -15,7 +17,7 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
 
     public var path: String {
         switch self {
-        case .unreadable(let p, _), .empty(let p), .unsupportedFormat(let p, _), .tooLarge(let p, _, _, _),
+        case .unreadable(let p, _), .notARegularFile(let p, _), .empty(let p), .unsupportedFormat(let p, _), .tooLarge(let p, _, _, _),
              .truncated(let p), .corrupt(let p, _):
             return p
         }
@@ -24,6 +26,7 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreadable(_, let reason): return "cannot read the file: \(reason)"
+        case .notARegularFile(_, let kind): return "not an image file: it is \(kind)"
         case .empty: return "the file is empty"
         case .unsupportedFormat(_, let detected): return "not a JPEG, BMP or PPM image (it looks like \(detected))"
         case .tooLarge(_, let w, let h, let limit):

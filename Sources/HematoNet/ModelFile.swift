@@ -35,7 +35,8 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
 
     public init(path: String) throws(ModelFileError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: a FIFO given as --model must be refused by the check below, not wait for a writer.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var info = stat()
@@ -92,16 +93,28 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
             guard let entry = file.entries[name] else { throw .missingTensor(name) }
             guard entry.dtype == "F32" else { throw .wrongDataType(tensor: name, found: entry.dtype) }
             guard entry.shape == shape else { throw .wrongShape(tensor: name, expected: shape, found: entry.shape) }
-            let count = shape.reduce(1, *)
-            let start = file.dataStart + entry.range.lowerBound
-            guard entry.range.count == count * 4, file.dataStart + entry.range.upperBound <= bytes.count,
+            // Offsets near Int.max must be refused, not trap: every sum and product is checked.
+            let count = entry.elementCount
+            let (byteCount, countOverflow) = count.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
+            let (start, startOverflow) = file.dataStart.addingReportingOverflow(entry.range.lowerBound)
+            let (end, endOverflow) = file.dataStart.addingReportingOverflow(entry.range.upperBound)
+            guard !countOverflow, !startOverflow, !endOverflow, entry.range.count == byteCount, end <= bytes.count,
                   start % MemoryLayout<Float>.alignment == 0 else {
                 throw .dataOutOfRange(tensor: name)
             }
             let pointer = (bytes.baseAddress! + start).assumingMemoryBound(to: Float.self)
-            out[name] = UnsafeBufferPointer(start: pointer, count: count)
+            let values = UnsafeBufferPointer(start: pointer, count: count)
+            if let element = firstNonFinite(values) { throw .nonFiniteWeight(tensor: name, element: element) }
+            out[name] = values
         }
         return out
+    }
+
+    /// Where the first NaN or infinity is, if anywhere. One pass over the 2.2 M weights
+    /// costs a few milliseconds, once per load.
+    static func firstNonFinite(_ values: UnsafeBufferPointer<Float>) -> Int? {
+        for i in values.indices where !values[i].isFinite { return i }
+        return nil
     }
 }
 
@@ -139,6 +152,13 @@ private struct Metadata {
         guard labels.count >= 2, Set(labels).count == labels.count else {
             throw .badMetadata(key: "labels", problem: "must list at least two distinct classes")
         }
+        // Labels are printed on the review screen, by show and evaluate, and written into labels.csv:
+        // one holding an escape sequence or a bidi override could rewrite what a reviewer sees.
+        for (n, label) in labels.enumerated() {
+            if let bad = label.unicodeScalars.first(where: Self.isUnprintable) {
+                throw .badMetadata(key: "labels", problem: "has a label (number \(n + 1)) holding the unprintable character U+\(String(bad.value, radix: 16, uppercase: true)); labels must be plain text")
+            }
+        }
         guard let w = m["input_width"].flatMap({ Int($0) }), let h = m["input_height"].flatMap({ Int($0) }),
               (32...1024).contains(w), (32...1024).contains(h) else {
             throw .badMetadata(key: "input_width/input_height", problem: "must be whole numbers from 32 to 1024")
@@ -155,5 +175,13 @@ private struct Metadata {
         guard std.0 > 0, std.1 > 0, std.2 > 0 else { throw .badMetadata(key: "std", problem: "must be positive") }
         self.labels = labels
         self.preprocessing = Preprocessing(width: w, height: h, mean: try triple("mean"), std: std)
+    }
+
+    /// C0 and C1 controls, DEL, line and paragraph separators and bidirectional controls.
+    static func isUnprintable(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00..<0x20, 0x7F..<0xA0, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
     }
 }

@@ -12,6 +12,9 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     case wrongShape(tensor: String, expected: [Int], found: [Int])
     case wrongDataType(tensor: String, found: String)
     case dataOutOfRange(tensor: String)
+    /// A NaN or infinity among the weights (a diverged training run or a damaged file):
+    /// every prediction would be NaN, so the file is refused at load, not at the first image.
+    case nonFiniteWeight(tensor: String, element: Int)
 
     public var description: String {
         switch self {
@@ -31,6 +34,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
             return "tensor \"\(name)\" has shape \(found), expected \(expected)"
         case .wrongDataType(let name, let found): return "tensor \"\(name)\" is \(found), expected F32"
         case .dataOutOfRange(let name): return "tensor \"\(name)\" points outside the file's data (truncated or damaged file)"
+        case .nonFiniteWeight(let name, let element):
+            return "tensor \"\(name)\" holds a value that is not a finite number (NaN or infinity) at element \(element); the model cannot be used"
         }
     }
 }

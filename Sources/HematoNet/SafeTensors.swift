@@ -3,10 +3,14 @@ import Foundation
 /// The safetensors container: an 8-byte little-endian header length, a JSON
 /// header (tensor name → dtype, shape, byte range; `__metadata__` → strings),
 /// then the raw data. Parsed once from a memory-mapped file, never copied.
+/// Every number in the header comes from the file, so every sum and product
+/// made of them is overflow-checked: a hostile header is refused, never a trap.
 struct SafeTensors {
     struct Entry {
         let dtype: String
         let shape: [Int]
+        /// The product of `shape`, known not to overflow.
+        let elementCount: Int
         let range: Range<Int>  // relative to the data section
     }
 
@@ -39,11 +43,26 @@ struct SafeTensors {
                   let shape = t["shape"] as? [Int], let offsets = t["data_offsets"] as? [Int], offsets.count == 2 else {
                 throw .malformedHeader("tensor \"\(key)\" lacks dtype, shape or data_offsets")
             }
+            guard let count = Self.elementCount(shape) else {
+                throw .malformedHeader("tensor \"\(key)\" has the shape \(shape), which no file can hold")
+            }
             guard offsets[0] >= 0, offsets[0] <= offsets[1] else { throw .dataOutOfRange(tensor: key) }
-            entries[key] = Entry(dtype: dtype, shape: shape, range: offsets[0]..<offsets[1])
+            entries[key] = Entry(dtype: dtype, shape: shape, elementCount: count, range: offsets[0]..<offsets[1])
         }
         self.metadata = metadata
         self.entries = entries
         self.dataStart = 8 + Int(length)
+    }
+
+    /// The number of elements of a shape; nil for a negative side or a product past Int.max.
+    static func elementCount(_ shape: [Int]) -> Int? {
+        var count = 1
+        for side in shape {
+            guard side >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: side)
+            guard !overflow else { return nil }
+            count = product
+        }
+        return count
     }
 }

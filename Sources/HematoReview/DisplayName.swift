@@ -22,6 +22,27 @@ public enum DisplayName {
         return out
     }
 
+    /// A name as the file system holds it: valid UTF-8 is escaped as above, each byte
+    /// that is not part of valid UTF-8 becomes "\xFF", so the name shown is the name on disk.
+    public static func escaped(bytes: [UInt8]) -> String {
+        var out = ""
+        var parser = Unicode.UTF8.ForwardParser()
+        var input = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &input) {
+            case .valid(let encoded):
+                out += escaped(String(decoding: encoded, as: UTF8.self))
+                offset += encoded.count
+            case .error(let length):
+                for byte in bytes[offset..<(offset + length)] { out += "\\x" + hex(UInt32(byte), width: 2) }
+                offset += length
+            case .emptyInput:
+                return out
+            }
+        }
+    }
+
     private static func hex(_ v: UInt32, width: Int) -> String {
         let s = String(v, radix: 16, uppercase: true)
         return String(repeating: "0", count: max(0, width - s.count)) + s

@@ -38,21 +38,110 @@ public enum ImageFolder {
         return names
     }
 
+    /// What a walk under a folder found: the images, and every path that looks like an
+    /// image (or might hold images) but cannot be read as one, with the reason. A headless
+    /// run that drops a file must say so, or "8 classified, 0 failed" hides the ninth.
+    public struct Listing: Equatable, Sendable {
+        /// Paths relative to the folder, sorted by their bytes.
+        public var images: [String] = []
+        public var skipped: [Skipped] = []
+    }
+
+    public struct Skipped: Equatable, Sendable {
+        /// Relative to the folder, as the bytes the file system holds: it may not be UTF-8.
+        public let path: [UInt8]
+        public let reason: String
+    }
+
     /// Images anywhere under `folder` (headless classification of class folders and trees).
     public static func listRecursively(_ folder: String) throws(Failure) -> [String] {
+        try scan(folder).images
+    }
+
+    /// Walks `folder` and everything under it, names as bytes. Links are followed to
+    /// files, never into folders (a loop cannot make the walk endless). Only entries
+    /// that are not plain files cost a stat, so 100,000 images cost none.
+    public static func scan(_ folder: String) throws(Failure) -> Listing {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
             throw .unreadable(folder: folder, reason: "no such folder")
         }
-        guard let walker = FileManager.default.enumerator(atPath: folder) else {
-            throw .unreadable(folder: folder, reason: "cannot list it")
+        let root = Array(folder.utf8)
+        var listing = Listing()
+        var pending: [[UInt8]] = [[]]  // folders still to read, relative; [] is `folder` itself
+        while let relative = pending.popLast() {
+            guard let dir = withCPath(relative.isEmpty ? root : root + [slash] + relative, { opendir($0) }) else {
+                let reason = String(cString: strerror(errno))
+                if relative.isEmpty { throw .unreadable(folder: folder, reason: reason) }
+                listing.skipped.append(Skipped(path: relative, reason: "cannot read this folder: \(reason)"))
+                continue
+            }
+            defer { closedir(dir) }
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+                if name == [dot] || name == [dot, dot] { continue }
+                let path = relative.isEmpty ? name : relative + [slash] + name
+                let full = root + [slash] + path
+                var type = entry.pointee.d_type
+                if type == UInt8(DT_UNKNOWN) { type = typeWithoutFollowing(full) }
+                if type == UInt8(DT_DIR) { pending.append(path) }
+                guard isImageName(name) else { continue }
+                if let problem = problem(full, type: type) {
+                    listing.skipped.append(Skipped(path: path, reason: problem))
+                } else if let text = String(validating: path, as: UTF8.self) {
+                    listing.images.append(text)
+                } else {
+                    // Read back through a String, the name would no longer name this file.
+                    listing.skipped.append(Skipped(path: path, reason: "its name is not UTF-8 text, so it cannot be read or written to labels.csv"))
+                }
+            }
         }
-        var out: [String] = []
-        while let path = walker.nextObject() as? String {
-            if isImageName((path as NSString).lastPathComponent), isFile(folder + "/" + path) { out.append(path) }
+        listing.images.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        listing.skipped.sort { $0.path.lexicographicallyPrecedes($1.path) }
+        return listing
+    }
+
+    private static let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+
+    /// An image name, given as the bytes of one path component.
+    static func isImageName(_ name: [UInt8]) -> Bool {
+        guard name.first != dot, let at = name.lastIndex(of: dot) else { return false }
+        return imageExtensions.contains(String(decoding: name[(at + 1)...], as: UTF8.self).lowercased())
+    }
+
+    /// Why an image-named entry of this d_type is not an image file to read; nil if it is one.
+    private static func problem(_ full: [UInt8], type: UInt8) -> String? {
+        if type == UInt8(DT_REG) { return nil }
+        var info = stat()
+        guard withCPath(full, { stat($0, &info) }) == 0 else {
+            switch errno {
+            case ENOENT: return "a link to a file that does not exist"
+            case ELOOP: return "a link loop (it leads back to itself)"
+            default: return "cannot look at it: \(String(cString: strerror(errno)))"
+            }
         }
-        out.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        return out
+        let mode = info.st_mode & S_IFMT
+        if mode == S_IFREG { return nil }
+        let kind: String
+        switch mode {
+        case S_IFDIR: kind = "a folder"
+        case S_IFIFO: kind = "a named pipe (FIFO)"
+        case S_IFSOCK: kind = "a socket"
+        case S_IFCHR, S_IFBLK: kind = "a device"
+        default: kind = "something other than a file"
+        }
+        return (type == UInt8(DT_LNK) ? "a link to \(kind)" : kind) + ", not an image file"
+    }
+
+    /// d_type for file systems that leave it DT_UNKNOWN, from lstat (a link stays a link).
+    private static func typeWithoutFollowing(_ full: [UInt8]) -> UInt8 {
+        var info = stat()
+        guard withCPath(full, { lstat($0, &info) }) == 0 else { return UInt8(DT_UNKNOWN) }
+        return UInt8(truncatingIfNeeded: (info.st_mode & S_IFMT) >> 12)  // DTTOIF's inverse
+    }
+
+    private static func withCPath<R>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
+        (bytes + [0]).withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) } }
     }
 
     private static func isFile(_ path: String) -> Bool {

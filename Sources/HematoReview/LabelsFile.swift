@@ -121,6 +121,14 @@ public struct LabelsFile: Sendable, Equatable {
         for (j, row) in rows.enumerated() where index[row.image] == nil { index[row.image] = j }
     }
 
+    /// The file as a person reads it on a terminal: one record a line, every control,
+    /// C1 and bidi character in names and categories a visible escape, so a file name
+    /// cannot retitle the window, clear the screen or set the clipboard. Only for a
+    /// terminal: `serialized()` is what goes to files and pipes, byte for byte.
+    public func displayed() -> String {
+        ([header] + rows.map(\.text)).map { DisplayName.escaped($0.withoutLineEnding) + "\n" }.joined()
+    }
+
     public func serialized() -> [UInt8] {
         var text = header
         for row in rows { text += row.text }
@@ -146,6 +154,13 @@ import Foundation
 extension String {
     /// Swift compares Characters, and "\r\n" is one Character: look at scalars.
     fileprivate var endsWithLineBreak: Bool { unicodeScalars.last == "\n" }
+    /// The record's text without its final CRLF or LF (those a terminal line ends with anyway).
+    fileprivate var withoutLineEnding: String {
+        var scalars = unicodeScalars[...]
+        if scalars.last == "\n" { scalars.removeLast() }
+        if scalars.last == "\r" { scalars.removeLast() }
+        return String(scalars)
+    }
     /// Ends in a bare LF (not CRLF).
     fileprivate var endsWithLF: Bool {
         let tail = Array(unicodeScalars.suffix(2))

@@ -5,5 +5,7 @@ public struct LabelsFileError: Error, Equatable, CustomStringConvertible {
     public let line: Int
     public let problem: String
 
-    public var description: String { "\(file), line \(line): \(problem)" }
+    /// The file name and the problem (which may quote the file's own text) are escaped:
+    /// this is printed on a terminal.
+    public var description: String { "\(DisplayName.escaped(file)), line \(line): \(DisplayName.escaped(problem))" }
 }

@@ -35,6 +35,8 @@ extension ReviewSession {
         next.message = nil
         switch action {
         case .opinion(let index, let opinion):
+            // A late answer about an index this session does not have is dropped, not stored.
+            guard names.indices.contains(index) else { return (self, nil) }
             next.setOpinion(opinion, at: index)
             next.message = message
             return (next, nil)
@@ -54,9 +56,19 @@ extension ReviewSession {
             break
         }
         if next.showingHelp { next.showingHelp = false }
+        // A filter can leave nothing to show (one image, predicted another class). Every
+        // action below must then do nothing, with a word, rather than index an empty queue.
+        let nothingHere = filter.map { "No image here is predicted \($0); press f for the next filter." } ?? "There are no images here."
+        if queue.isEmpty, [.skip, .next, .previous, .nextUnreviewed].contains(action) {
+            next.message = nothingHere
+            return (next, nil)
+        }
         switch action {
         case .accept:
-            guard let i = current else { return (next, nil) }
+            guard let i = current else {
+                next.message = nothingHere
+                return (next, nil)
+            }
             switch opinions[i] {
             case nil:
                 next.message = "The prediction is not ready yet; choose a class or wait a moment."
@@ -65,13 +77,23 @@ extension ReviewSession {
                 next.message = "This image cannot be read (\(reason)); choose a class or skip it."
                 return (next, nil)
             case .predicted?:
-                return next.decide(index: i, categories: [predictedClass(i)!], action: .accept, advance: true)
+                guard let predicted = predictedClass(i) else {
+                    next.message = "The prediction names no class this model has; choose a class."
+                    return (next, nil)
+                }
+                return next.decide(index: i, categories: [predicted], action: .accept, advance: true)
             }
         case .set(let cls):
-            guard let i = current else { return (next, nil) }
+            guard let i = current else {
+                next.message = nothingHere
+                return (next, nil)
+            }
             return next.decide(index: i, categories: [cls], action: .set, advance: true)
         case .add(let cls):
-            guard let i = current else { return (next, nil) }
+            guard let i = current else {
+                next.message = nothingHere
+                return (next, nil)
+            }
             let existing = labels[i]?.categories ?? []
             return next.decide(index: i, categories: existing + [cls], action: existing.isEmpty ? .set : .add, advance: false)
         case .undo:
@@ -92,7 +114,7 @@ extension ReviewSession {
             next.move(to: position - 1)
         case .nextUnreviewed:
             let n = queue.count
-            if let step = (1...max(1, n)).first(where: { labels[queue[(position + $0) % max(1, n)]] == nil }), n > 0 {
+            if let step = (1...n).first(where: { labels[queue[(position + $0) % n]] == nil }) {
                 next.move(to: (position + step) % n)
             } else {
                 next.message = "Every image here has a label."

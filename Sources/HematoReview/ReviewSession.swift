@@ -89,7 +89,8 @@ public struct ReviewSession: Equatable, Sendable {
     public var classifiedCount: Int { opinions.count }
 
     public func predictedClass(_ index: Int) -> String? {
-        guard let p = opinions[index]?.probabilities, let top = p.indices.max(by: { p[$0] < p[$1] }) else { return nil }
+        guard let p = opinions[index]?.probabilities, let top = p.indices.max(by: { p[$0] < p[$1] }),
+              modelLabels.indices.contains(top) else { return nil }
         return modelLabels[top]
     }
 

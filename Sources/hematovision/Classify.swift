@@ -9,7 +9,9 @@ struct Classify: ParsableCommand {
         abstract: "Classify every image under one or more folders, without a screen.",
         discussion: """
             Predictions are written in the dataset's labels.csv format (to standard output unless \
-            --output is given). A file that cannot be read is reported by name and skipped; the exit \
+            --output is given). A file that cannot be read, and an image name that is no image file \
+            (a dangling link, a link loop, a FIFO, a folder, a name that is not UTF-8), is reported \
+            by name and counted as failed; the exit \
             status is 1 if any file failed, 0 otherwise.
             """)
 
@@ -36,16 +38,27 @@ struct Classify: ParsableCommand {
         let model = try modelOptions.load()
         let lab = try labOptions.load(model: model)
         var items: [(key: String, path: String)] = []
+        // Image-named paths that cannot be read as images (dangling links, loops, FIFOs, folders,
+        // names that are not UTF-8): each is named and counted as failed, never dropped in silence.
+        var skipped: [String] = []
         for folder in folders {
             do {
-                for relative in try ImageFolder.listRecursively(folder) {
+                let listing = try ImageFolder.scan(folder)
+                for relative in listing.images {
                     items.append((LabelsFile.imageKey(forRelativePath: relative), folder + "/" + relative))
+                }
+                for s in listing.skipped {
+                    skipped.append("skipped \(DisplayName.escaped(bytes: Array((folder + "/").utf8) + s.path)): \(s.reason)")
                 }
             } catch {
                 throw CommandFailure(error.description)
             }
         }
-        guard !items.isEmpty else { throw CommandFailure("no images (.jpg, .jpeg, .bmp, .ppm) under \(folders.map(DisplayName.escaped).joined(separator: ", "))") }
+        skipped.forEach(report)
+        guard !items.isEmpty else {
+            throw CommandFailure("no readable images (.jpg, .jpeg, .bmp, .ppm) under \(folders.map(DisplayName.escaped).joined(separator: ", "))"
+                                 + (skipped.isEmpty ? "" : "; \(skipped.count) skipped"))
+        }
 
         let bar = ProgressBar(total: items.count, title: "classifying")
         let outcomes = try BatchClassifier(model: model, workers: threads, head: lab?.head).run(items.map(\.path)) { bar.update($0) }
@@ -53,13 +66,25 @@ struct Classify: ParsableCommand {
 
         var labels = LabelsFile()
         var lines: [String] = []
-        var failures = 0
+        var failures = skipped.count
         for (item, outcome) in zip(items, outcomes) {
             switch outcome {
+            case .classified(let p, _) where !p.allSatisfy(\.isFinite):
+                // Finite weights can still overflow to infinity on a strange picture; NaN is no prediction.
+                failures += 1
+                report("skipped \(DisplayName.escaped(item.path)): the model's output is not a number (NaN or infinity)")
             case .classified(let p, _):
+                let line: String
+                do {
+                    line = try JSONLine.prediction(image: item.key, path: item.path, labels: model.labels, probabilities: p)
+                } catch {
+                    failures += 1
+                    report("skipped \(DisplayName.escaped(item.path)): cannot write its probabilities as JSON: \(error)")
+                    continue
+                }
                 let top = p.indices.max { p[$0] < p[$1] }!
                 labels.setCategories([model.labels[top]], forImage: item.key)
-                lines.append(JSONLine.prediction(image: item.key, path: item.path, labels: model.labels, probabilities: p))
+                lines.append(line)
             case .failed(let reason):
                 failures += 1
                 report("skipped \(DisplayName.escaped(item.path)): \(reason)")
@@ -68,7 +93,11 @@ struct Classify: ParsableCommand {
         do {
             if let output {
                 try AtomicFile.write(labels.serialized(), to: output)
+            } else if isatty(STDOUT_FILENO) == 1 {
+                // A person reads it: names are data and may hold escape sequences.
+                FileHandle.standardOutput.write(Data(labels.displayed().utf8))
             } else {
+                // A pipe or a file gets the labels.csv bytes, names exactly as they are.
                 FileHandle.standardOutput.write(Data(labels.serialized()))
             }
             if let probabilities {
@@ -77,19 +106,21 @@ struct Classify: ParsableCommand {
         } catch {
             throw CommandFailure(error.description)
         }
-        report("\(items.count - failures) classified, \(failures) failed" + (output.map { " → \(DisplayName.escaped($0))" } ?? ""))
+        report("\(items.count + skipped.count - failures) classified, \(failures) failed" + (output.map { " → \(DisplayName.escaped($0))" } ?? ""))
         if failures > 0 { throw ExitCode(1) }
     }
 }
 
 /// One JSON object per line, built with JSONSerialization so names are escaped properly.
+/// JSONSerialization throws on what JSON cannot hold (NaN, infinity): that is an
+/// image that failed, never a crash of the whole run.
 enum JSONLine {
-    static func prediction(image: String, path: String, labels: [String], probabilities: [Float]) -> String {
+    static func prediction(image: String, path: String, labels: [String], probabilities: [Float]) throws -> String {
         var probs: [String: Double] = [:]
         for (l, p) in zip(labels, probabilities) { probs[l] = (Double(p) * 1e6).rounded() / 1e6 }
         let top = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
         let object: [String: Any] = ["image": image, "path": path, "label": labels[top], "probabilities": probs]
-        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -128,11 +128,11 @@ struct Evaluate: ParsableCommand {
         if leftOut > 0 { lines.append("(\(leftOut) images without a single predictable class left out)") }
         if failed > 0 { lines.append("(\(failed) images could not be read)") }
         lines.append("recall per class:")
-        for label in s.labels { if let r = s.perClassRecall[label] { lines.append(String(format: "  %-11@ %.4f", label as NSString, r)) } }
+        for label in s.labels { if let r = s.perClassRecall[label] { lines.append(String(format: "  %-11@ %.4f", DisplayName.escaped(label) as NSString, r)) } }
         lines.append("confusion (rows: truth, columns: predicted):")
-        lines.append("             " + s.labels.map { String($0.prefix(4)).padding(toLength: 6, withPad: " ", startingAt: 0) }.joined())
+        lines.append("             " + s.labels.map { DisplayName.escaped(String($0.prefix(4))).padding(toLength: 6, withPad: " ", startingAt: 0) }.joined())
         for (label, row) in zip(s.labels, s.confusion) {
-            lines.append("  " + label.padding(toLength: 11, withPad: " ", startingAt: 0) + row.map { String($0).padding(toLength: 6, withPad: " ", startingAt: 0) }.joined())
+            lines.append("  " + DisplayName.escaped(label).padding(toLength: 11, withPad: " ", startingAt: 0) + row.map { String($0).padding(toLength: 6, withPad: " ", startingAt: 0) }.joined())
         }
         return lines.joined(separator: "\n")
     }
@@ -144,8 +144,7 @@ struct Evaluate: ParsableCommand {
             "shift": ["score": shift.map { Double($0.score) } ?? NSNull(), "warning": shift?.warning ?? false] as [String: Any],
         ]
         if let adaptation { object["adaptation"] = adaptation.json }
-        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        return String(decoding: data, as: UTF8.self)
+        return (try? JSONOutput.text(object)) ?? "{}"
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HematoNet
+import HematoReview
 
 @main
 struct HematoVision: ParsableCommand {
@@ -32,7 +33,8 @@ struct ModelOptions: ParsableArguments {
         do {
             return try model.map { try ModelFile(path: $0) } ?? ModelFile.bundled()
         } catch let error as ModelFileError {
-            throw CommandFailure(error.description)
+            // The message quotes the file's own header (format, tensor names, values) and its path.
+            throw CommandFailure(DisplayName.escaped(error.description))
         }
     }
 }

@@ -48,7 +48,7 @@ struct Review: ParsableCommand {
             throw CommandFailure("no images (.jpg, .jpeg, .bmp, .ppm) directly in \(DisplayName.escaped(folder))")
         }
         let (chosenTheme, warnings) = try Theme.load(theme, themesFolder: Self.themesFolder(), environment: environment)
-        warnings.forEach { report("warning: \($0)") }
+        warnings.forEach { report("warning: \(DisplayName.escaped($0))") }  // they quote the theme file's text
         let requested = graphics ?? environment["HEMATOVISION_GRAPHICS"].flatMap(GraphicsMode.init(rawValue:)) ?? .auto
         let who = reviewer ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
 

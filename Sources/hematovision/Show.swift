@@ -67,9 +67,10 @@ struct Show: ParsableCommand {
     }
 
     static func summary(name: String, prediction: Prediction) -> String {
+        // Labels come from the model file: escaped like names (the loader refuses control characters too).
         let others = prediction.labels.indices.filter { $0 != prediction.topIndex }
-            .map { String(format: "%@ %.1f%%", String(prediction.labels[$0].prefix(3)) as NSString, prediction.probabilities[$0] * 100) }
-        return String(format: "%@  %@ %.1f%%  (%@)", name as NSString, prediction.topLabel as NSString,
+            .map { String(format: "%@ %.1f%%", DisplayName.escaped(String(prediction.labels[$0].prefix(3))) as NSString, prediction.probabilities[$0] * 100) }
+        return String(format: "%@  %@ %.1f%%  (%@)", name as NSString, DisplayName.escaped(prediction.topLabel) as NSString,
                       prediction.confidence * 100, others.joined(separator: ", ") as NSString)
     }
 }

@@ -56,6 +56,31 @@ enum Harness {
         return dir.path
     }
 
+    /// A copy of the bundled model with its data section edited; `edit` gets each tensor's
+    /// byte range within the data. Returns the copy's path (the caller removes it).
+    static func modelFile(metadata: (inout [String: String]) -> Void = { _ in },
+                          data edit: ([String: Range<Int>], inout [UInt8]) -> Void = { _, _ in }) throws -> String {
+        let good = [UInt8](try Data(contentsOf: root.appendingPathComponent("Sources/HematoNet/Resources/hematovision-mobilenetv2.safetensors")))
+        let length = good[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        var header = try JSONSerialization.jsonObject(with: Data(good[8..<(8 + length)])) as! [String: Any]
+        var meta = header["__metadata__"] as! [String: String]
+        metadata(&meta)
+        header["__metadata__"] = meta
+        var ranges: [String: Range<Int>] = [:]
+        for (name, value) in header where name != "__metadata__" {
+            let offsets = (value as! [String: Any])["data_offsets"] as! [Int]
+            ranges[name] = offsets[0]..<offsets[1]
+        }
+        var data = Array(good[(8 + length)...])
+        edit(ranges, &data)
+        var json = [UInt8](try JSONSerialization.data(withJSONObject: header))
+        while json.count % 8 != 0 { json.append(0x20) }
+        let bytes = (0..<8).map { UInt8((json.count >> (8 * $0)) & 0xFF) } + json + data
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hv-model-\(UUID()).safetensors").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
     /// The top class PyTorch gave each sample (Training/reference), keyed by labels.csv image number.
     static func referenceTopClasses() throws -> [String: String] {
         struct Reference: Decodable { let labels: [String]; let probabilities: [String: [Float]] }

@@ -24,6 +24,80 @@ final class HeadlessEndToEndTests: XCTestCase {
         XCTAssertEqual((first["probabilities"] as! [String: Double]).count, 4)
     }
 
+    func testClassifyNamesEveryImageNameItCannotReadAndCountsItAsFailed() throws {
+        let folder = try Harness.sampleFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        XCTAssertEqual(symlink("missing.jpg", folder + "/dangling.jpg"), 0)
+        XCTAssertEqual(symlink("loop.jpg", folder + "/loop.jpg"), 0)
+        XCTAssertEqual(mkfifo(folder + "/f.jpg", 0o644), 0)
+        XCTAssertEqual(symlink("f.jpg", folder + "/x.jpg"), 0)
+        try FileManager.default.createDirectory(atPath: folder + "/dir.jpg", withIntermediateDirectories: false)
+        // A real picture whose name is not UTF-8 (so no String can name it).
+        let sample = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/BloodImage_00001.jpg")))
+        let bad = Array((folder + "/cell").utf8) + [0xFF] + Array(".jpg".utf8) + [0]
+        let fd = bad.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o644) } }
+        XCTAssertEqual(sample.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }, sample.count)
+        close(fd)
+
+        let out = folder + "/out.csv"
+        let r = try Harness.run([Harness.binary, "classify", folder, "-o", out])
+        XCTAssertEqual(r.status, 1, r.error)
+        for line in [
+            "skipped \(folder)/cell\\xFF.jpg: its name is not UTF-8 text",
+            "skipped \(folder)/dangling.jpg: a link to a file that does not exist",
+            "skipped \(folder)/dir.jpg: a folder, not an image file",
+            "skipped \(folder)/f.jpg: a named pipe (FIFO), not an image file",
+            "skipped \(folder)/loop.jpg: a link loop",
+            "skipped \(folder)/x.jpg: a link to a named pipe (FIFO), not an image file",
+            "16 classified, 6 failed",
+        ] {
+            XCTAssertTrue(r.error.contains(line), "missing \(line.debugDescription) in:\n\(r.error)")
+        }
+        XCTAssertEqual(String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)), as: UTF8.self).split(separator: "\r\n").count, 17)
+    }
+
+    static let hostileNames = ["\u{1B}]0;owned\u{07}.jpg", "\u{1B}]52;c;aGk=\u{07}.jpg", "\u{1B}[2J.jpg", "x\u{9B}31m.jpg", "abc\u{202E}gpj.jpg"]
+
+    func testClassifyEscapesNamesOnATerminalAndKeepsThemExactInAPipe() throws {
+        let folder = try Harness.sampleFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for name in Self.hostileNames {
+            try FileManager.default.copyItem(atPath: folder + "/BloodImage_00001.jpg", toPath: folder + "/" + name)
+        }
+        // A pipe gets labels.csv's bytes: the names exactly as on disk.
+        let piped = try Harness.run([Harness.binary, "classify", folder])
+        XCTAssertEqual(piped.status, 0, piped.error)
+        for name in Self.hostileNames { XCTAssertTrue(piped.output.contains("," + name + ","), name.debugDescription) }
+        // A terminal (script(1) gives the command a pty and copies what it prints) gets them escaped.
+        let shown = try Harness.run(["script", "-qec", "'\(Harness.binary)' classify '\(folder)' 2>/dev/null", "/dev/null"])
+        XCTAssertEqual(shown.status, 0, shown.error)
+        XCTAssertTrue(shown.output.contains(",\\e]0;owned\\x07.jpg,"), shown.output)
+        XCTAssertTrue(shown.output.contains(",\\e]52;c;aGk=\\x07.jpg,"), shown.output)
+        XCTAssertTrue(shown.output.contains(",x\\u{9B}31m.jpg,"), shown.output)
+        XCTAssertTrue(shown.output.contains(",abc\\u{202E}gpj.jpg,"), shown.output)
+        XCTAssertFalse(shown.output.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{9B}" || $0 == "\u{202E}" },
+                       shown.output.debugDescription)
+    }
+
+    func testModelTextReachesTheTerminalEscaped() throws {
+        let sample = Harness.root.appendingPathComponent("SampleImages/BloodImage_00001.jpg").path
+        // Labels holding escapes are refused at load, by every command, with the message escaped.
+        let badLabels = try Harness.modelFile(metadata: { $0["labels"] = "EOSINOPHIL,\u{1B}]0;owned\u{07},MONOCYTE,NEUTROPHIL" })
+        defer { try? FileManager.default.removeItem(atPath: badLabels) }
+        for command in [["show", sample], ["evaluate", Harness.root.appendingPathComponent("SampleImages").path]] {
+            let r = try Harness.run([Harness.binary] + command + ["--model", badLabels])
+            XCTAssertNotEqual(r.status, 0, command[0])
+            XCTAssertTrue(r.error.contains("labels"), r.error)
+            XCTAssertFalse((r.output + r.error).contains("\u{1B}"), "\(command[0]): \((r.output + r.error).debugDescription)")
+        }
+        // Other metadata only shows up in messages, escaped.
+        let foreign = try Harness.modelFile(metadata: { $0["format"] = "x\u{1B}]0;owned\u{07}\u{202E}" })
+        defer { try? FileManager.default.removeItem(atPath: foreign) }
+        let r = try Harness.run([Harness.binary, "show", sample, "--model", foreign])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.error.contains("format is \"x\\e]0;owned\\x07\\u{202E}\""), r.error)
+    }
+
     func testEvaluateAgainstTheSamplesOwnLabels() throws {
         let samples = Harness.root.appendingPathComponent("SampleImages").path
         let r = try Harness.run([Harness.binary, "evaluate", samples, "--labels", samples + "/labels.csv", "--json"])
@@ -46,6 +120,24 @@ final class HeadlessEndToEndTests: XCTestCase {
         let r = try Harness.run([Harness.binary, "classify", Harness.root.appendingPathComponent("SampleImages").path, "--model", bad])
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.error.contains("the model file is truncated"), r.error)
+    }
+
+    func testAModelWhoseOutputOverflowsFailsEachImageInsteadOfCrashing() throws {
+        // Finite but enormous classifier weights: every logit is +infinity, every probability NaN.
+        let model = try Harness.modelFile(data: { tensors, data in
+            let range = tensors["classifier.weight"]!
+            for at in stride(from: range.lowerBound, to: range.upperBound, by: 4) {
+                withUnsafeBytes(of: Float.greatestFiniteMagnitude.bitPattern.littleEndian) { data.replaceSubrange(at..<(at + 4), with: $0) }
+            }
+        })
+        defer { try? FileManager.default.removeItem(atPath: model) }
+        let folder = try Harness.sampleFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let probs = folder + "/p.jsonl"
+        let r = try Harness.run([Harness.binary, "classify", folder, "--model", model, "-o", folder + "/out.csv", "--probabilities", probs])
+        XCTAssertEqual(r.status, 1, r.error)
+        XCTAssertTrue(r.error.contains("skipped \(folder)/BloodImage_00001.jpg: the model's output is not a number"), r.error)
+        XCTAssertTrue(r.error.contains("0 classified, 16 failed"), r.error)
     }
 
     func testReviewWithoutATerminalPointsToClassify() throws {

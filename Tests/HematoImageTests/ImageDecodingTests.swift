@@ -126,7 +126,36 @@ final class ImageDecodingTests: XCTestCase {
         assertFails(scratch.appendingPathComponent("absent.jpg").path) {
             if case .unreadable(_, let reason) = $0 { reason.contains("No such file") } else { false }
         }
-        assertFails(scratch.path) { if case .unreadable(_, "not a regular file") = $0 { true } else { false } }
+        assertFails(scratch.path) { if case .notARegularFile(_, "a folder") = $0 { true } else { false } }
+    }
+
+    /// Loads `path` on another thread and waits at most a few seconds: before the fix,
+    /// open() on a FIFO waited for a writer forever (that thread is then abandoned).
+    func loadFailsFast(_ path: String, file: StaticString = #filePath, line: UInt = #line) -> ImageError? {
+        final class Outcome: @unchecked Sendable { var error: ImageError? }  // written before the signal, read after it
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            do throws(ImageError) { _ = try ImageDecoding.load(path) } catch { outcome.error = error }
+            done.signal()
+        }.start()
+        guard done.wait(timeout: .now() + 5) == .success else {
+            XCTFail("reading \(path) did not return within 5 s", file: file, line: line)
+            return nil
+        }
+        return outcome.error
+    }
+
+    func testANamedPipeIsRefusedWithoutWaitingForAWriter() throws {
+        let fifo = scratch.appendingPathComponent("f.jpg").path
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+        XCTAssertEqual(loadFailsFast(fifo), .notARegularFile(path: fifo, kind: "a named pipe (FIFO)"))
+        // ln -s f.jpg x.jpg: the link is followed and the FIFO behind it refused the same way.
+        let link = scratch.appendingPathComponent("x.jpg").path
+        XCTAssertEqual(symlink("f.jpg", link), 0)
+        XCTAssertEqual(loadFailsFast(link), .notARegularFile(path: link, kind: "a named pipe (FIFO)"))
+        XCTAssertEqual(ImageError.notARegularFile(path: link, kind: "a named pipe (FIFO)").description,
+                       "not an image file: it is a named pipe (FIFO)")
     }
 
     func testErrorsReadAsSentences() {

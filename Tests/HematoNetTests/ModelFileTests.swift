@@ -97,6 +97,62 @@ final class ModelFileTests: XCTestCase {
         XCTAssertEqual(refused(try editedTensor("stem.bias") { $0?["dtype"] = "F16" }), .wrongDataType(tensor: "stem.bias", found: "F16"))
     }
 
+    func testDataOffsetsNearIntMaxAreRefusedNotATrap() throws {
+        // 128 bytes, the size of stem.bias, ending at Int.max: the data start plus either offset overflows.
+        let bytes = try editedTensor("stem.bias") { $0?["data_offsets"] = [Int.max - 128, Int.max] }
+        XCTAssertEqual(refused(bytes), .dataOutOfRange(tensor: "stem.bias"))
+    }
+
+    func testAShapeWhoseSizeOverflowsIsRefused() throws {
+        let bytes = try editedTensor("stem.bias") { $0?["shape"] = [1 << 62, 8] }
+        guard case .malformedHeader(let why)? = refused(bytes) else { return XCTFail("expected malformedHeader") }
+        XCTAssertTrue(why.contains("stem.bias"), why)
+        XCTAssertNil(SafeTensors.elementCount([Int.max, 2]))
+        XCTAssertNil(SafeTensors.elementCount([4, -1]))
+        XCTAssertEqual(SafeTensors.elementCount([32, 3, 3, 3]), 864)
+        XCTAssertEqual(SafeTensors.elementCount([]), 1)
+    }
+
+    /// The bundled file with `value` written over element `element` of `tensor`.
+    func withWeight(_ tensor: String, element: Int, _ value: Float) throws -> [UInt8] {
+        let (header, _) = try parts()
+        let start = (header[tensor] as! [String: Any])["data_offsets"] as! [Int]
+        let dataStart = good.count - (try parts()).data.count
+        var bytes = good
+        let at = dataStart + start[0] + 4 * element
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.replaceSubrange(at..<(at + 4), with: $0) }
+        return bytes
+    }
+
+    func testNaNOrInfinityAmongTheWeightsIsRefusedNamingTheTensor() throws {
+        XCTAssertEqual(refused(try withWeight("blocks.7.depthwise.weight", element: 5, .nan)),
+                       .nonFiniteWeight(tensor: "blocks.7.depthwise.weight", element: 5))
+        XCTAssertEqual(refused(try withWeight("classifier.bias", element: 3, -.infinity)),
+                       .nonFiniteWeight(tensor: "classifier.bias", element: 3))
+        XCTAssertTrue(ModelFileError.nonFiniteWeight(tensor: "head.bias", element: 0).description.contains("\"head.bias\""))
+        // The largest finite weight is still a weight.
+        XCTAssertNoThrow(try ModelFile(path: { () -> String in
+            let url = scratch.appendingPathComponent("big.safetensors")
+            try! Data(try! withWeight("stem.bias", element: 0, .greatestFiniteMagnitude)).write(to: url)
+            return url.path
+        }()))
+    }
+
+    func testLabelsMustBePrintable() throws {
+        for bad in ["LYMPH\u{1B}]0;owned\u{07}", "LYMPH\u{9B}2J", "LYMPH\u{202E}ETYCOH", "LYMPH\u{2066}X", "LYMPH\u{7F}"] {
+            let error = refused(try editedMetadata { $0["labels"] = "EOSINOPHIL,\(bad),MONOCYTE,NEUTROPHIL" })
+            guard case .badMetadata("labels", let problem)? = error else { XCTFail("\(bad.debugDescription): \(String(describing: error))"); continue }
+            XCTAssertTrue(problem.contains("number 2"), problem)
+            XCTAssertFalse(error!.description.unicodeScalars.contains { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) })
+        }
+        let model = try ModelFile(path: { () -> String in
+            let url = scratch.appendingPathComponent("accents.safetensors")
+            try! Data(try! editedMetadata { $0["labels"] = "ÉOSINOPHILE,LYMPHOCYTE,MONOCYTE,NEUTROPHILE" }).write(to: url)
+            return url.path
+        }())
+        XCTAssertEqual(model.labels.first, "ÉOSINOPHILE")
+    }
+
     func testUnknownFormatVersion() throws {
         XCTAssertEqual(refused(try editedMetadata { $0["format_version"] = "99" }), .unknownFormatVersion("99"))
     }
@@ -108,6 +164,21 @@ final class ModelFileTests: XCTestCase {
     func testUnknownPreprocessingRule() throws {
         let error = refused(try editedMetadata { $0["resize"] = "center-crop" })
         XCTAssertTrue(error?.description.contains("center-crop") ?? false, "\(String(describing: error))")
+    }
+
+    func testANamedPipeIsRefusedWithoutWaitingForAWriter() throws {
+        let fifo = scratch.appendingPathComponent("model.safetensors").path
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+        final class Outcome: @unchecked Sendable { var error: ModelFileError? }  // written before the signal, read after it
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            do throws(ModelFileError) { _ = try ModelFile(path: fifo) } catch { outcome.error = error }
+            done.signal()
+        }.start()
+        // Before O_NONBLOCK, open() waited for a writer forever (that thread is then abandoned).
+        XCTAssertEqual(done.wait(timeout: .now() + 5), .success, "opening a FIFO as the model did not return")
+        XCTAssertEqual(outcome.error, .unreadable(path: fifo, reason: "not a regular file"))
     }
 
     func testMessagesNameTheProblem() {

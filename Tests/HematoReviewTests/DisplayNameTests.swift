@@ -10,6 +10,13 @@ final class DisplayNameTests: XCTestCase {
         XCTAssertEqual(DisplayName.escaped("back\\slash"), "back\\\\slash")
     }
 
+    func testNamesAsBytesShowInvalidBytesAsHex() {
+        XCTAssertEqual(DisplayName.escaped(bytes: Array("cell".utf8) + [0xFF, 0xC3] + Array(".jpg".utf8)), "cell\\xFF\\xC3.jpg")
+        XCTAssertEqual(DisplayName.escaped(bytes: Array("Zelle Ä\u{1B}]0;x\u{07}".utf8)), "Zelle Ä\\e]0;x\\x07")
+        XCTAssertEqual(DisplayName.escaped(bytes: [0xC2, 0x9B] + Array("2J".utf8)), "\\u{9B}2J", "C1 CSI encoded in UTF-8")
+        XCTAssertEqual(DisplayName.escaped(bytes: []), "")
+    }
+
     func testOrdinaryNamesAreUntouched() {
         XCTAssertEqual(DisplayName.escaped("BloodImage_00001.jpg"), "BloodImage_00001.jpg")
         XCTAssertEqual(DisplayName.escaped("Zelle Ä ü 細胞.jpeg"), "Zelle Ä ü 細胞.jpeg")

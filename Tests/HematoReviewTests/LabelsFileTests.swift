@@ -88,6 +88,51 @@ final class LabelsFileTests: XCTestCase {
         }
     }
 
+    func testALargeFileWithOneBadByteAtTheEndIsRefusedAtThatLine() {
+        // About 1 MB of rows whose names hold two-byte characters, then one byte that is never UTF-8.
+        var bytes = Array(",Image,Category\r\n".utf8)
+        var line = 1
+        while bytes.count < 1 << 20 {
+            bytes += Array(",Zelle Ä \(line).jpg,NEUTROPHIL\r\n".utf8)
+            line += 1
+        }
+        bytes += Array(",last.jpg,NEUTROPHIL".utf8) + [0xFF]
+        XCTAssertThrowsError(try LabelsFile(bytes: bytes)) {
+            let e = $0 as! LabelsFileError
+            XCTAssertEqual(e.line, line + 1, "the line holding 0xFF, not the first line with a two-byte character")
+            XCTAssertTrue(e.problem.contains("not UTF-8"), e.problem)
+        }
+    }
+
+    func testTheFirstInvalidUTF8ByteIsFound() {
+        XCTAssertNil(CSVRecords.firstInvalidUTF8(Array("Zelle Ä ü 細胞 🩸".utf8)))
+        XCTAssertNil(CSVRecords.firstInvalidUTF8([]))
+        XCTAssertEqual(CSVRecords.firstInvalidUTF8(Array("Ä".utf8) + [0xFF]), 2)
+        XCTAssertEqual(CSVRecords.firstInvalidUTF8([0x61, 0xE2, 0x82]), 1, "a sequence cut off at the end")
+        XCTAssertEqual(CSVRecords.firstInvalidUTF8([0x61, 0xC0, 0xAF]), 1, "an overlong encoding")
+        XCTAssertEqual(CSVRecords.firstInvalidUTF8([0xED, 0xA0, 0x80]), 0, "a UTF-16 surrogate")
+    }
+
+    func testOnATerminalNamesAreEscapedButTheFileKeepsItsBytes() throws {
+        var file = LabelsFile()
+        let hostile = ["\u{1B}]0;owned\u{07}.jpg", "\u{1B}]52;c;aGk=\u{07}.jpg", "\u{1B}[2J.jpg", "x\u{9B}31m.jpg", "abc\u{202E}gpj.jpg"]
+        for name in hostile { file.setCategories(["NEUTROPHIL"], forImage: name) }
+        XCTAssertEqual(file.displayed(), ",Image,Category\n,\\e]0;owned\\x07.jpg,NEUTROPHIL\n,\\e]52;c;aGk=\\x07.jpg,NEUTROPHIL\n"
+                       + ",\\e[2J.jpg,NEUTROPHIL\n,x\\u{9B}31m.jpg,NEUTROPHIL\n,abc\\u{202E}gpj.jpg,NEUTROPHIL\n")
+        let bytes = file.serialized()
+        XCTAssertEqual(String(decoding: bytes, as: UTF8.self), ",Image,Category\r\n" + hostile.map { ",\($0),NEUTROPHIL\r\n" }.joined())
+        XCTAssertEqual(try LabelsFile(bytes: bytes).rows.map(\.image), hostile)
+    }
+
+    func testErrorMessagesEscapeWhatTheyQuoteFromTheFile() {
+        XCTAssertThrowsError(try parse("\u{1B}]0;owned\u{07},Image\r\n"), "") {
+            let text = ($0 as! LabelsFileError).description
+            XCTAssertTrue(text.contains("found \"\\e]0;owned\\x07,Image\""), text)
+            XCTAssertFalse(text.unicodeScalars.contains { $0.value < 0x20 }, text)
+        }
+        XCTAssertEqual(LabelsFileError(file: "la\u{9B}bels.csv", line: 2, problem: "x").description, "la\\u{9B}bels.csv, line 2: x")
+    }
+
     func testWrongColumnCountIsReportedWithItsLine() {
         XCTAssertThrowsError(try parse(",Image,Category\r\n,1,NEUTROPHIL\r\n,2\r\n")) {
             let e = $0 as! LabelsFileError

@@ -135,6 +135,82 @@ final class ReviewSessionTests: XCTestCase {
         XCTAssertEqual(sweep.next(s), [])
     }
 
+    // MARK: an empty queue (issue #11: one image predicted NEUTROPHIL, f, Tab crashed)
+
+    /// One image, predicted NEUTROPHIL, filtered to EOSINOPHIL: nothing left to show.
+    func emptyFilteredSession() -> ReviewSession {
+        let one = ReviewSession(names: ["BloodImage_00001.jpg"], modelLabels: labels)
+        let (s, _) = run(one, [.opinion(index: 0, predicted([0.1, 0.1, 0.1, 0.7])), .cycleFilter])
+        XCTAssertEqual(s.filter, "EOSINOPHIL")
+        XCTAssertEqual(s.queue, [])
+        XCTAssertNil(s.current)
+        return s
+    }
+
+    func testNavigationOnAnEmptyQueueSaysSoAndStays() {
+        for s in [emptyFilteredSession(), ReviewSession(names: [], modelLabels: labels)] {
+            for action in [ReviewAction.nextUnreviewed, .next, .skip, .previous] {
+                let (t, d) = run(s, [action])
+                XCTAssertNil(d.first, "\(action)")
+                XCTAssertNil(t.current, "\(action)")
+                XCTAssertEqual(t.position, 0, "\(action)")
+                XCTAssertTrue(t.message?.hasPrefix(s.filter == nil ? "There are no images" : "No image here is predicted EOSINOPHIL") ?? false,
+                              "\(action): \(String(describing: t.message))")
+            }
+        }
+    }
+
+    func testDecisionsOnAnEmptyQueueDecideNothing() {
+        for s in [emptyFilteredSession(), ReviewSession(names: [], modelLabels: labels)] {
+            for action in [ReviewAction.accept, .set("MONOCYTE"), .add("MONOCYTE")] {
+                let (t, d) = run(s, [action])
+                XCTAssertTrue(d.isEmpty, "\(action)")
+                XCTAssertTrue(t.labels.isEmpty, "\(action)")
+                XCTAssertNotNil(t.message, "\(action)")
+            }
+            let (u, d) = run(s, [.undo])
+            XCTAssertTrue(d.isEmpty)
+            XCTAssertEqual(u.message, "Nothing to undo.")
+        }
+    }
+
+    func testUndoOfAnImageTheFilterHidesRestoresItsLabel() {
+        let one = ReviewSession(names: ["BloodImage_00001.jpg"], modelLabels: labels)
+        let (s, d) = run(one, [.opinion(index: 0, predicted([0.1, 0.1, 0.1, 0.7])), .set("LYMPHOCYTE"), .cycleFilter, .undo, .next])
+        XCTAssertEqual(d.map(\.action), [.set, .undo])
+        XCTAssertNil(s.labels[0])
+        XCTAssertEqual(s.queue, [])
+    }
+
+    func testOrderFilterHelpQuitAndLateOpinionsOnAnEmptyQueue() {
+        var (s, _) = run(emptyFilteredSession(), [.toggleOrder])
+        XCTAssertEqual(s.order, .leastConfident)
+        XCTAssertEqual(s.queue, [])
+        (s, _) = run(s, [.toggleHelp, .toggleHelp, .cycleFilter, .cycleFilter])
+        XCTAssertEqual(s.filter, "MONOCYTE")
+        XCTAssertEqual(s.queue, [])
+        (s, _) = run(s, [.cycleFilter])
+        XCTAssertEqual(s.filter, "NEUTROPHIL")
+        XCTAssertEqual(s.queue, [0])
+        XCTAssertEqual(s.current, 0, "the image comes back when the filter shows it again")
+        (s, _) = run(s, [.cycleFilter])
+        XCTAssertNil(s.filter)
+        // A session with no images at all: help, quit, and an opinion for an index it does not have.
+        let empty = ReviewSession(names: [], modelLabels: labels)
+        let (e, _) = run(empty, [.toggleOrder, .cycleFilter, .opinion(index: 0, predicted([1, 0, 0, 0])), .toggleHelp])
+        XCTAssertTrue(e.opinions.isEmpty)
+        XCTAssertTrue(e.showingHelp)
+        XCTAssertEqual(e.classificationPriority(limit: 4), [])
+        XCTAssertTrue(run(e, [.quit]).0.finished)
+    }
+
+    func testAnOpinionWithMoreProbabilitiesThanClassesIsNotAccepted() {
+        let (s, d) = run(session(), [.opinion(index: 0, predicted([0, 0, 0, 0, 1])), .accept])
+        XCTAssertTrue(d.isEmpty)
+        XCTAssertNil(s.predictedClass(0))
+        XCTAssertNotNil(s.message)
+    }
+
     func testHelpAndQuit() {
         let (s, _) = run(session(), [.toggleHelp])
         XCTAssertTrue(s.showingHelp)
