@@ -1,0 +1,66 @@
+import XCTest
+import HematoAdapt
+@testable import HematoReview
+
+/// The review's side of learning the lab: agreement counted before each
+/// decision, predictions replaced when the model adapts, the examples a refit
+/// gets, and near ties.
+final class LearningInReviewTests: XCTestCase {
+    let labels = ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL"]
+    let names = ["a.jpg", "b.jpg", "c.jpg"]
+
+    func predicted(_ p: [Float]) -> ModelOpinion { .predicted(probabilities: p, imageHash: "h") }
+
+    func session(_ opinions: [[Float]]) -> ReviewSession {
+        var s = ReviewSession(names: names, modelLabels: labels)
+        for (i, p) in opinions.enumerated() { s = s.reduce(.opinion(index: i, predicted(p))).0 }
+        return s
+    }
+
+    func testAgreementIsCountedAgainstThePredictionShownBeforeTheDecision() {
+        var s = session([[0.1, 0.1, 0.1, 0.7], [0.1, 0.1, 0.1, 0.7], [0.7, 0.1, 0.1, 0.1]])
+        s = s.reduce(.accept).0                 // agrees: NEUTROPHIL
+        s = s.reduce(.set("LYMPHOCYTE")).0      // disagrees
+        s = s.reduce(.set("EOSINOPHIL")).0      // agrees
+        XCTAssertEqual(s.trust.agreements, [true, false, true])
+        XCTAssertTrue(s.trust.agreement(last: 2) == (1, 2))
+        XCTAssertTrue(s.trust.agreement() == (2, 3))
+    }
+
+    func testAdaptedPredictionsReplaceTheOldOnesAndReorderTheQueue() {
+        var s = session([[0.1, 0.1, 0.1, 0.7], [0.1, 0.1, 0.1, 0.7], [0.7, 0.1, 0.1, 0.1]])
+        s = s.reduce(.toggleOrder).0            // least confident first: all tie at 0.7, name order
+        XCTAssertEqual(s.queue, [0, 1, 2])
+        var trust = s.trust
+        trust.adaptedTo = 1
+        trust.keptPrior = false
+        s = s.reduce(.repredicted([1: [0.05, 0.9, 0.03, 0.02], 2: [0.4, 0.3, 0.2, 0.1]], trust: trust)).0
+        XCTAssertEqual(s.predictedClass(1), "LYMPHOCYTE")
+        XCTAssertEqual(s.opinions[1], predicted([0.05, 0.9, 0.03, 0.02]))
+        XCTAssertEqual(s.queue, [2, 0, 1], "the least confident image now comes first")
+        XCTAssertEqual(s.trust.adaptedTo, 1)
+    }
+
+    func testNearTiesAreMarked() {
+        let s = session([[0.48, 0.46, 0.03, 0.03], [0.6, 0.3, 0.05, 0.05]])
+        XCTAssertTrue(s.isNearTie(0))
+        XCTAssertFalse(s.isNearTie(1))
+        XCTAssertFalse(s.isNearTie(2), "no prediction yet")
+    }
+
+    func testOnlySingleClassDecisionsByAPersonWithAKnownFeatureTeach() {
+        let prior = LinearHead(classes: 4, dimensions: 2, weights: [Float](repeating: 0, count: 8), bias: [0, 0, 0, 0])
+        var learner = LabLearner(prior: prior, shiftReference: nil)
+        var s = session([[0.1, 0.1, 0.1, 0.7], [0.1, 0.1, 0.1, 0.7], [0.7, 0.1, 0.1, 0.1]])
+        _ = learner.observe(index: 0, feature: [1, 0])
+        _ = learner.observe(index: 1, feature: [0, 1])
+        s = s.reduce(.set("MONOCYTE")).0        // image 0: teaches
+        s = s.reduce(.add("EOSINOPHIL")).0      // image 1 gets two classes: cannot teach one class
+        s = s.reduce(.add("LYMPHOCYTE")).0
+        s = s.reduce(.next).0
+        s = s.reduce(.set("EOSINOPHIL")).0      // image 2: no feature yet
+        let examples = learner.examples(for: s)
+        XCTAssertEqual(examples.labels, [2])
+        XCTAssertEqual(Array(examples.feature(0)), [1, 0])
+    }
+}
