@@ -8,17 +8,56 @@ final class AdaptationEndToEndTests: XCTestCase {
 
     override func tearDownWithError() throws { if let folder { try? FileManager.default.removeItem(atPath: folder) } }
 
+    func copies(_ count: Int) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hv-adapt-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for n in 1...count {
+            try FileManager.default.copyItem(atPath: Harness.root.appendingPathComponent("SampleImages/BloodImage_00001.jpg").path,
+                                             toPath: dir + "/copy\(n).jpg")
+        }
+        return dir
+    }
+
+    /// A lab made while reviewing one folder (named in the config file) carries the decisions to
+    /// `classify` of another folder, and is refused by another model.
+    func testALabCarriesTheDecisionsToClassify() throws {
+        let top = try Harness.referenceTopClasses()["1"]!
+        let (corrected, key) = top == "LYMPHOCYTE" ? ("MONOCYTE", "m") : ("LYMPHOCYTE", "l")
+        folder = try copies(4)
+        let other = try copies(2)
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        let home = folder + "-home"
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try FileManager.default.createDirectory(atPath: home + "/config/hematovision", withIntermediateDirectories: true)
+        try "# set once\nlab = ward-7\n".write(toFile: home + "/config/hematovision/config", atomically: true, encoding: .utf8)
+        let env = "XDG_DATA_HOME='\(home)/data' XDG_CONFIG_HOME='\(home)/config'"
+        let t = try TmuxSession("env \(env) \(Harness.binary) '\(folder!)' --graphics none; echo EXIT=$?; sleep 30")
+        try t.waitFor("Image  1 of 4", "Enter accepts \(top)")
+        try t.send(key)
+        try t.waitFor("Image  2 of 4", "Enter accepts \(corrected)")
+        try t.send("q")
+        try t.waitFor("EXIT=0", "lab ward-7: 1 decisions from 1 folder(s)")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: home + "/data/hematovision/labs/ward-7.safetensors"))
+
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_DATA_HOME"] = home + "/data"
+        environment["XDG_CONFIG_HOME"] = home + "/config"
+        let adapted = try Harness.run([Harness.binary, "classify", other], environment: environment)
+        XCTAssertEqual(adapted.status, 0, adapted.error)
+        XCTAssertEqual(adapted.output, ",Image,Category\r\n,copy1.jpg,\(corrected)\r\n,copy2.jpg,\(corrected)\r\n")
+        let shipped = try Harness.run([Harness.binary, "classify", other], environment: ["HOME": home + "/nobody", "PATH": "/usr/bin:/bin"])
+        XCTAssertEqual(shipped.output, ",Image,Category\r\n,copy1.jpg,\(top)\r\n,copy2.jpg,\(top)\r\n")
+        let missing = try Harness.run([Harness.binary, "classify", other, "--lab", "nowhere"], environment: environment)
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.error.contains("there is no lab \"nowhere\" yet") || missing.error.contains("there is no lab nowhere yet"), missing.error)
+    }
+
     /// Six copies of one photograph: after the reviewer corrects the first, the
     /// second (the same cells) must be predicted as the reviewer said.
     func testACorrectionChangesTheNextPrediction() throws {
         let top = try Harness.referenceTopClasses()["1"]!
         let (corrected, key) = top == "LYMPHOCYTE" ? ("MONOCYTE", "m") : ("LYMPHOCYTE", "l")
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("hv-adapt-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        for n in 1...6 {
-            try FileManager.default.copyItem(atPath: Harness.root.appendingPathComponent("SampleImages/BloodImage_00001.jpg").path,
-                                             toPath: folder + "/copy\(n).jpg")
-        }
+        folder = try copies(6)
         let t = try TmuxSession("\(Harness.binary) '\(folder!)' --graphics none; echo EXIT=$?; sleep 30")
         try t.waitFor("Image  1 of 6", "Enter accepts \(top)", "no decisions yet")
         try t.send(key)
