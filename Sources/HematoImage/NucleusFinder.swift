@@ -59,14 +59,22 @@ public enum NucleusFinder {
         var brightHistogram = [Int](repeating: 0, count: 766)
         let divisor = Int32(ss)
         sums.withUnsafeBufferPointer { px in
-            for p in 0..<n {
-                let r = px[p * 3], g = px[p * 3 + 1], b = px[p * 3 + 2]
-                let v = Int(min(max(b - g, 0) / divisor, 255))
-                score[p] = UInt8(v)
-                scoreHistogram[v] += 1
-                let light = Int((r + g + b) / divisor)
-                brightness[p] = Int16(light)
-                brightHistogram[light] += 1
+            score.withUnsafeMutableBufferPointer { score in
+                brightness.withUnsafeMutableBufferPointer { brightness in
+                    scoreHistogram.withUnsafeMutableBufferPointer { scoreHistogram in
+                        brightHistogram.withUnsafeMutableBufferPointer { brightHistogram in
+                            for p in 0..<n {
+                                let r = px[p * 3], g = px[p * 3 + 1], b = px[p * 3 + 2]
+                                let v = Int(min(max(b - g, 0) / divisor, 255))
+                                score[p] = UInt8(v)
+                                scoreHistogram[v] += 1
+                                let light = Int((r + g + b) / divisor)
+                                brightness[p] = Int16(light)
+                                brightHistogram[light] += 1
+                            }
+                        }
+                    }
+                }
             }
         }
         let threshold = max(rule.minScore, otsu(scoreHistogram))
