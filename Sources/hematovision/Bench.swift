@@ -45,6 +45,7 @@ struct Bench: ParsableCommand {
         let decode = try timePerImage(count: paths.count) { for p in paths { _ = try ImageDecoding.load(p, covering: covering) } }
         let tensors = images.map { model.preprocessing.tensor(from: $0) }
         let preprocess = try timePerImage(count: images.count) { for i in images { _ = model.preprocessing.tensor(from: i) } }
+        let findCells = try timePerImage(count: images.count) { for i in images { _ = NucleusFinder.find(i) } }
         var inference: [Int: Double] = [:]
         for threads in [1, 2] {
             let classifier = try Classifier(model: model, threads: threads)
@@ -57,7 +58,7 @@ struct Bench: ParsableCommand {
         }
         if json {
             let object: [String: Any] = [
-                "images": paths.count, "passes": passes, "decode_ms": decode, "preprocess_ms": preprocess,
+                "images": paths.count, "passes": passes, "decode_ms": decode, "preprocess_ms": preprocess, "find_cells_ms": findCells,
                 "inference_ms_1_thread": inference[1]!, "inference_ms_2_threads": inference[2]!,
                 "pipeline_ms_1_worker": pipeline[1]!, "pipeline_ms_2_workers": pipeline[2]!,
             ]
@@ -67,6 +68,7 @@ struct Bench: ParsableCommand {
         print("\(paths.count) images × \(passes) passes, median pass, milliseconds per image")
         print(String(format: "  decode (TurboJPEG)            %7.2f", decode))
         print(String(format: "  preprocess (box + bilinear)   %7.2f", preprocess))
+        print(String(format: "  find cells (nucleus finder)   %7.3f", findCells))
         print(String(format: "  inference, 1 thread           %7.2f", inference[1]!))
         print(String(format: "  inference, 2 threads          %7.2f", inference[2]!))
         print(String(format: "  whole pipeline, 1 worker      %7.2f", pipeline[1]!))
