@@ -11,6 +11,8 @@ public enum ReviewAction: Equatable, Sendable {
     case toggleOrder             // by name ↔ least confident first
     case cycleFilter             // all → each predicted class → all
     case toggleHelp
+    case cancel                  // Esc: close the help, clear the filter; never quits
+    case suspend                 // Ctrl-Z: the terminal side stops the process; the session is unchanged
     case quit
     case opinion(index: Int, ModelOpinion)
     /// The model adapted: new probabilities for images already classified.
@@ -48,6 +50,18 @@ extension ReviewSession {
             return (next, nil)
         case .toggleHelp:
             next.showingHelp.toggle()
+            return (next, nil)
+        case .cancel:
+            if next.showingHelp {
+                next.showingHelp = false
+            } else if filter != nil {
+                next.rebuildQueue(order: order, filter: nil)
+                next.message = "Showing all images"
+            } else {
+                next.message = "Esc closes the help or clears the filter; q quits."
+            }
+            return (next, nil)
+        case .suspend:
             return (next, nil)
         case .quit:
             next.finish()

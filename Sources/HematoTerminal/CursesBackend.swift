@@ -55,8 +55,6 @@ final class CursesBackend {
     enum Input {
         case key(Key)
         case resize
-        /// A key the review has no use for (function keys and the like).
-        case other
     }
 
     /// The next input, or nil when none came within the timeout.
@@ -71,10 +69,38 @@ final class CursesBackend {
         case hv_key_up(): return .key(.up)
         case hv_key_down(): return .key(.down)
         case 9: return .key(.tab)
-        case 27: return .key(.escape)
+        case 27: return escapeOrSequence()
+        case 1...26: return .key(.control(Character(UnicodeScalar(UInt8(ch) + 96))))
         case 32...126: return .key(.character(Character(UnicodeScalar(UInt8(ch)))))
-        default: return .other
+        default:
+            // Function keys and the like: curses knows their names ("KEY_F(1)", "KEY_HOME").
+            let name = keyname(ch).map { String(cString: $0) } ?? "key \(ch)"
+            return .key(.unknown(DisplayName.escaped(name)))
         }
+    }
+
+    /// A lone Esc, or the start of a sequence curses did not decode (Alt+key arrives as Esc then
+    /// the key; Home/End inside some tmux setups as Esc [ 1 ~): the rest is read at once.
+    private func escapeOrSequence() -> Input {
+        timeout(0)
+        defer { timeout(15) }
+        var rest: [UInt8] = []
+        while rest.count < 16 {
+            let next = getch()
+            if next == hv_err() { break }
+            rest.append(UInt8(truncatingIfNeeded: next))
+        }
+        if rest.isEmpty { return .key(.escape) }
+        if rest.count == 1, (32...126).contains(rest[0]) { return .key(.unknown("Alt+" + String(UnicodeScalar(rest[0])))) }
+        return .key(.unknown(DisplayName.escaped("\u{1B}" + String(decoding: rest, as: UTF8.self))))
+    }
+
+    /// Ctrl-Z: give the terminal back, stop until `fg`, then take it again.
+    func suspend() {
+        endwin()
+        kill(getpid(), SIGSTOP)
+        refresh()
+        invalidate()
     }
 
     private func attributes(_ s: Style) -> Int32 {

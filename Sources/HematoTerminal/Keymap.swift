@@ -4,6 +4,10 @@ import HematoReview
 public enum Key: Hashable, Sendable {
     case character(Character)
     case enter, left, right, up, down, tab, escape
+    /// Ctrl and a letter (raw mode delivers Ctrl-C and Ctrl-Z as keys, not signals).
+    case control(Character)
+    /// Anything else the terminal sent (Alt combinations, function keys, unknown sequences), named for a message.
+    case unknown(String)
 
     public var label: String {
         switch self {
@@ -16,6 +20,8 @@ public enum Key: Hashable, Sendable {
         case .down: return "↓"
         case .tab: return "Tab"
         case .escape: return "Esc"
+        case .control(let c): return "Ctrl-" + String(c).uppercased()
+        case .unknown(let name): return name
         }
     }
 }
@@ -53,7 +59,9 @@ public struct Keymap: Sendable {
             Binding(keys: [.character("o")], action: .toggleOrder, help: "order: by name / least confident first"),
             Binding(keys: [.character("f")], action: .cycleFilter, help: "filter by predicted class (cycles)"),
             Binding(keys: [.character("?"), .character("h")], action: .toggleHelp, help: "show or hide this help"),
-            Binding(keys: [.character("q"), .escape], action: .quit, help: "quit (every decision is already saved)"),
+            Binding(keys: [.escape], action: .cancel, help: "close the help, or clear the filter"),
+            Binding(keys: [.control("z")], action: .suspend, help: "suspend (fg brings the review back)"),
+            Binding(keys: [.character("q"), .control("c")], action: .quit, help: "quit, all saved (Ctrl-C exits with status 130)"),
         ]
         return Keymap(bindings: b)
     }()

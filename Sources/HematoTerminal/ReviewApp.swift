@@ -157,7 +157,7 @@ public final class ReviewApp {
             }
             let pressed: Key
             switch backend.input() {
-            case nil, .other?: continue
+            case nil: continue
             case .resize?:
                 dirty = true
                 backend.invalidate()
@@ -167,9 +167,14 @@ public final class ReviewApp {
                 dirty = true
                 pressed = k
             }
-            let action: ReviewAction? = session.showingHelp ? .toggleHelp : Keymap.review.action(for: pressed)
+            let action: ReviewAction? = session.showingHelp && pressed != .control("c") ? .toggleHelp : Keymap.review.action(for: pressed)
             guard let action else {
                 session.message = "\(pressed.label) does nothing here; ? lists the keys."
+                continue
+            }
+            if action == .suspend {
+                backend.suspend()
+                pictureOnScreen = nil
                 continue
             }
             let (next, decision) = session.reduce(action)
@@ -185,7 +190,7 @@ public final class ReviewApp {
             } else {
                 session = next
             }
-            if session.finished { return (.quit, session) }
+            if session.finished { return (pressed == .control("c") ? .signal(SIGINT) : .quit, session) }
             askForPredictions()  // the reviewer moved: what is near them comes first
         }
     }

@@ -165,15 +165,24 @@ public struct ReviewScreen {
     }
 
     private func drawHelp(_ g: inout CellGrid) {
-        let rows = keymap.bindings.count + 4
-        let width = min(g.width - 4, 64)
+        var lines = keymap.bindings.map { (keys: $0.keys.map(\.label).joined(separator: " "), help: $0.help) }
+        if lines.count + 4 > g.height - 1 {
+            // A short terminal: the five "add a class" keys share one line.
+            let adds = keymap.bindings.filter { if case .add = $0.action { return true } else { return false } }
+            if let first = lines.firstIndex(where: { $0.help == adds.first?.help }) {
+                lines.removeSubrange(first..<(first + adds.count))
+                lines.insert((adds.map { $0.keys.map(\.label).joined(separator: " ") }.joined(separator: " "),
+                              "add a class (an image with several cells)"), at: first)
+            }
+        }
+        let rows = lines.count + 4
+        let width = min(g.width - 4, 72)
         let top = max(1, (g.height - rows) / 2), left = (g.width - width) / 2
         g.fill(x: left, y: top, width: width, height: rows, style: theme["help"])
         g.put("Keys", x: left + 2, y: top + 1, style: theme["help_key"])
-        for (n, b) in keymap.bindings.enumerated() {
-            let keys = b.keys.map(\.label).joined(separator: " ")
-            g.put(keys, x: left + 2, y: top + 2 + n, style: theme["help_key"], maxWidth: 14)
-            g.put(b.help, x: left + 17, y: top + 2 + n, style: theme["help"], maxWidth: width - 19)
+        for (n, line) in lines.enumerated() {
+            g.put(line.keys, x: left + 2, y: top + 2 + n, style: theme["help_key"], maxWidth: 14)
+            g.put(line.help, x: left + 17, y: top + 2 + n, style: theme["help"], maxWidth: width - 19)
         }
         g.put("any key closes this", x: left + 2, y: top + rows - 1, style: theme["help"])
     }

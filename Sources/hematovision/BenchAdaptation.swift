@@ -22,6 +22,17 @@ extension Bench {
             labels.append(features.count % 5 == 0 ? (top + 1) % p.count : top)
         }
         let clock = { Double(DispatchTime.now().uptimeNanoseconds) / 1e6 }
+        // The review loop's part when a refit lands: every image's new probabilities into the
+        // session, and the "least confident first" queue sorted again.
+        var session = ReviewSession(names: (0..<features.count).map { "image\($0).jpg" }, modelLabels: model.labels)
+        for i in features.indices {
+            session = session.reduce(.opinion(index: i, .predicted(probabilities: model.head.probabilities(features[i]), imageHash: "h"))).0
+        }
+        session = session.reduce(.toggleOrder).0
+        let fresh = Dictionary(uniqueKeysWithValues: features.indices.map { ($0, model.head.withTemperature(1.5).probabilities(features[$0])) })
+        let adoptStart = clock()
+        session = session.reduce(.repredicted(fresh, trust: session.trust)).0
+        print(String(format: "adopting a refit in the review loop: %.2f ms for %d images (least confident first)", clock() - adoptStart, features.count))
         print("refits over 40 decisions made one at a time after N, each warm-started from the one before, \(features.count) images")
         for n in [16, 100, 1000] {
             var examples = ExampleSet(dimensions: model.head.dimensions)

@@ -74,3 +74,35 @@ final class AdaptationEndToEndTests: XCTestCase {
         XCTAssertEqual(shown.max { $0.value < $1.value }?.key, corrected)
     }
 }
+
+/// Keys a terminal user expects: Esc and Alt combinations never quit, Ctrl-C
+/// quits with status 130, Ctrl-Z suspends and `fg` brings the screen back.
+final class TerminalKeysEndToEndTests: XCTestCase {
+    var folder: String!
+    override func setUpWithError() throws { folder = try Harness.sampleFolder() }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
+
+    func testEscAndAltDoNotQuitAndCtrlCExitsWith130() throws {
+        let t = try TmuxSession("\(Harness.binary) '\(folder!)' --graphics none; echo EXIT=$?; sleep 30")
+        try t.waitFor("Image  1 of 16")
+        try t.send("Escape")
+        try t.waitFor("Esc closes the help or clears the filter; q quits.")
+        try t.send("M-j")
+        try t.waitFor("Alt+j does nothing here")
+        try t.send("C-c")
+        try t.waitFor("EXIT=130", "0/16 labelled")
+    }
+
+    func testCtrlZSuspendsAndFgRedraws() throws {
+        let t = try TmuxSession("bash --norc --noprofile -i")
+        try t.send("\(Harness.binary) '\(folder!)' --graphics none", "Enter")
+        try t.waitFor("Image  1 of 16")
+        try t.send("C-z")
+        try t.waitFor("Stopped")
+        try t.send("clear", "Enter")
+        try t.send("fg", "Enter")
+        try t.waitFor("Image  1 of 16", "0/16 reviewed")
+        try t.send("q")
+        try t.waitFor("0/16 labelled")
+    }
+}

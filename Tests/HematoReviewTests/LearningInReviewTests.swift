@@ -64,3 +64,23 @@ final class LearningInReviewTests: XCTestCase {
         XCTAssertEqual(Array(examples.feature(0)), [1, 0])
     }
 }
+
+/// Esc never quits: it closes the help, then clears the filter.
+final class CancelTests: XCTestCase {
+    func testEscClosesHelpThenClearsTheFilterAndNeverQuits() {
+        var s = ReviewSession(names: ["a.jpg", "b.jpg"], modelLabels: ["EOSINOPHIL", "LYMPHOCYTE"])
+        s = s.reduce(.opinion(index: 0, .predicted(probabilities: [0.9, 0.1], imageHash: "h"))).0
+        s = s.reduce(.cycleFilter).0
+        s = s.reduce(.toggleHelp).0
+        XCTAssertTrue(s.showingHelp)
+        s = s.reduce(.cancel).0
+        XCTAssertFalse(s.showingHelp)
+        XCTAssertEqual(s.filter, "EOSINOPHIL")
+        s = s.reduce(.cancel).0
+        XCTAssertNil(s.filter)
+        XCTAssertEqual(s.queue, [0, 1])
+        s = s.reduce(.cancel).0
+        XCTAssertFalse(s.finished)
+        XCTAssertEqual(s.message, "Esc closes the help or clears the filter; q quits.")
+    }
+}
