@@ -140,9 +140,12 @@ public struct ReviewSession: Equatable, Sendable {
         var items = Array(names.indices)
         if let filter { items = items.filter { predictedClass($0) == filter } }
         if order == .leastConfident {
-            // Unclassified images keep name order after the classified ones.
+            // Unclassified images keep name order after the classified ones. Confidences are
+            // looked up once, not per comparison: this runs each time the model adapts.
+            var confidences = [Float?](repeating: nil, count: names.count)
+            for i in items { confidences[i] = confidence(i) }
             items.sort { a, b in
-                switch (confidence(a), confidence(b)) {
+                switch (confidences[a], confidences[b]) {
                 case let (x?, y?): return x != y ? x < y : a < b
                 case (_?, nil): return true
                 case (nil, _?): return false
