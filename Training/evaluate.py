@@ -15,6 +15,7 @@ from collections import defaultdict
 
 import numpy as np
 
+import canonical_view
 import dataset as ds
 from folded import FoldedNet
 from preprocess import load_rgb, model_input
@@ -46,9 +47,19 @@ def predict(net: FoldedNet, meta: dict, paths: list, batch: int = 32) -> np.ndar
     w, h = int(meta["input_width"]), int(meta["input_height"])
     mean = [float(v) for v in meta["mean"].split(",")]
     std = [float(v) for v in meta["std"].split(",")]
+    view = meta.get("view")
+    if view is not None and view != canonical_view.view_name():
+        raise SystemExit(f"the model names the view {view!r}; this code implements {canonical_view.view_name()!r}")
+
+    def one(path):
+        rgb = load_rgb(path)
+        if view is None:
+            return model_input(rgb, w, h, mean, std)
+        return canonical_view.views(rgb, w, h, mean, std)[0][1]   # the largest nucleus, as the app scores it
+
     out = []
     for s in range(0, len(paths), batch):
-        x = np.stack([model_input(load_rgb(p), w, h, mean, std) for p in paths[s:s + batch]])
+        x = np.stack([one(p) for p in paths[s:s + batch]])
         out.append(net.probabilities(x))
         print(f"\r  {min(s + batch, len(paths))}/{len(paths)}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)

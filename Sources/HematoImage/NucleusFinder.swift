@@ -9,6 +9,12 @@ public enum NucleusFinder {
         public let nucleusArea: Int
         /// The square to cut; it may reach outside the picture.
         public let cropX: Int, cropY: Int, cropSide: Int
+
+        public init(x: Int, y: Int, width: Int, height: Int, nucleusArea: Int, cropX: Int, cropY: Int, cropSide: Int) {
+            (self.x, self.y, self.width, self.height) = (x, y, width, height)
+            self.nucleusArea = nucleusArea
+            (self.cropX, self.cropY, self.cropSide) = (cropX, cropY, cropSide)
+        }
     }
 
     public struct Result: Sendable, Equatable {

@@ -8,8 +8,10 @@ import Synchronization
 /// without any hand-off between threads.
 public struct BatchClassifier: Sendable {
     public enum Outcome: Sendable {
-        /// `feature` is the pooled feature when it was asked for (5 KB an image).
-        case classified(probabilities: [Float], feature: [Float]?)
+        /// `probabilities` and `feature` are the first cell's (the largest nucleus), or the whole
+        /// picture's; `feature` only when it was asked for (5 KB an image). `cells` lists every cell
+        /// the model's view found, empty when it classified the whole picture.
+        case classified(probabilities: [Float], feature: [Float]?, cells: [FoundCell])
         case failed(reason: String)
     }
 
@@ -42,10 +44,14 @@ public struct BatchClassifier: Sendable {
             while let i = state.withLock({ $0.take() }), i < paths.count {
                 let outcome: Outcome
                 do {
-                    let image = try ImageDecoding.load(paths[i], covering: model.preprocessing.decodeCovering)
-                    let prediction = try classifier.classify(image)
-                    outcome = .classified(probabilities: head?.probabilities(prediction.pooled) ?? prediction.probabilities,
-                                          feature: keepFeatures ? prediction.pooled : nil)
+                    let image = try ImageDecoding.load(paths[i], covering: model.decodeCovering)
+                    let found = try classifier.classifyCells(image)
+                    let cells = found.compactMap { c in
+                        c.cell.map { FoundCell(cell: $0, probabilities: head?.probabilities(c.prediction.pooled) ?? c.prediction.probabilities) }
+                    }
+                    let first = found[0].prediction
+                    outcome = .classified(probabilities: head?.probabilities(first.pooled) ?? first.probabilities,
+                                          feature: keepFeatures ? first.pooled : nil, cells: cells)
                 } catch {  // ImageError and EngineError both describe themselves
                     outcome = .failed(reason: "\(error)")
                 }
@@ -59,6 +65,26 @@ public struct BatchClassifier: Sendable {
         }
         if let error = startup.withLock({ $0 }) { throw error }
         return state.withLock { $0.outcomes.map { $0 ?? .failed(reason: "not processed") } }
+    }
+
+    /// A white cell found in a picture: where, and the class probabilities.
+    public struct FoundCell: Sendable {
+        public let cell: NucleusFinder.Cell
+        public let probabilities: [Float]
+
+        /// A cell past the first counts in a multi-cell label only when the model is at least this sure of it.
+        public static let confident: Float = 0.9
+
+        /// The classes of a picture's cells for labels.csv: the first cell's always, then each further
+        /// cell's when the model is confident of it ("NEUTROPHIL, LYMPHOCYTE", the dataset's form).
+        public static func categories(_ cells: [FoundCell], labels: [String]) -> [String] {
+            var out: [String] = []
+            for (n, c) in cells.enumerated() {
+                guard let top = c.probabilities.indices.max(by: { c.probabilities[$0] < c.probabilities[$1] }) else { continue }
+                if n == 0 || c.probabilities[top] >= confident { out.append(labels[top]) }
+            }
+            return out
+        }
     }
 
     private struct State: ~Copyable {

@@ -64,9 +64,23 @@ public final class Classifier {
         features.deallocate()
     }
 
-    /// Preprocesses with the model's own rule, then classifies.
+    /// Preprocesses with the model's own rule, then classifies. With a canonical cell view this is
+    /// the prediction for the cell with the largest nucleus (see `classifyCells`).
     public func classify(_ image: RGBImage) throws(EngineError) -> Prediction {
-        try classify(tensor: model.preprocessing.tensor(from: image))
+        try classifyCells(image)[0].prediction
+    }
+
+    /// One prediction per white cell the model's view finds, largest nucleus first; a single
+    /// whole-picture prediction (`cell` nil) when the model has no view or no nucleus was found.
+    public func classifyCells(_ image: RGBImage) throws(EngineError) -> [CellPrediction] {
+        guard let rule = model.view else {
+            return [CellPrediction(cell: nil, prediction: try classify(tensor: model.preprocessing.tensor(from: image)))]
+        }
+        var out: [CellPrediction] = []
+        for input in CanonicalView.inputs(image, preprocessing: model.preprocessing, rule: rule) {
+            out.append(CellPrediction(cell: input.cell, prediction: try classify(tensor: input.tensor)))
+        }
+        return out
     }
 
     /// Classifies an already preprocessed NHWC tensor (height × width × 3).
@@ -77,4 +91,10 @@ public final class Classifier {
         return Prediction(labels: model.labels, features: Array(features), height: featureHeight, width: featureWidth,
                           weights: model.tensor("classifier.weight"), bias: model.tensor("classifier.bias"))
     }
+}
+
+/// A white cell the canonical view found (nil: the whole picture) and what the network says of it.
+public struct CellPrediction: Sendable {
+    public let cell: NucleusFinder.Cell?
+    public let prediction: Prediction
 }

@@ -20,6 +20,12 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
     public let identity: String
     /// The training images' feature statistics for the shift warning, when the exporter stored them.
     public let shift: ShiftReference?
+    /// The canonical cell view the model was trained on (metadata `view`); nil: the whole picture.
+    public let view: CanonicalViewRule?
+
+    /// How large to decode a file for this model. The canonical view cuts small squares out of
+    /// the picture, so it needs every pixel; the whole-picture rule does not.
+    public var decodeCovering: (width: Int, height: Int)? { view == nil ? preprocessing.decodeCovering : nil }
 
     private let mapping: UnsafeMutableRawPointer
     private let mappedSize: Int
@@ -54,6 +60,7 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
             let meta = try Metadata(file.metadata)
             labels = meta.labels
             preprocessing = meta.preprocessing
+            view = meta.view
             scoresJSON = file.metadata["scores"]
             trainingData = file.metadata["training_data"]
             tensors = try Self.checkedTensors(file, bytes: bytes, classes: labels.count)
@@ -143,6 +150,7 @@ extension ModelFile {
 private struct Metadata {
     let labels: [String]
     let preprocessing: Preprocessing
+    let view: CanonicalViewRule?
 
     init(_ m: [String: String]) throws(ModelFileError) {
         guard m["format"] == ModelFile.format else { throw .notAHematoVisionModel(format: m["format"]) }
@@ -173,6 +181,11 @@ private struct Metadata {
         }
         let std = try triple("std")
         guard std.0 > 0, std.1 > 0, std.2 > 0 else { throw .badMetadata(key: "std", problem: "must be positive") }
+        if let text = m["view"] {
+            do { view = try CanonicalViewRule(metadata: text) } catch { throw .badMetadata(key: "view", problem: error.description) }
+        } else {
+            view = nil
+        }
         self.labels = labels
         self.preprocessing = Preprocessing(width: w, height: h, mean: try triple("mean"), std: std)
     }

@@ -39,7 +39,7 @@ struct Bench: ParsableCommand {
         do { names = try ImageFolder.listRecursively(folder) } catch { throw CommandFailure(error.description) }
         guard !names.isEmpty else { throw CommandFailure("no images in \(DisplayName.escaped(folder))") }
         let paths = names.map { folder + "/" + $0 }
-        let covering = model.preprocessing.decodeCovering
+        let covering = model.decodeCovering
 
         let images = try paths.map { try ImageDecoding.load($0, covering: covering) }
         let decode = try timePerImage(count: paths.count) { for p in paths { _ = try ImageDecoding.load(p, covering: covering) } }

@@ -69,21 +69,24 @@ struct Classify: ParsableCommand {
         var failures = skipped.count
         for (item, outcome) in zip(items, outcomes) {
             switch outcome {
-            case .classified(let p, _) where !p.allSatisfy(\.isFinite):
+            case .classified(let p, _, _) where !p.allSatisfy(\.isFinite):
                 // Finite weights can still overflow to infinity on a strange picture; NaN is no prediction.
                 failures += 1
                 report("skipped \(DisplayName.escaped(item.path)): the model's output is not a number (NaN or infinity)")
-            case .classified(let p, _):
+            case .classified(let p, _, let cells):
                 let line: String
                 do {
-                    line = try JSONLine.prediction(image: item.key, path: item.path, labels: model.labels, probabilities: p)
+                    line = try JSONLine.prediction(image: item.key, path: item.path, labels: model.labels, probabilities: p, cells: cells,
+                                                   wholePicture: cells.isEmpty)
                 } catch {
                     failures += 1
                     report("skipped \(DisplayName.escaped(item.path)): cannot write its probabilities as JSON: \(error)")
                     continue
                 }
                 let top = p.indices.max { p[$0] < p[$1] }!
-                labels.setCategories([model.labels[top]], forImage: item.key)
+                // Several classes only when the view found several cells and is confident of them.
+                let categories = cells.isEmpty ? [model.labels[top]] : BatchClassifier.FoundCell.categories(cells, labels: model.labels)
+                labels.setCategories(categories, forImage: item.key)
                 lines.append(line)
             case .failed(let reason):
                 failures += 1
@@ -115,11 +118,21 @@ struct Classify: ParsableCommand {
 /// JSONSerialization throws on what JSON cannot hold (NaN, infinity): that is an
 /// image that failed, never a crash of the whole run.
 enum JSONLine {
-    static func prediction(image: String, path: String, labels: [String], probabilities: [Float]) throws -> String {
-        var probs: [String: Double] = [:]
-        for (l, p) in zip(labels, probabilities) { probs[l] = (Double(p) * 1e6).rounded() / 1e6 }
+    /// `wholePicture` marks a prediction made without a cell (no view, or no nucleus found).
+    static func prediction(image: String, path: String, labels: [String], probabilities: [Float],
+                           cells: [BatchClassifier.FoundCell] = [], wholePicture: Bool = true) throws -> String {
+        func rounded(_ p: [Float]) -> [String: Double] {
+            Dictionary(uniqueKeysWithValues: zip(labels, p.map { (Double($0) * 1e6).rounded() / 1e6 }))
+        }
         let top = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
-        let object: [String: Any] = ["image": image, "path": path, "label": labels[top], "probabilities": probs]
+        var object: [String: Any] = ["image": image, "path": path, "label": labels[top], "probabilities": rounded(probabilities),
+                                     "whole_picture": wholePicture]
+        if !cells.isEmpty {
+            object["cells"] = cells.map { c -> [String: Any] in
+                let best = c.probabilities.indices.max { c.probabilities[$0] < c.probabilities[$1] }!
+                return ["box": [c.cell.x, c.cell.y, c.cell.width, c.cell.height], "label": labels[best], "probabilities": rounded(c.probabilities)]
+            }
+        }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }

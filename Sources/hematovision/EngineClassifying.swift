@@ -8,13 +8,13 @@ final class EngineClassifying: Classifying, @unchecked Sendable {
     let labels: [String]
     let modelIdentity: String
     private let classifier: Classifier
-    private let covering: (width: Int, height: Int)
+    private let covering: (width: Int, height: Int)?
 
     init(model: ModelFile) throws {
         classifier = try Classifier(model: model, threads: 1)
         labels = model.labels
         modelIdentity = model.identity
-        covering = model.preprocessing.decodeCovering
+        covering = model.decodeCovering
     }
 
     func classify(path: String) -> ModelOpinion { observe(path: path).opinion }

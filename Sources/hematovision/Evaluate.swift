@@ -57,7 +57,7 @@ struct Evaluate: ParsableCommand {
         var failed = 0
         for (item, outcome) in zip(items, outcomes) {
             switch outcome {
-            case .classified(let p, let feature):
+            case .classified(let p, let feature, _):
                 truth.append(item.truth)
                 probabilities.append(p)
                 features.append(feature ?? [])
