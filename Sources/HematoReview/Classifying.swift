@@ -19,11 +19,29 @@ extension Classifying {
 public struct Observation: Sendable {
     public var opinion: ModelOpinion
     public var feature: [Float]?
+    /// The white cells a model with the canonical cell view found, largest nucleus first (the
+    /// opinion is the first one's). Empty when the whole picture was classified.
+    public var cells: [CellOpinion]
 
-    public init(opinion: ModelOpinion, feature: [Float]?) {
+    public init(opinion: ModelOpinion, feature: [Float]?, cells: [CellOpinion] = []) {
         self.opinion = opinion
         self.feature = feature
+        self.cells = cells
     }
+}
+
+/// One white cell in a picture: its nucleus box as fractions of the picture's width and height
+/// (so it fits the picture at whatever size it is drawn), and the model's probabilities for it.
+public struct CellOpinion: Sendable, Hashable {
+    public let x: Float, y: Float, width: Float, height: Float
+    public let probabilities: [Float]
+
+    public init(x: Float, y: Float, width: Float, height: Float, probabilities: [Float]) {
+        (self.x, self.y, self.width, self.height) = (x, y, width, height)
+        self.probabilities = probabilities
+    }
+
+    public var topIndex: Int { probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0 }
 }
 
 /// The model's view of one image, or why it has none.

@@ -15,6 +15,8 @@ public enum ReviewAction: Equatable, Sendable {
     case suspend                 // Ctrl-Z: the terminal side stops the process; the session is unchanged
     case quit
     case opinion(index: Int, ModelOpinion)
+    /// The white cells the model's view found in an image.
+    case cellsFound(index: Int, [CellOpinion])
     /// The model adapted: new probabilities for images already classified.
     case repredicted([Int: [Float]], trust: ReviewSession.Trust)
 }
@@ -40,6 +42,11 @@ extension ReviewSession {
             // A late answer about an index this session does not have is dropped, not stored.
             guard names.indices.contains(index) else { return (self, nil) }
             next.setOpinion(opinion, at: index)
+            next.message = message
+            return (next, nil)
+        case .cellsFound(let index, let found):
+            guard names.indices.contains(index) else { return (next, nil) }
+            next.setCells(found, at: index)
             next.message = message
             return (next, nil)
         case .repredicted(let updated, let trust):

@@ -25,6 +25,8 @@ public struct ReviewSession: Equatable, Sendable {
     /// Class names the model predicts, in probability order.
     public let modelLabels: [String]
     public private(set) var opinions: [Int: ModelOpinion] = [:]
+    /// The cells the model's view found in each image (only for models with a canonical cell view).
+    public private(set) var cells: [Int: [CellOpinion]] = [:]
     public private(set) var labels: [Int: Label] = [:]
     public private(set) var order: Order = .name
     /// Show only images whose predicted class is this.
@@ -123,6 +125,7 @@ public struct ReviewSession: Equatable, Sendable {
 
     mutating func setLabel(_ label: Label?, at index: Int) { labels[index] = label }
     mutating func setOpinion(_ opinion: ModelOpinion, at index: Int) { opinions[index] = opinion }
+    mutating func setCells(_ found: [CellOpinion], at index: Int) { cells[index] = found.isEmpty ? nil : found }
     mutating func setProbabilities(_ updated: [Int: [Float]]) {
         for (index, p) in updated {
             if case .predicted(_, let hash)? = opinions[index] { opinions[index] = .predicted(probabilities: p, imageHash: hash) }

@@ -59,7 +59,7 @@ public final class ReviewApp {
         }
         let capabilities = options.capabilities
         painter = BackgroundWorker(name: "painter", setup: {}) { _, key in
-            PicturePainter.paint(path: paths[key.index], pane: key.pane, capabilities: capabilities)
+            PicturePainter.paint(path: paths[key.index], pane: key.pane, capabilities: capabilities, cells: key.cells)
         }
     }
 
@@ -91,6 +91,7 @@ public final class ReviewApp {
                     teaches = teaches || session.labels[index]?.source == .person
                 }
                 session = session.reduce(.opinion(index: index, opinion)).0
+                if !observation.cells.isEmpty { session = session.reduce(.cellsFound(index: index, observation.cells)).0 }
                 outstanding.remove(index)
                 dirty = true
             }
@@ -128,7 +129,7 @@ public final class ReviewApp {
             if dirty {
                 var grid = CellGrid(width: backend.width, height: backend.height)
                 let pane = screen.draw(session, into: &grid)
-                let wanted = pane.flatMap { p in session.current.map { PictureKey(index: $0, pane: p) } }
+                let wanted = pane.flatMap { p in session.current.map { PictureKey(index: $0, pane: p, cells: session.cells[$0] ?? []) } }
                 wantedPicture = wanted
                 if wanted == nil && pictureOnScreen != nil {
                     backend.invalidate()  // curses repaints every cell, wiping the old picture
@@ -149,7 +150,8 @@ public final class ReviewApp {
                 if let wanted {
                     var jobs = [wanted]
                     if session.position + 1 < session.queue.count {
-                        jobs.append(PictureKey(index: session.queue[session.position + 1], pane: wanted.pane))
+                        let next = session.queue[session.position + 1]
+                        jobs.append(PictureKey(index: next, pane: wanted.pane, cells: session.cells[next] ?? []))
                     }
                     painter.want(jobs.filter { pictures[$0] == nil })
                 }
@@ -254,6 +256,8 @@ final class RefitRequests: Sendable {
 struct PictureKey: Hashable, Sendable {
     let index: Int
     let pane: ReviewScreen.Rect
+    /// The cells to outline: when they arrive after a first paint, the picture is painted again.
+    let cells: [CellOpinion]
 }
 
 /// Painted pictures for the last few images and pane sizes, so moving back
@@ -276,15 +280,16 @@ public enum PicturePainter {
     /// tmux drops passthrough sequences over 1 MB.
     static let tmuxLimit = 1_000_000
 
-    public static func paint(path: String, pane: ReviewScreen.Rect, capabilities: TerminalCapabilities) -> String {
+    public static func paint(path: String, pane: ReviewScreen.Rect, capabilities: TerminalCapabilities,
+                             cells: [CellOpinion] = []) -> String {
         do {
             switch capabilities.graphics {
             case .sixel:
                 let target = (pane.width * capabilities.cellWidth, pane.height * capabilities.cellHeight)
-                let image = try ImageDecoding.load(path, covering: target)
+                let image = CellOutlines.drawn(cells, on: try ImageDecoding.load(path, covering: target))
                 return try sixel(image, pane: pane, capabilities: capabilities)
             default:
-                let image = try ImageDecoding.load(path, covering: (pane.width, pane.height * 2))
+                let image = CellOutlines.drawn(cells, on: try ImageDecoding.load(path, covering: (pane.width, pane.height * 2)))
                 return BlockPicture.render(image, pane: pane, palette: capabilities.palette)
             }
         } catch {

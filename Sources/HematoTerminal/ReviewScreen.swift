@@ -107,6 +107,14 @@ public struct ReviewScreen {
                 g.put("≈ near tie: the model cannot choose", x: x, y: row, style: theme["warning"], maxWidth: w)
                 row += 1
             }
+            // With the canonical cell view: each cell found, in its outline's colour (the bars are the first's).
+            for (n, cell) in (s.cells[i] ?? []).prefix(4).enumerated() {
+                let label = s.modelLabels.indices.contains(cell.topIndex) ? s.modelLabels[cell.topIndex] : "?"
+                let percent = Int((cell.probabilities[cell.topIndex] * 100).rounded())
+                let text = "cell \(n + 1) \(CellOutlines.colour(n).name) \(label) \(percent)%"
+                g.put(text, x: x, y: row, style: theme["text"], maxWidth: w)
+                row += 1
+            }
         }
         row += 1
         g.put("Label", x: x, y: row, style: theme["label"])

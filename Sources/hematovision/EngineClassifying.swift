@@ -23,10 +23,16 @@ final class EngineClassifying: Classifying, @unchecked Sendable {
         do {
             let bytes = try ImageDecoding.readFile(path)
             let image = try ImageDecoding.decode(bytes, path: path, covering: covering)
-            let prediction = try classifier.classify(image)
+            let found = try classifier.classifyCells(image)
+            let prediction = found[0].prediction
             let opinion = ModelOpinion.predicted(probabilities: prediction.probabilities,
                                                  imageHash: ContentHash.journalTag(bytes))
-            return Observation(opinion: opinion, feature: prediction.pooled)
+            let w = Float(image.width), h = Float(image.height)
+            let cells = found.compactMap { c in
+                c.cell.map { CellOpinion(x: Float($0.x) / w, y: Float($0.y) / h, width: Float($0.width) / w, height: Float($0.height) / h,
+                                         probabilities: c.prediction.probabilities) }
+            }
+            return Observation(opinion: opinion, feature: prediction.pooled, cells: cells)
         } catch {  // ImageError and EngineError both describe themselves
             return Observation(opinion: .unreadable(reason: "\(error)"), feature: nil)
         }

@@ -106,3 +106,32 @@ final class TerminalKeysEndToEndTests: XCTestCase {
         try t.waitFor("0/16 labelled")
     }
 }
+
+/// A model with the canonical cell view: the review lists each cell found, and
+/// classify writes the cells and their boxes.
+final class CellViewEndToEndTests: XCTestCase {
+    func testTheReviewListsTheCellsAViewModelFinds() throws {
+        let model = try Harness.modelFile { $0["view"] = "nucleus-square-v1 small=160 min_score=60 min_piece=4 merge=1/3 min_cell=4/1000 relative=1/4 k=2.2 min_crop=16" }
+        let folder = try Harness.sampleFolder()
+        defer {
+            try? FileManager.default.removeItem(atPath: folder)
+            try? FileManager.default.removeItem(atPath: model)
+        }
+        let t = try TmuxSession("\(Harness.binary) '\(folder)' --model '\(model)' --graphics blocks; echo EXIT=$?; sleep 30")
+        try t.waitFor("Image  1 of 16", "cell 1 yellow")
+        try t.send("q")
+        try t.waitFor("EXIT=0")
+        let jsonl = folder + "/p.jsonl"
+        let run = try Harness.run([Harness.binary, "classify", folder, "--model", model, "--probabilities", jsonl, "-o", folder + "/out.csv"])
+        XCTAssertEqual(run.status, 0, run.error)
+        let lines = try String(contentsOfFile: jsonl, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 16)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            let cells = object["cells"] as? [[String: Any]] ?? []
+            XCTAssertEqual(object["whole_picture"] as? Bool, cells.isEmpty)
+            for cell in cells { XCTAssertEqual((cell["box"] as? [Int])?.count, 4) }
+        }
+        XCTAssertTrue(lines.contains { $0.contains("\"cells\"") }, "the sample fields have white cells")
+    }
+}
