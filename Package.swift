@@ -28,21 +28,25 @@ let package = Package(
         // curses macros (COLOR_PAIR, A_BOLD, ...) as real functions Swift can call.
         .target(name: "CCursesShim", dependencies: ["CNCursesW"]),
 
-        .target(name: "HematoImage", dependencies: ["CTurboJPEG"]),
+        // Every file-system call (open, atomic replace, append, flock) and its typed errors:
+        // the one place above which nobody sees errno.
+        .target(name: "HematoFiles"),
+        .target(name: "HematoImage", dependencies: ["HematoFiles", "CTurboJPEG"]),
         .target(name: "HematoNet", dependencies: ["HematoImage", "HematoAdapt", "CXNNPack"],
                 resources: [.copy("Resources/hematovision-mobilenetv2.safetensors")]),
         // Learning the reviewer's lab: head refits, temperatures, lab files, the shift check. Swift,
         // with its two hot loops in C so they can use AVX2/FMA where the processor has them.
         .target(name: "CVectorKernels"),
         .target(name: "HematoAdapt", dependencies: ["CVectorKernels"]),
-        .target(name: "HematoReview", dependencies: ["HematoAdapt"]),
+        .target(name: "HematoReview", dependencies: ["HematoFiles", "HematoAdapt"]),
         .target(name: "HematoTerminal",
                 dependencies: ["HematoReview", "HematoAdapt", "HematoImage", "CNCursesW", "CCursesShim", "CSixel"]),
         .executableTarget(name: "hematovision", dependencies: [
-            "HematoImage", "HematoNet", "HematoAdapt", "HematoReview", "HematoTerminal",
+            "HematoFiles", "HematoImage", "HematoNet", "HematoAdapt", "HematoReview", "HematoTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .testTarget(name: "HematoFilesTests", dependencies: ["HematoFiles"]),
         .testTarget(name: "HematoImageTests", dependencies: ["HematoImage"]),
         .testTarget(name: "HematoAdaptTests", dependencies: ["HematoAdapt"]),
         .testTarget(name: "HematoReviewTests", dependencies: ["HematoReview"]),
@@ -50,6 +54,6 @@ let package = Package(
         .testTarget(name: "HematoTerminalTests", dependencies: ["HematoTerminal", "HematoReview", "HematoImage"],
                     exclude: ["Snapshots"]),
         // Drives the built `hematovision` binary (in tmux for the review screen).
-        .testTarget(name: "EndToEndTests", dependencies: ["hematovision", "HematoReview", "HematoImage"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["hematovision", "HematoReview", "HematoImage", "HematoFiles"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import HematoFiles
 
 /// One line of the review journal: who decided what about which image, with
 /// what the model said at the time. Append-only JSON lines beside labels.csv.
@@ -37,54 +38,105 @@ public struct JournalEntry: Codable, Equatable, Sendable {
     }
 }
 
-/// The journal file. Each append is written and fsynced before it returns,
-/// so a decision shown as made survives `kill -9` and a power cut.
+/// The journal file. Each append is written and fsynced before it returns, so a decision
+/// shown as made survives `kill -9` and a power cut; a decision whose line could not be
+/// written whole leaves no line at all. The file is created at the first decision: looking
+/// at a folder changes nothing in it.
 public final class Journal {
     public let path: String
-    private let fd: Int32
+    private let file: AppendOnlyFile
 
-    public struct Failure: Error, CustomStringConvertible, Equatable {
-        public let path: String
-        public let reason: String
-        public var description: String { "journal \(DisplayName.escaped(path)): \(reason)" }
+    /// What reading found: the entries, and a sentence for each line skipped as torn.
+    public struct Contents: Equatable {
+        public var entries: [JournalEntry] = []
+        public var notes: [String] = []
     }
 
-    public init(path: String) throws(Failure) {
+    /// `write` replaces the write system call (tests fill the disk with it).
+    public init(path: String, write: AppendOnlyFile.Write? = nil) {
         self.path = path
-        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
+        file = AppendOnlyFile(path: path, write: write)
     }
 
-    deinit { close(fd) }
+    public func append(_ entry: JournalEntry) throws(JournalError) {
+        guard var data = try? Self.encoder.encode(entry) else { throw .unencodable(path: path) }
+        data.append(0x0A)
+        do { try file.append([UInt8](data)) } catch { throw .file(error) }
+    }
 
-    public func append(_ entry: JournalEntry) throws(Failure) {
+    private static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard var data = try? encoder.encode(entry) else { throw Failure(path: path, reason: "cannot encode an entry") }
-        data.append(0x0A)
-        let ok = WriteAll.write(fd, data)
-        guard ok, fsync(fd) == 0 else { throw Failure(path: path, reason: String(cString: strerror(errno))) }
+        return encoder
     }
 
-    /// Every complete entry in the file. A last line cut short by a crash is
-    /// ignored (it was never acknowledged); a damaged line elsewhere is an error.
-    public static func read(path: String) throws(Failure) -> [JournalEntry] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            if access(path, F_OK) != 0 { return [] }
-            throw Failure(path: path, reason: "cannot read it")
-        }
-        let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
-        var entries: [JournalEntry] = []
+    public static func read(path: String) throws(JournalError) -> [JournalEntry] { try contents(path: path).entries }
+
+    /// Every complete entry in the file. A line cut short (by a crash, a power cut or a full
+    /// disk before appends took torn lines back) was never acknowledged: it is skipped and
+    /// said in `notes`. A line that is damaged in any other way is an error, not a guess.
+    public static func contents(path: String) throws(JournalError) -> Contents {
+        let data: [UInt8]
+        do {
+            guard let bytes = try RegularFile.contentsIfPresent(path, followLinks: false) else { return Contents() }
+            data = bytes
+        } catch { throw .file(error) }
+        var result = Contents()
         let decoder = JSONDecoder()
+        let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
         for (number, line) in lines.enumerated() where !line.isEmpty {
-            do {
-                entries.append(try decoder.decode(JournalEntry.self, from: Data(line)))
-            } catch {
-                let isLast = number >= lines.count - 2 && data.last != 0x0A
-                if isLast { break }
-                throw Failure(path: path, reason: "line \(number + 1) is not a journal entry")
+            if let entry = try? decoder.decode(JournalEntry.self, from: Data(line)) {
+                result.entries.append(entry)
+                continue
+            }
+            let cutShort = "journal line \(number + 1) was cut short by an interrupted save and is skipped (that decision was never shown as saved)"
+            if let entry = gluedEntry(line, decoder) {
+                result.entries.append(entry)
+                result.notes.append(cutShort)
+            } else if isTorn(line) {
+                result.notes.append(cutShort)
+            } else {
+                throw .damaged(path: path, line: number + 1)
             }
         }
-        return entries
+        return result
+    }
+
+    /// A prefix of an entry: what a write stopped partway leaves (zeros where a power cut left
+    /// the file longer than what reached the disk).
+    private static func isTorn(_ line: ArraySlice<UInt8>) -> Bool {
+        let text = line.reversed().drop { $0 == 0 }.reversed()
+        return text.isEmpty || (text.first == UInt8(ascii: "{") && text.last != UInt8(ascii: "}"))
+    }
+
+    /// A torn line with a whole entry glued on after it (written before appends began on a
+    /// fresh line). Entries are written with sorted keys, so each one starts `{"action":`.
+    private static func gluedEntry(_ line: ArraySlice<UInt8>, _ decoder: JSONDecoder) -> JournalEntry? {
+        let start = Array(#"{"action":"#.utf8)
+        guard line.count > start.count else { return nil }
+        var i = line.endIndex - start.count
+        while i > line.startIndex {
+            if line[i..<(i + start.count)].elementsEqual(start) {
+                guard isTorn(line[..<i]) else { return nil }
+                return try? decoder.decode(JournalEntry.self, from: Data(line[i...]))
+            }
+            i -= 1
+        }
+        return nil
+    }
+}
+
+/// Why the journal could not be read or written.
+public enum JournalError: Error, Equatable, CustomStringConvertible {
+    case file(FileError)
+    case damaged(path: String, line: Int)
+    case unencodable(path: String)
+
+    public var description: String {
+        switch self {
+        case .file(let e): return "journal \(DisplayName.escaped(e.path)): \(e.reason)"
+        case .damaged(let path, let line): return "journal \(DisplayName.escaped(path)): line \(line) is not a journal entry"
+        case .unencodable(let path): return "journal \(DisplayName.escaped(path)): cannot encode an entry"
+        }
     }
 }

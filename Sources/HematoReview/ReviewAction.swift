@@ -1,6 +1,6 @@
 /// Everything a reviewer (or the background classifier) can do to a session.
 public enum ReviewAction: Equatable, Sendable {
-    case accept                  // take the model's prediction and move on
+    case accept                  // confirm the image's label, or take the model's prediction if it has none; move on
     case set(String)             // label with this class and move on
     case add(String)             // add a class to the label (several cells), stay
     case undo                    // put back the label before the last decision, go there
@@ -89,6 +89,11 @@ extension ReviewSession {
             guard let i = current else {
                 next.message = nothingHere
                 return (next, nil)
+            }
+            // Enter on a labelled image confirms the label it has (from labels.csv or a
+            // reviewer); replacing it takes a class key, never a silent swap for the model's guess.
+            if let existing = labels[i], !existing.categories.isEmpty {
+                return next.decide(index: i, categories: existing.categories, action: .accept, advance: true)
             }
             switch opinions[i] {
             case nil:

@@ -39,7 +39,7 @@ public struct Keymap: Sendable {
 
     public static let review: Keymap = {
         var b: [Binding] = [
-            Binding(keys: [.enter, .character(" ")], action: .accept, help: "accept the prediction, next image"),
+            Binding(keys: [.enter, .character(" ")], action: .accept, help: "confirm the label, else the prediction; next"),
         ]
         let classes: [(Character, Character, String)] = [("e", "1", "EOSINOPHIL"), ("l", "2", "LYMPHOCYTE"),
                                                           ("m", "3", "MONOCYTE"), ("n", "4", "NEUTROPHIL"), ("b", "5", "BASOPHIL")]

@@ -67,6 +67,7 @@ public final class ReviewApp {
         Signals.install()
         let backend = CursesBackend()
         defer { backend.end() }
+        defer { try? store.flush() }  // every way out (q, a signal) brings labels.csv up to date; run()'s caller reports a failure
         let screen = ReviewScreen(folderName: options.folder, graphicsMode: options.capabilities.graphics.rawValue, theme: options.theme)
         var pictureOnScreen: PictureKey?
         var wantedPicture: PictureKey?
@@ -182,8 +183,9 @@ public final class ReviewApp {
             let (next, decision) = session.reduce(action)
             if let decision {
                 do {
-                    try store.record(entry(for: decision))
+                    let warning = try store.record(entry(for: decision))
                     session = next
+                    if let warning { session.message = warning }
                     requestRefit()
                 } catch {
                     // Not on disk, so not shown as done: the old session stays.

@@ -122,6 +122,9 @@ public struct ReviewScreen {
             g.put(label.categories.isEmpty ? "(blank)" : label.categories.joined(separator: ", "), x: x + 7, y: row, style: theme["value"], maxWidth: w - 7)
             g.put(label.source == .person ? "set by a reviewer" : "from labels.csv", x: x + 7, y: row + 1,
                   style: label.source == .person ? theme["person"] : theme["file"])
+            if let predicted = s.predictedClass(i), label.categories != [predicted] {  // Enter keeps the label, so say so
+                g.put("model says \(predicted)", x: x + 7, y: row + 2, style: theme["model"], maxWidth: w - 7)
+            }
         } else {
             g.put("none yet", x: x + 7, y: row, style: theme["dim"])
             if let predicted = s.predictedClass(i) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HematoFiles
 import HematoNet
 import HematoReview
 import HematoTerminal
@@ -18,7 +19,10 @@ struct Classify: ParsableCommand {
     @Argument(help: "Folders to classify (searched recursively for .jpg, .jpeg, .bmp, .ppm).")
     var folders: [String]
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write the labels here (atomically) instead of to standard output.", valueName: "labels.csv"))
+    @Option(name: [.short, .long], help: ArgumentHelp(
+        "Write the labels here instead of to standard output: a file is replaced atomically (through a link, keeping its " +
+        "mode); a named pipe or a device such as /dev/null is written into, never replaced; - is standard output.",
+        valueName: "labels.csv"))
     var output: String?
 
     @Option(help: ArgumentHelp("Also write one JSON line per image with every class probability.", valueName: "file.jsonl"))
@@ -94,8 +98,8 @@ struct Classify: ParsableCommand {
             }
         }
         do {
-            if let output {
-                try AtomicFile.write(labels.serialized(), to: output)
+            if let output, output != "-" {
+                try OutputFile.write(labels.serialized(), to: output)
             } else if isatty(STDOUT_FILENO) == 1 {
                 // A person reads it: names are data and may hold escape sequences.
                 FileHandle.standardOutput.write(Data(labels.displayed().utf8))
@@ -104,12 +108,12 @@ struct Classify: ParsableCommand {
                 FileHandle.standardOutput.write(Data(labels.serialized()))
             }
             if let probabilities {
-                try AtomicFile.write(Array(lines.map { $0 + "\n" }.joined().utf8), to: probabilities)
+                try OutputFile.write(Array(lines.map { $0 + "\n" }.joined().utf8), to: probabilities)
             }
         } catch {
-            throw CommandFailure(error.description)
+            throw CommandFailure("cannot write \(DisplayName.escaped(error.path)): \(error.reason)")
         }
-        report("\(items.count + skipped.count - failures) classified, \(failures) failed" + (output.map { " → \(DisplayName.escaped($0))" } ?? ""))
+        report("\(items.count + skipped.count - failures) classified, \(failures) failed" + (output.flatMap { $0 == "-" ? nil : " → \(DisplayName.escaped($0))" } ?? ""))
         if failures > 0 { throw ExitCode(1) }
     }
 }

@@ -70,15 +70,25 @@ struct Review: ParsableCommand {
             } catch { throw CommandFailure(error.description) }
         }
         let learner = LabLearner(prior: model.head, shiftReference: model.shift, otherFolders: otherFolders)
-        let session = ReviewSession(names: names, modelLabels: model.labels, existing: store.labels,
+        var session = ReviewSession(names: names, modelLabels: model.labels, existing: store.labels,
                                     decidedByPerson: store.decidedByPerson, resumeAfter: store.lastImage)
+        if !store.notes.isEmpty { session.message = store.notes.joined(separator: " ") }  // a torn journal line, replayed decisions
         let app = ReviewApp(session: session, store: store,
                             options: .init(folder: folder, theme: chosenTheme,
                                            capabilities: .detect(requested: requested, environment: environment), reviewer: who),
                             modelIdentity: model.identity, learner: learner,
                             makeClassifier: { try EngineClassifying(model: model) })
         let (ending, final) = app.run()
-        report("\(final.reviewedCount)/\(final.names.count) labelled; saved in \(DisplayName.escaped(store.labelsPath))")
+        var failed = false
+        do {
+            try store.close()
+            report("\(final.reviewedCount)/\(final.names.count) labelled; " +
+                   (store.wroteLabels ? "saved in \(DisplayName.escaped(store.labelsPath))" : "nothing changed"))
+        } catch {
+            failed = true
+            report("\(final.reviewedCount)/\(final.names.count) labelled; \(DisplayName.escaped(store.labelsPath)) is not up to date " +
+                   "(\(error.reason)). Every decision is in \(DisplayName.escaped(store.journalPath)) and reaches labels.csv when the folder is next opened.")
+        }
         if let labName {
             let lab = app.learner.lab(named: labName, model: model.identity, labels: model.labels, folder: folderKey, session: final)
             do {
@@ -89,6 +99,7 @@ struct Review: ParsableCommand {
             }
         }
         if case .signal(let number) = ending { throw ExitCode(128 + number) }
+        if failed { throw ExitCode(1) }
     }
 
     /// Themes/ beside the executable's package, or in the working directory.

@@ -32,6 +32,20 @@ final class ReviewSessionTests: XCTestCase {
         XCTAssertEqual(s.reviewedCount, 1)
     }
 
+    /// Issue 11, defect 16: Enter on an image labelled in labels.csv replaced the label with the model's guess.
+    func testAcceptOnALabelledImageConfirmsItsLabelNotThePrediction() {
+        var existing = LabelsFile()
+        existing.setCategories(["BASOPHIL"], forImage: "2")
+        let (s, d) = run(session(existing: existing), [.next, .opinion(index: 1, predicted([0.1, 0.2, 0.6, 0.1])), .accept])
+        XCTAssertEqual(d, [Decision(index: 1, image: "2", action: .accept, label: ["BASOPHIL"], opinion: predicted([0.1, 0.2, 0.6, 0.1]))])
+        XCTAssertEqual(s.labels[1], .init(categories: ["BASOPHIL"], source: .person))
+        XCTAssertEqual(s.current, 2)
+        // Replacing takes a class key.
+        let (r, d2) = run(s, [.previous, .set("MONOCYTE")])
+        XCTAssertEqual(d2.map(\.label), [["MONOCYTE"]])
+        XCTAssertEqual(r.labels[1]?.categories, ["MONOCYTE"])
+    }
+
     func testAcceptWithoutAPredictionDecidesNothing() {
         let (s, d) = run(session(), [.accept])
         XCTAssertTrue(d.isEmpty)

@@ -34,6 +34,24 @@ final class ReviewScreenSnapshotTests: XCTestCase {
 
     func screen() -> ReviewScreen { ReviewScreen(folderName: "slides/patient 7", graphicsMode: "blocks", theme: .builtIn) }
 
+    /// Issue 11, defect 16: the screen says when the file's label and the model disagree (Enter keeps the label).
+    func testALabelTheModelDisagreesWithIsPointedOut() {
+        var s = session()
+        s = s.reduce(.opinion(index: 2, .predicted(probabilities: [0.05, 0.02, 0.83, 0.10], imageHash: "h"))).0
+        s = s.reduce(.next).0
+        s = s.reduce(.next).0
+        XCTAssertEqual(s.current, 2)
+        var grid = CellGrid(width: 100, height: 24)
+        _ = screen().draw(s, into: &grid)
+        XCTAssertTrue(grid.text.contains("NEUTROPHIL, EOSINOPHIL"), grid.text)
+        XCTAssertTrue(grid.text.contains("model says MONOCYTE"), grid.text)
+        var agreeing = session()
+        agreeing = agreeing.reduce(.set("NEUTROPHIL")).0.reduce(.previous).0
+        var grid2 = CellGrid(width: 100, height: 24)
+        _ = screen().draw(agreeing, into: &grid2)
+        XCTAssertFalse(grid2.text.contains("model says"), grid2.text)
+    }
+
     func testFirstImageWithAPrediction() throws {
         var grid = CellGrid(width: 100, height: 24)
         let pane = screen().draw(session(), into: &grid)
