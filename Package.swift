@@ -37,7 +37,7 @@ let package = Package(
         // Learning the reviewer's lab: head refits, temperatures, lab files, the shift check. Swift,
         // with its two hot loops in C so they can use AVX2/FMA where the processor has them.
         .target(name: "CVectorKernels"),
-        .target(name: "HematoAdapt", dependencies: ["CVectorKernels"]),
+        .target(name: "HematoAdapt", dependencies: ["HematoFiles", "CVectorKernels"]),
         .target(name: "HematoReview", dependencies: ["HematoFiles", "HematoAdapt"]),
         .target(name: "HematoTerminal",
                 dependencies: ["HematoReview", "HematoAdapt", "HematoImage", "CNCursesW", "CCursesShim", "CSixel"]),

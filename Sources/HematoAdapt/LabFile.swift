@@ -1,4 +1,5 @@
 import Foundation
+import HematoFiles
 
 /// A reviewer's lab, kept across folders in
 /// `$XDG_DATA_HOME/hematovision/labs/NAME.safetensors`: the head and
@@ -193,23 +194,19 @@ public struct Lab: Equatable, Sendable {
     public static func load(name: String, model: String, environment: [String: String]) throws(Failure) -> Lab? {
         guard isValidName(name) else { throw .badName(name) }
         let path = path(name: name, environment: environment)
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        let bytes: [UInt8]?
+        do {
+            bytes = try RegularFile.contentsIfPresent(path, followLinks: false, limit: 1 << 30)
+        } catch {
+            throw .unreadable(path: path, reason: "\(error)")
         }
-        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { throw .unreadable(path: path, reason: "not a regular file") }
-        guard info.st_size < 1 << 30 else { throw .unreadable(path: path, reason: "larger than 1 GB") }
-        let data: Data
-        do { data = try handle.readToEnd() ?? Data() } catch { throw .unreadable(path: path, reason: "\(error)") }
-        let lab = try Lab(decoding: data, path: path)
+        guard let bytes else { return nil }
+        let lab = try Lab(decoding: Data(bytes), path: path)
         guard lab.model == model else { throw .otherModel(lab: name, labModel: lab.model, model: model) }
         return lab
     }
 
-    /// Writes the lab atomically (temporary file made with O_EXCL, fsync, rename), creating its folder.
+    /// Writes the lab atomically (through the project's one atomic-replace path), creating its folder.
     public func save(environment: [String: String]) throws(Failure) {
         guard Self.isValidName(name) else { throw .badName(name) }
         let folder = Self.folder(environment: environment)
@@ -221,25 +218,10 @@ public struct Lab: Equatable, Sendable {
         }
         var trimmed = self
         if trimmed.examples.count > Self.maximumExamples { trimmed.examples.removeFirst(trimmed.examples.count - Self.maximumExamples) }
-        let bytes = trimmed.encoded()
-        let temporary = folder + "/." + name + ".tmp-" + UUID().uuidString
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .unwritable(path: path, reason: String(cString: strerror(errno))) }
-        let written = bytes.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
-        }
-        let synced = written && fsync(fd) == 0
-        let reason = String(cString: strerror(errno))
-        close(fd)
-        guard synced, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw .unwritable(path: path, reason: reason)
+        do {
+            try AtomicReplace.write([UInt8](trimmed.encoded()), to: path)
+        } catch {
+            throw .unwritable(path: path, reason: "\(error)")
         }
     }
 }
