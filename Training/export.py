@@ -28,6 +28,8 @@ import torch
 import dataset as ds
 import evaluate
 import split
+from shift_stats import SHIFT_THRESHOLD, shift_statistics
+from features import named_set, pooled_features
 from folded import FoldedNet, expected_shapes, fold_state_dict
 from preprocess import IMAGENET_MEAN, IMAGENET_STD, INPUT_H, INPUT_W, load_rgb, model_input
 
@@ -124,6 +126,13 @@ def main():
                             "fitted_with": "stage-1 model (validation originals held out)" if args.temperature_from
                             else "this model"}
     meta["scores"] = json.dumps(scores, sort_keys=True)
+    # The training images' feature statistics, for the app's shift warning (shift_stats.py says how).
+    items = named_set("training")
+    train_features, _ = pooled_features(FoldedNet(tensors), meta, [p for p, _ in items])
+    source = np.array([0 if "BloodImage_" in p else 1 for p, _ in items])
+    centroids, scale, reference = shift_statistics(train_features, np.array([c for _, c in items]), source)
+    tensors["shift.centroids"], tensors["shift.scale"] = centroids, scale
+    meta["shift_reference"], meta["shift_threshold"] = f"{reference:.6f}", f"{SHIFT_THRESHOLD}"
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     save_file(tensors, args.out, metadata=meta)
 
