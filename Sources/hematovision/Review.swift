@@ -47,7 +47,7 @@ struct Review: ParsableCommand {
         guard !names.isEmpty else {
             throw CommandFailure("no images (.jpg, .jpeg, .bmp, .ppm) directly in \(DisplayName.escaped(folder))")
         }
-        let (chosenTheme, warnings) = try Theme.load(theme, themesFolder: Self.themesFolder(), environment: environment)
+        let (chosenTheme, warnings) = try Theme.load(theme, environment: environment)
         warnings.forEach { report("warning: \(DisplayName.escaped($0))") }  // they quote the theme file's text
         let requested = graphics ?? environment["HEMATOVISION_GRAPHICS"].flatMap(GraphicsMode.init(rawValue:)) ?? .auto
         let who = reviewer ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
@@ -89,15 +89,5 @@ struct Review: ParsableCommand {
             }
         }
         if case .signal(let number) = ending { throw ExitCode(128 + number) }
-    }
-
-    /// Themes/ beside the executable's package, or in the working directory.
-    static func themesFolder() -> String? {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-                .appendingPathComponent("../../../Themes").standardized.path,
-            FileManager.default.currentDirectoryPath + "/Themes",
-        ]
-        return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 }
