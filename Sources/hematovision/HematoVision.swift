@@ -26,12 +26,23 @@ struct HematoVision: ParsableCommand {
 
 /// Options every command that runs the network shares.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("A model file to use instead of the bundled one.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("A model file to use instead of the bundled one (also HEMATOVISION_MODEL).", valueName: "path"))
     var model: String?
 
-    func load() throws -> ModelFile {
+    func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ModelFile {
+        try Self.load(model, environment: environment)
+    }
+
+    /// `--model`, else `$HEMATOVISION_MODEL`, else the shipped file wherever it was installed (ModelLocation).
+    static func load(_ model: String?, environment: [String: String]) throws -> ModelFile {
+        let chosen = model ?? environment["HEMATOVISION_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
         do {
-            return try model.map { try ModelFile(path: $0) } ?? ModelFile.bundled()
+            return try chosen.map { try ModelFile(path: $0) } ?? ModelFile.bundled(environment: environment)
+        } catch ModelFileError.notFound(let looked) {
+            // One folder a line: the person has to pick one of them or point at the file.
+            throw CommandFailure("no model file: looked for \(ModelLocation.fileName) in\n"
+                                 + looked.map { "  " + DisplayName.escaped($0) + "\n" }.joined()
+                                 + "give one with --model PATH or HEMATOVISION_MODEL=PATH, or copy it into one of those folders")
         } catch let error as ModelFileError {
             // The message quotes the file's own header (format, tensor names, values) and its path.
             throw CommandFailure(DisplayName.escaped(error.description))
