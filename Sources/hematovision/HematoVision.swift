@@ -20,8 +20,35 @@ struct HematoVision: ParsableCommand {
               hematovision bench SampleImages
               hematovision show SampleImages/BloodImage_00001.jpg
             """,
+        version: version,
         subcommands: [Review.self, Classify.self, Evaluate.self, Bench.self, Show.self],
         defaultSubcommand: Review.self)
+
+    /// The one place the app's version is written.
+    static let version = "0.9.0"
+
+    /// ArgumentParser's `--version` prints a fixed string; this one also names the model in use.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let environment = ProcessInfo.processInfo.environment
+        if arguments.first == "--version" {
+            print(versionText(environment: environment))
+            return
+        }
+        main(arguments)
+    }
+
+    /// The version, and the model a command would use here (a different file means different predictions).
+    static func versionText(environment: [String: String]) -> String {
+        let model: String
+        do {
+            let file = try ModelOptions.load(nil, environment: environment)
+            model = "model \(file.identity) (\(DisplayName.escaped(file.path)))"
+        } catch {
+            model = "model: \(error)"
+        }
+        return "hematovision \(version)\n" + model
+    }
 }
 
 /// Options every command that runs the network shares.

@@ -57,8 +57,27 @@ final class StandaloneBinaryEndToEndTests: XCTestCase {
         // The user's own data folder.
         try FileManager.default.createDirectory(atPath: scratch + "/home/.local/share/hematovision", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: shipped, toPath: scratch + "/home/.local/share/hematovision/hematovision-mobilenetv2.safetensors")
-        let fromDataHome = try Harness.run([scratch + "/bin/hematovision", "classify", samples], environment: bareEnvironment)
-        XCTAssertEqual(fromDataHome.status, 0, fromDataHome.error)
-        XCTAssertEqual(fromDataHome.output, fromVariable.output)
+        let version = try Harness.run([scratch + "/bin/hematovision", "--version"], environment: bareEnvironment)
+        XCTAssertEqual(version.status, 0, version.error)
+        XCTAssertTrue(version.output.contains("(\(scratch)/home/.local/share/hematovision/hematovision-mobilenetv2.safetensors)"), version.output)
+    }
+
+    func testVersionNamesTheAppAndTheModelOrSaysThereIsNone() throws {
+        let built = try Harness.run([Harness.binary, "--version"])
+        XCTAssertEqual(built.status, 0, built.error)
+        let lines = built.output.split(separator: "\n")
+        XCTAssertEqual(lines.first, "hematovision 0.9.0")
+        XCTAssertTrue(lines.count == 2 && lines[1].hasPrefix("model mnv2-") && lines[1].hasSuffix("hematovision-mobilenetv2.safetensors)"), built.output)
+
+        // Another file is another identity.
+        let other = try Harness.modelFile(metadata: { $0["training_data"] = "another run" })
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        let replaced = try Harness.run([Harness.binary, "--version"], environment: ["HEMATOVISION_MODEL": other])
+        XCTAssertTrue(replaced.output.hasPrefix("hematovision 0.9.0\nmodel mnv2-"), replaced.output)
+        XCTAssertNotEqual(replaced.output.split(separator: " ")[2], lines[1].split(separator: " ")[1], replaced.output)
+
+        let alone = try Harness.run([scratch + "/bin/hematovision", "--version"], environment: bareEnvironment)
+        XCTAssertEqual(alone.status, 0, alone.error)
+        XCTAssertTrue(alone.output.hasPrefix("hematovision 0.9.0\nmodel: no model file: looked for hematovision-mobilenetv2.safetensors in\n"), alone.output)
     }
 }
