@@ -27,13 +27,19 @@ struct HematoVision: ParsableCommand {
     /// The one place the app's version is written.
     static let version = "0.9.0"
 
-    /// ArgumentParser's `--version` prints a fixed string; this one also names the model in use.
+    /// Two things ArgumentParser cannot do with review as the default command: a `--version`
+    /// that also names the model in use, and a helpful word for a misspelt command.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let environment = ProcessInfo.processInfo.environment
         if arguments.first == "--version" {
             print(versionText(environment: environment))
             return
+        }
+        if let first = arguments.first,
+           let message = MistypedCommand.message(for: first, commands: configuration.subcommands.map { $0._commandName } + ["help"]) {
+            report("Error: \(message)")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
         }
         main(arguments)
     }
