@@ -28,8 +28,8 @@ struct Evaluate: ParsableCommand {
     @Flag(help: "Print one JSON object (accuracy, macro_f1, ece, per_class, confusion, n) instead of text.")
     var json = false
 
-    @Option(help: "Worker threads.")
-    var threads: Int = 1
+    @Option(help: "Worker threads (default: `threads` in the config file, else 1).")
+    var threads: Int?
 
     @Option(name: .customLong("adapt-after"), help: ArgumentHelp("Play a reviewer who confirms the true class of N images, adapting after each, then score the rest.", valueName: "N"))
     var adaptAfter: Int?
@@ -42,6 +42,7 @@ struct Evaluate: ParsableCommand {
 
     func validate() throws {
         if let adaptAfter, adaptAfter < 0 { throw ValidationError("--adapt-after must be 0 or more") }
+        if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be from 1 to 64") }
     }
 
     func run() throws {
@@ -51,7 +52,7 @@ struct Evaluate: ParsableCommand {
         let (items, left) = try groundTruth(labels: model.labels)
         guard !items.isEmpty else { throw CommandFailure("no images with a usable ground-truth label in \(DisplayName.escaped(folder))") }
         let bar = ProgressBar(total: items.count, title: "evaluating")
-        let outcomes = try BatchClassifier(model: model, workers: threads, head: prior, keepFeatures: true)
+        let outcomes = try BatchClassifier(model: model, workers: threads ?? Config.user.threads ?? 1, head: prior, keepFeatures: true)
             .run(items.map { folder + "/" + $0.path }) { bar.update($0) }
         bar.finish()
         var truth: [Int] = [], probabilities: [[Float]] = [], features: [[Float]] = []
