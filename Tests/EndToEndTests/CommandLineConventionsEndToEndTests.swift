@@ -56,12 +56,14 @@ final class CommandLineConventionsEndToEndTests: XCTestCase {
 
     func testTheConfigFilesThemeIsReviewsDefaultAndTheOptionWins() throws {
         // Theme.load runs before the screen starts, so a theme that does not exist shows which was chosen.
+        // A copy of the samples, and a time limit: a build that ignored the file would open the screen and wait.
         let environment = try config("theme = from-config\n")
-        let samples = Harness.root.appendingPathComponent("SampleImages").path
-        let fromFile = try Harness.run(["script", "-qec", "'\(Harness.binary)' review '\(samples)'", "/dev/null"], environment: environment)
+        let samples = try Harness.sampleFolder()
+        defer { try? FileManager.default.removeItem(atPath: samples) }
+        let review = "timeout 20 '\(Harness.binary)' review '\(samples)'"
+        let fromFile = try Harness.run(["script", "-qec", review, "/dev/null"], environment: environment)
         XCTAssertTrue(fromFile.output.contains("no theme \"from-config\""), fromFile.output)
-        let option = try Harness.run(["script", "-qec", "'\(Harness.binary)' review '\(samples)' --theme from-option", "/dev/null"],
-                                     environment: environment)
+        let option = try Harness.run(["script", "-qec", review + " --theme from-option", "/dev/null"], environment: environment)
         XCTAssertTrue(option.output.contains("no theme \"from-option\""), option.output)
         XCTAssertFalse(option.output.contains("from-config"), option.output)
     }
