@@ -31,12 +31,11 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
     private let mappedSize: Int
     private let tensors: [String: UnsafeBufferPointer<Float>]
 
-    /// The model that ships inside the app.
-    public static func bundled() throws(ModelFileError) -> ModelFile {
-        guard let url = Bundle.module.url(forResource: "hematovision-mobilenetv2", withExtension: "safetensors") else {
-            throw .unreadable(path: "hematovision-mobilenetv2.safetensors", reason: "not found in the app's resources")
-        }
-        return try ModelFile(path: url.path)
+    /// The model that ships with the app: the first found of ModelLocation's folders.
+    public static func bundled(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ModelFileError) -> ModelFile {
+        let found = ModelLocation.find(environment: environment)
+        guard let path = found.path else { throw .notFound(looked: found.looked) }
+        return try ModelFile(path: path)
     }
 
     public init(path: String) throws(ModelFileError) {

@@ -10,18 +10,16 @@ public enum ClassFolders {
     }
 
     /// Every image in a sub-folder named for a class; other folders are ignored.
-    /// Returns an empty list when no sub-folder is named for a class.
-    public static func scan(_ root: String) throws -> [Entry] {
-        let fm = FileManager.default
+    /// Returns an empty list when no sub-folder is named for a class. A root that is missing
+    /// or no folder is ImageFolder's sentence, never a Foundation error dump.
+    public static func scan(_ root: String) throws(ImageFolder.Failure) -> [Entry] {
+        try ImageFolder.requireFolder(root)
         var out: [Entry] = []
-        for name in try fm.contentsOfDirectory(atPath: root).sorted() {
-            guard let cls = CellClass(rawValue: name) else { continue }
-            let folder = (root as NSString).appendingPathComponent(name)
+        for cls in CellClass.allCases.sorted(by: { $0.rawValue < $1.rawValue }) {
             var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else { continue }
-            for file in try fm.contentsOfDirectory(atPath: folder).sorted()
-            where ImageFolder.isImageName(file) {
-                out.append(Entry(relativePath: name + "/" + file, cellClass: cls))
+            guard FileManager.default.fileExists(atPath: root + "/" + cls.rawValue, isDirectory: &isDir), isDir.boolValue else { continue }
+            for file in try ImageFolder.list(root + "/" + cls.rawValue) {
+                out.append(Entry(relativePath: cls.rawValue + "/" + file, cellClass: cls))
             }
         }
         return out

@@ -7,11 +7,32 @@ public enum ImageFolder {
 
     public enum Failure: Error, CustomStringConvertible, Equatable {
         case unreadable(folder: String, reason: String)
+        /// The two mistakes a person makes most (a typo, a file for a folder) get a sentence of their own.
+        case missing(folder: String)
+        case notAFolder(path: String)
         public var description: String {
             switch self {
             case .unreadable(let folder, let reason): return "cannot read the folder \(DisplayName.escaped(folder)): \(reason)"
+            case .missing(let folder): return "no folder at \(DisplayName.escaped(folder))"
+            case .notAFolder(let path): return "\(DisplayName.escaped(path)) is not a folder"
             }
         }
+
+        /// Why `opendir(folder)` failed, from its errno.
+        static func opening(_ folder: String, errno number: Int32) -> Failure {
+            switch number {
+            case ENOENT: return .missing(folder: folder)
+            case ENOTDIR: return .notAFolder(path: folder)
+            default: return .unreadable(folder: folder, reason: String(cString: strerror(number)))
+            }
+        }
+    }
+
+    /// Throws unless `folder` is a folder (links followed), with the sentence a person needs.
+    public static func requireFolder(_ folder: String) throws(Failure) {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir) else { throw .missing(folder: folder) }
+        guard isDir.boolValue else { throw .notAFolder(path: folder) }
     }
 
     public static func isImageName(_ name: String) -> Bool {
@@ -21,7 +42,7 @@ public enum ImageFolder {
 
     /// Images directly in `folder` (the review screen's view of a slide folder).
     public static func list(_ folder: String) throws(Failure) -> [String] {
-        guard let dir = opendir(folder) else { throw .unreadable(folder: folder, reason: String(cString: strerror(errno))) }
+        guard let dir = opendir(folder) else { throw .opening(folder, errno: errno) }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
@@ -62,10 +83,7 @@ public enum ImageFolder {
     /// files, never into folders (a loop cannot make the walk endless). Only entries
     /// that are not plain files cost a stat, so 100,000 images cost none.
     public static func scan(_ folder: String) throws(Failure) -> Listing {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
-            throw .unreadable(folder: folder, reason: "no such folder")
-        }
+        try requireFolder(folder)
         let root = Array(folder.utf8)
         var listing = Listing()
         var pending: [[UInt8]] = [[]]  // folders still to read, relative; [] is `folder` itself

@@ -1,4 +1,5 @@
 import Foundation
+import HematoReview
 
 /// Colours by role. The built-in default *is* the schema: a theme file sets
 /// any of these keys (`key = fg [on bg] [bold] [reverse] [dim]`), unknown keys
@@ -107,19 +108,28 @@ public struct Theme: Equatable, Sendable {
         return .success(s)
     }
 
-    /// A theme by name (from `Themes/`) or by path; NO_COLOR strips colour from whatever is chosen.
-    public static func load(_ choice: String?, themesFolder: String?, environment: [String: String]) throws -> (Theme, warnings: [String]) {
+    /// The names `--theme` takes without a path: the built-in default and the compiled-in shipped themes.
+    public static var shippedNames: [String] { ["dark"] + shippedText.keys.sorted() }
+
+    /// A shipped theme by name or a theme file by path; NO_COLOR strips colour from whatever is chosen.
+    /// Shipped themes are compiled in (ShippedThemes.swift), so no file has to be found next to the binary.
+    public static func load(_ choice: String?, environment: [String: String]) throws -> (Theme, warnings: [String]) {
         var theme = builtIn
         var warnings: [String] = []
-        // "dark" is the built-in theme (Themes/dark.theme repeats it, and a test keeps them equal),
-        // so it works even where the Themes folder cannot be found.
+        // "dark" is the built-in theme (Themes/dark.theme repeats it, and a test keeps them equal).
         if let choice, choice != "dark" {
-            let path = choice.contains("/") || choice.hasSuffix(".theme") ? choice : (themesFolder ?? "Themes") + "/" + choice + ".theme"
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ThemeFailure(description: "no theme \"\(choice)\" (looked for \(path))")
+            let name: String, text: String
+            if let shipped = shippedText[choice] {
+                (name, text) = (choice, shipped)
+            } else if choice.contains("/") || choice.hasSuffix(".theme") {
+                guard let data = FileManager.default.contents(atPath: choice) else {
+                    throw ThemeFailure(description: "cannot read the theme file \(DisplayName.escaped(choice))")
+                }
+                (name, text) = (((choice as NSString).lastPathComponent as NSString).deletingPathExtension, String(decoding: data, as: UTF8.self))
+            } else {
+                throw ThemeFailure(description: "no theme \"\(DisplayName.escaped(choice))\" (shipped: \(shippedNames.joined(separator: ", ")); or a path to a .theme file)")
             }
-            let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-            let parsed = parse(String(decoding: data, as: UTF8.self), name: name)
+            let parsed = parse(text, name: name)
             theme = parsed.0
             warnings = parsed.problems.map { "theme \(name), \($0)" }
         }

@@ -28,14 +28,14 @@ struct Classify: ParsableCommand {
     @Option(help: ArgumentHelp("Also write one JSON line per image with every class probability.", valueName: "file.jsonl"))
     var probabilities: String?
 
-    @Option(help: "Worker threads, each decoding and classifying its own images.")
-    var threads: Int = 1
+    @Option(help: "Worker threads, each decoding and classifying its own images (default: `threads` in the config file, else 1).")
+    var threads: Int?
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var labOptions: LabOptions
 
     func validate() throws {
-        guard threads >= 1 && threads <= 64 else { throw ValidationError("--threads must be from 1 to 64") }
+        if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be from 1 to 64") }
     }
 
     func run() throws {
@@ -65,7 +65,7 @@ struct Classify: ParsableCommand {
         }
 
         let bar = ProgressBar(total: items.count, title: "classifying")
-        let outcomes = try BatchClassifier(model: model, workers: threads, head: lab?.head).run(items.map(\.path)) { bar.update($0) }
+        let outcomes = try BatchClassifier(model: model, workers: threads ?? Config.user.threads ?? 1, head: lab?.head).run(items.map(\.path)) { bar.update($0) }
         bar.finish()
 
         var labels = LabelsFile()

@@ -1,11 +1,31 @@
 import Foundation
 import HematoReview
+import HematoTerminal
 
 /// Defaults a user sets once, in `$XDG_CONFIG_HOME/hematovision/config`
 /// (else `~/.config/hematovision/config`): `key = value` lines, `#` starts a
 /// comment. A command-line option always wins over the file.
 struct Config {
-    static let knownKeys: Set<String> = ["lab"]
+    /// Each key, and what is wrong with a value it cannot take (nil: the value is fine). A bad
+    /// value is warned about and ignored, like an unknown key: the command still runs.
+    static let checks: [String: @Sendable (String) -> String?] = [
+        "lab": { _ in nil },
+        "theme": { _ in nil },  // checked where it is loaded: a name or a path, whose file may change
+        "graphics": { GraphicsMode(rawValue: $0) == nil ? "must be one of \(GraphicsMode.allCases.map(\.rawValue).joined(separator: ", "))" : nil },
+        "threads": { Int($0).map { (1...64).contains($0) } == true ? nil : "must be a whole number from 1 to 64" },
+    ]
+    static var knownKeys: Set<String> { Set(checks.keys) }
+
+    /// The user's file, read once per run; its warnings are printed the first time it is used.
+    static let user: Config = {
+        let config = load()
+        config.warnings.forEach { report("warning: \($0)") }
+        return config
+    }()
+
+    var theme: String? { values["theme"] }
+    var graphics: GraphicsMode? { values["graphics"].flatMap(GraphicsMode.init(rawValue:)) }
+    var threads: Int? { values["threads"].flatMap { Int($0) } }
 
     var values: [String: String] = [:]
     var warnings: [String] = []
@@ -35,8 +55,14 @@ struct Config {
                 warnings.append("\(name) line \(number + 1): expected `key = value`")
                 continue
             }
-            if Self.knownKeys.contains(parts[0]) {
-                values[parts[0]] = parts[1]
+            if let check = Self.checks[parts[0]] {
+                if parts[1].isEmpty {
+                    warnings.append("\(name) line \(number + 1): \(parts[0]) has no value")
+                } else if let problem = check(parts[1]) {
+                    warnings.append("\(name) line \(number + 1): \(parts[0]) \(problem), not \(DisplayName.escaped(parts[1]))")
+                } else {
+                    values[parts[0]] = parts[1]
+                }
             } else {
                 warnings.append("\(name) line \(number + 1): unknown key \(DisplayName.escaped(parts[0])) (known: \(Self.knownKeys.sorted().joined(separator: ", ")))")
             }

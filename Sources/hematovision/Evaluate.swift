@@ -11,7 +11,8 @@ struct Evaluate: ParsableCommand {
         discussion: """
             Ground truth comes from --labels (a labels.csv; rows with exactly one of the model's classes \
             are used, blank, multi-cell and BASOPHIL rows are counted and left out) or, without it, from \
-            class folders: DIR/EOSINOPHIL/*.jpeg, DIR/LYMPHOCYTE/*, ...
+            class folders: DIR/EOSINOPHIL/*.jpeg, DIR/LYMPHOCYTE/*, ..., or where there are none from \
+            DIR/labels.csv.
 
             --adapt-after N plays a reviewer: the true class of N images (a random sample, --seed) is \
             confirmed one decision at a time, the model adapts after each exactly as in review, and the \
@@ -21,14 +22,14 @@ struct Evaluate: ParsableCommand {
     @Argument(help: "The folder of images.")
     var folder: String
 
-    @Option(help: ArgumentHelp("Ground truth in the dataset's labels.csv format.", valueName: "labels.csv"))
+    @Option(help: ArgumentHelp("Ground truth in the dataset's labels.csv format (default: FOLDER/labels.csv when FOLDER has no class folders).", valueName: "labels.csv"))
     var labels: String?
 
     @Flag(help: "Print one JSON object (accuracy, macro_f1, ece, per_class, confusion, n) instead of text.")
     var json = false
 
-    @Option(help: "Worker threads.")
-    var threads: Int = 1
+    @Option(help: "Worker threads (default: `threads` in the config file, else 1).")
+    var threads: Int?
 
     @Option(name: .customLong("adapt-after"), help: ArgumentHelp("Play a reviewer who confirms the true class of N images, adapting after each, then score the rest.", valueName: "N"))
     var adaptAfter: Int?
@@ -41,6 +42,7 @@ struct Evaluate: ParsableCommand {
 
     func validate() throws {
         if let adaptAfter, adaptAfter < 0 { throw ValidationError("--adapt-after must be 0 or more") }
+        if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be from 1 to 64") }
     }
 
     func run() throws {
@@ -50,7 +52,7 @@ struct Evaluate: ParsableCommand {
         let (items, left) = try groundTruth(labels: model.labels)
         guard !items.isEmpty else { throw CommandFailure("no images with a usable ground-truth label in \(DisplayName.escaped(folder))") }
         let bar = ProgressBar(total: items.count, title: "evaluating")
-        let outcomes = try BatchClassifier(model: model, workers: threads, head: prior, keepFeatures: true)
+        let outcomes = try BatchClassifier(model: model, workers: threads ?? Config.user.threads ?? 1, head: prior, keepFeatures: true)
             .run(items.map { folder + "/" + $0.path }) { bar.update($0) }
         bar.finish()
         var truth: [Int] = [], probabilities: [[Float]] = [], features: [[Float]] = []
@@ -92,7 +94,14 @@ struct Evaluate: ParsableCommand {
     /// (relative path, class index) pairs, and how many labelled rows were left out.
     func groundTruth(labels classNames: [String]) throws -> ([(path: String, truth: Int)], Int) {
         do {
-            if let labels {
+            var labelsPath = labels
+            var entries: [ClassFolders.Entry] = []
+            if labelsPath == nil {
+                entries = try ClassFolders.scan(folder)
+                // A folder the dataset or a review labelled carries its labels.csv: that is its ground truth.
+                if entries.isEmpty, FileManager.default.fileExists(atPath: folder + "/labels.csv") { labelsPath = folder + "/labels.csv" }
+            }
+            if let labels = labelsPath {
                 let file = try LabelsFile(bytes: FileBytesReader.read(labels))
                 var out: [(String, Int)] = []
                 var left = 0
@@ -106,9 +115,8 @@ struct Evaluate: ParsableCommand {
                 }
                 return (out, left)
             }
-            let entries = try ClassFolders.scan(folder)
             guard !entries.isEmpty else {
-                throw CommandFailure("\(DisplayName.escaped(folder)) has no class folders (EOSINOPHIL/, LYMPHOCYTE/, ...); pass --labels labels.csv")
+                throw CommandFailure("\(DisplayName.escaped(folder)) has no class folders (EOSINOPHIL/, LYMPHOCYTE/, ...) and no labels.csv; pass --labels labels.csv")
             }
             var out: [(String, Int)] = []
             var left = 0

@@ -20,18 +20,62 @@ struct HematoVision: ParsableCommand {
               hematovision bench SampleImages
               hematovision show SampleImages/BloodImage_00001.jpg
             """,
+        version: version,
         subcommands: [Review.self, Classify.self, Evaluate.self, Bench.self, Show.self],
         defaultSubcommand: Review.self)
+
+    /// The one place the app's version is written.
+    static let version = "0.9.0"
+
+    /// Two things ArgumentParser cannot do with review as the default command: a `--version`
+    /// that also names the model in use, and a helpful word for a misspelt command.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let environment = ProcessInfo.processInfo.environment
+        if arguments.first == "--version" {
+            print(versionText(environment: environment))
+            return
+        }
+        if let first = arguments.first,
+           let message = MistypedCommand.message(for: first, commands: configuration.subcommands.map { $0._commandName } + ["help"]) {
+            report("Error: \(message)")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
+        main(arguments)
+    }
+
+    /// The version, and the model a command would use here (a different file means different predictions).
+    static func versionText(environment: [String: String]) -> String {
+        let model: String
+        do {
+            let file = try ModelOptions.load(nil, environment: environment)
+            model = "model \(file.identity) (\(DisplayName.escaped(file.path)))"
+        } catch {
+            model = "model: \(error)"
+        }
+        return "hematovision \(version)\n" + model
+    }
 }
 
 /// Options every command that runs the network shares.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("A model file to use instead of the bundled one.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("A model file to use instead of the bundled one (also HEMATOVISION_MODEL).", valueName: "path"))
     var model: String?
 
-    func load() throws -> ModelFile {
+    func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ModelFile {
+        try Self.load(model, environment: environment)
+    }
+
+    /// `--model`, else `$HEMATOVISION_MODEL`, else the shipped file wherever it was installed (ModelLocation).
+    static func load(_ model: String?, environment: [String: String]) throws -> ModelFile {
+        let chosen = model ?? environment["HEMATOVISION_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
         do {
-            return try model.map { try ModelFile(path: $0) } ?? ModelFile.bundled()
+            return try chosen.map { try ModelFile(path: $0) } ?? ModelFile.bundled(environment: environment)
+        } catch ModelFileError.notFound(let looked) {
+            // One folder a line: the person has to pick one of them or point at the file.
+            throw CommandFailure("no model file: looked for \(ModelLocation.fileName) in\n"
+                                 + looked.map { "  " + DisplayName.escaped($0) + "\n" }.joined()
+                                 + "give one with --model PATH or HEMATOVISION_MODEL=PATH, or copy it into one of those folders")
         } catch let error as ModelFileError {
             // The message quotes the file's own header (format, tensor names, values) and its path.
             throw CommandFailure(DisplayName.escaped(error.description))

@@ -12,9 +12,8 @@ struct LabOptions: ParsableArguments {
     var lab: String?
 
     /// The lab's name in force, from the option or the config file.
-    func name(config: Config = .load()) -> String? {
-        config.warnings.forEach { report("warning: \($0)") }
-        return lab ?? config.values["lab"]
+    func name(config: Config = .user) -> String? {
+        lab ?? config.values["lab"]
     }
 
     /// For commands that only read a lab: it must exist.

@@ -24,10 +24,10 @@ struct Review: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Write labels here instead of FOLDER/labels.csv (for a read-only folder).", valueName: "labels.csv"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Colour theme: dark, light, high-contrast, monochrome, or a .theme file.", valueName: "name|file"))
+    @Option(help: ArgumentHelp("Colour theme: dark, light, high-contrast, monochrome, or a .theme file (default: `theme` in the config file, else dark).", valueName: "name|file"))
     var theme: String?
 
-    @Option(help: "How to show pictures: auto, sixel, blocks or none (also HEMATOVISION_GRAPHICS).")
+    @Option(help: "How to show pictures: auto, sixel, blocks or none (also HEMATOVISION_GRAPHICS, then `graphics` in the config file).")
     var graphics: GraphicsMode?
 
     @Option(help: "Your name in the journal (default: the login name).")
@@ -47,9 +47,9 @@ struct Review: ParsableCommand {
         guard !names.isEmpty else {
             throw CommandFailure("no images (.jpg, .jpeg, .bmp, .ppm) directly in \(DisplayName.escaped(folder))")
         }
-        let (chosenTheme, warnings) = try Theme.load(theme, themesFolder: Self.themesFolder(), environment: environment)
+        let (chosenTheme, warnings) = try Theme.load(theme ?? Config.user.theme, environment: environment)
         warnings.forEach { report("warning: \(DisplayName.escaped($0))") }  // they quote the theme file's text
-        let requested = graphics ?? environment["HEMATOVISION_GRAPHICS"].flatMap(GraphicsMode.init(rawValue:)) ?? .auto
+        let requested = graphics ?? environment["HEMATOVISION_GRAPHICS"].flatMap(GraphicsMode.init(rawValue:)) ?? Config.user.graphics ?? .auto
         let who = reviewer ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
 
         let store: ReviewStore
@@ -100,15 +100,5 @@ struct Review: ParsableCommand {
         }
         if case .signal(let number) = ending { throw ExitCode(128 + number) }
         if failed { throw ExitCode(1) }
-    }
-
-    /// Themes/ beside the executable's package, or in the working directory.
-    static func themesFolder() -> String? {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-                .appendingPathComponent("../../../Themes").standardized.path,
-            FileManager.default.currentDirectoryPath + "/Themes",
-        ]
-        return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 }

@@ -13,7 +13,7 @@ struct Show: ParsableCommand {
     @Argument(help: "Image files.")
     var images: [String]
 
-    @Option(help: "How to show pictures: auto, sixel, blocks or none (also HEMATOVISION_GRAPHICS).")
+    @Option(help: "How to show pictures: auto, sixel, blocks or none (also HEMATOVISION_GRAPHICS, then `graphics` in the config file).")
     var graphics: GraphicsMode?
 
     @Option(help: "Width of each picture in terminal columns.")
@@ -30,7 +30,8 @@ struct Show: ParsableCommand {
         let model = try modelOptions.load()
         let classifier = try Classifier(model: model)
         let toTerminal = isatty(STDOUT_FILENO) == 1
-        let requested = graphics ?? environment["HEMATOVISION_GRAPHICS"].flatMap(GraphicsMode.init(rawValue:)) ?? (toTerminal ? .auto : .none)
+        let requested = graphics ?? environment["HEMATOVISION_GRAPHICS"].flatMap(GraphicsMode.init(rawValue:)) ?? Config.user.graphics
+            ?? (toTerminal ? .auto : .none)
         let capabilities = TerminalCapabilities.detect(requested: requested, environment: environment)
         if let note = capabilities.note { report(note) }
         var failed = 0

@@ -113,6 +113,36 @@ final class HeadlessEndToEndTests: XCTestCase {
         XCTAssertEqual(o["accuracy"] as! Double, Double(right) / 16, accuracy: 1e-9)
     }
 
+    func testEvaluateUsesTheFoldersOwnLabelsWhenItHasNoClassFoldersAndLabelsStillWins() throws {
+        let samples = Harness.root.appendingPathComponent("SampleImages").path
+        let byDefault = try Harness.run([Harness.binary, "evaluate", samples, "--json"])
+        XCTAssertEqual(byDefault.status, 0, byDefault.error)
+        let explicit = try Harness.run([Harness.binary, "evaluate", samples, "--labels", samples + "/labels.csv", "--json"])
+        XCTAssertEqual(byDefault.output, explicit.output)
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(byDefault.output.utf8)) as! [String: Any])["n"] as? Int, 16)
+
+        let one = FileManager.default.temporaryDirectory.appendingPathComponent("hv-one-\(UUID()).csv").path
+        try ",Image,Category\r\n,1,NEUTROPHIL\r\n".write(toFile: one, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: one) }
+        let chosen = try Harness.run([Harness.binary, "evaluate", samples, "--labels", one, "--json"])
+        XCTAssertEqual(chosen.status, 0, chosen.error)
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(chosen.output.utf8)) as! [String: Any])["n"] as? Int, 1)
+    }
+
+    func testEvaluateSaysWhatIsWrongWithTheFolderInASentence() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("hv-missing-\u{1B}]0;owned\u{07}").path
+        let r = try Harness.run([Harness.binary, "evaluate", missing])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.error, "Error: no folder at \(missing.replacingOccurrences(of: "\u{1B}", with: "\\e").replacingOccurrences(of: "\u{07}", with: "\\x07"))\n")
+        let file = try Harness.run([Harness.binary, "evaluate", Harness.root.appendingPathComponent("README.md").path])
+        XCTAssertEqual(file.error, "Error: \(Harness.root.appendingPathComponent("README.md").path) is not a folder\n")
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("hv-empty-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        let none = try Harness.run([Harness.binary, "evaluate", empty])
+        XCTAssertTrue(none.error.contains("has no class folders (EOSINOPHIL/, LYMPHOCYTE/, ...) and no labels.csv; pass --labels"), none.error)
+    }
+
     func testADamagedModelFileIsRefusedWithAMessage() throws {
         let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID()).safetensors").path
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: bad))

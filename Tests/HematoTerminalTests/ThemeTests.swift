@@ -31,7 +31,7 @@ final class ThemeTests: XCTestCase {
     }
 
     func testNoColorKeepsOnlyAttributes() throws {
-        let (theme, _) = try Theme.load(nil, themesFolder: Self.themes.path, environment: ["NO_COLOR": "1"])
+        let (theme, _) = try Theme.load(nil, environment: ["NO_COLOR": "1"])
         for (_, style) in theme.roles {
             XCTAssertNil(style.foreground)
             XCTAssertNil(style.background)
@@ -40,6 +40,39 @@ final class ThemeTests: XCTestCase {
     }
 
     func testAnUnknownThemeNameIsAnError() {
-        XCTAssertThrowsError(try Theme.load("neon", themesFolder: Self.themes.path, environment: [:]))
+        XCTAssertThrowsError(try Theme.load("neon", environment: [:])) { error in
+            XCTAssertTrue("\(error)".contains("no theme \"neon\" (shipped: dark, high-contrast, light, monochrome"), "\(error)")
+        }
+    }
+
+    /// The shipped themes are compiled in; the text must not drift from Themes/*.theme.
+    func testCompiledInThemesEqualTheirFilesByteForByte() throws {
+        XCTAssertEqual(Set(Theme.shippedText.keys), ["light", "high-contrast", "monochrome"])
+        for (name, text) in Theme.shippedText {
+            let file = try Data(contentsOf: Self.themes.appendingPathComponent(name + ".theme"))
+            XCTAssertEqual(Array(text.utf8), [UInt8](file), "ShippedThemes.swift's \(name) differs from Themes/\(name).theme; paste the file's text in")
+        }
+    }
+
+    /// A binary installed on its own has no Themes/ folder anywhere near it or the working directory.
+    func testShippedThemesLoadByNameFromAnyFolder() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("themes-\(UUID())")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let before = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(empty.path))
+        defer {
+            FileManager.default.changeCurrentDirectoryPath(before)
+            try? FileManager.default.removeItem(at: empty)
+        }
+        for name in ["light", "high-contrast", "monochrome"] {
+            let (theme, warnings) = try Theme.load(name, environment: [:])
+            let text = try String(contentsOf: Self.themes.appendingPathComponent(name + ".theme"), encoding: .utf8)
+            XCTAssertEqual(theme, Theme.parse(text, name: name).0, name)
+            XCTAssertEqual(warnings, [], name)
+        }
+        XCTAssertEqual(try Theme.load("dark", environment: [:]).0, Theme.builtIn)
+        // A path still names a file of one's own.
+        try "title = red\n".write(to: empty.appendingPathComponent("mine.theme"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try Theme.load("mine.theme", environment: [:]).0["title"], Style(foreground: 1))
     }
 }
