@@ -32,7 +32,7 @@ let package = Package(
         // the one place above which nobody sees errno.
         .target(name: "HematoFiles"),
         .target(name: "HematoImage", dependencies: ["HematoFiles", "CTurboJPEG"]),
-        .target(name: "HematoNet", dependencies: ["HematoImage", "HematoAdapt", "CXNNPack"],
+        .target(name: "HematoNet", dependencies: ["HematoFiles", "HematoImage", "HematoAdapt", "CXNNPack"],
                 resources: [.copy("Resources/hematovision-mobilenetv2.safetensors")]),
         // Learning the reviewer's lab: head refits, temperatures, lab files, the shift check. Swift,
         // with its two hot loops in C so they can use AVX2/FMA where the processor has them.

@@ -1,5 +1,6 @@
 import Foundation
 import HematoAdapt
+import HematoFiles
 import HematoImage
 
 /// A validated model file, memory-mapped for as long as this value lives.
@@ -27,8 +28,8 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
     /// the picture, so it needs every pixel; the whole-picture rule does not.
     public var decodeCovering: (width: Int, height: Int)? { view == nil ? preprocessing.decodeCovering : nil }
 
-    private let mapping: UnsafeMutableRawPointer
-    private let mappedSize: Int
+    /// The mapping the tensors point into; it lives as long as this value.
+    private let mapped: MappedFile
     private let tensors: [String: UnsafeBufferPointer<Float>]
 
     /// The model that ships with the app: the first found of ModelLocation's folders.
@@ -40,40 +41,30 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
 
     public init(path: String) throws(ModelFileError) {
         self.path = path
-        // O_NONBLOCK: a FIFO given as --model must be refused by the check below, not wait for a writer.
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw .unreadable(path: path, reason: "not a regular file")
-        }
-        let size = Int(info.st_size)
-        guard size >= 8 else { throw .truncated(size: size) }
-        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
-            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
-        }
-        let bytes = UnsafeRawBufferPointer(start: base, count: size)
+        // Through the project's file layer: non-blocking, so a FIFO given as --model is refused
+        // by the type check instead of waiting for a writer.
+        let mapped: MappedFile
         do {
-            let file = try SafeTensors(bytes)
-            let meta = try Metadata(file.metadata)
-            labels = meta.labels
-            preprocessing = meta.preprocessing
-            view = meta.view
-            scoresJSON = file.metadata["scores"]
-            trainingData = file.metadata["training_data"]
-            tensors = try Self.checkedTensors(file, bytes: bytes, classes: labels.count)
-            shift = try Self.shiftReference(file, tensors: tensors, metadata: file.metadata)
-            identity = "mnv2-" + String(ContentHash.fnv1a64(bytes[0..<file.dataStart]), radix: 16)
+            mapped = try MappedFile(path: path)
+        } catch .notRegular {
+            throw .unreadable(path: path, reason: "not a regular file")
         } catch {
-            munmap(base, size)
-            throw error
+            throw .unreadable(path: path, reason: error.reason)
         }
-        mapping = base
-        mappedSize = size
+        let bytes = mapped.bytes
+        guard bytes.count >= 8 else { throw .truncated(size: bytes.count) }
+        let file = try SafeTensors(bytes)
+        let meta = try Metadata(file.metadata)
+        labels = meta.labels
+        preprocessing = meta.preprocessing
+        view = meta.view
+        scoresJSON = file.metadata["scores"]
+        trainingData = file.metadata["training_data"]
+        tensors = try Self.checkedTensors(file, bytes: bytes, classes: labels.count)
+        shift = try Self.shiftReference(file, tensors: tensors, metadata: file.metadata)
+        identity = "mnv2-" + String(ContentHash.fnv1a64(bytes[0..<file.dataStart]), radix: 16)
+        self.mapped = mapped
     }
-
-    deinit { munmap(mapping, mappedSize) }
 
     /// The classifier layer (temperature folded in), the prior every lab adaptation starts from.
     public var head: LinearHead {
