@@ -18,10 +18,10 @@ build)
     ;;
 run)
     t=$2 seconds=$3 config=${4:-debug}
-    mkdir -p ".build/work/$t" ".build/artifacts/$t" .build/logs
+    mkdir -p ".build/work/$t" ".build/fuzz-artifacts/$t" .build/logs
     cp -n "Corpus/$t"/* ".build/work/$t/"
     nice -n 19 ".build/$config/fuzz-$t" ".build/work/$t" -max_total_time="$seconds" -print_final_stats=1 \
-        -timeout=10 -rss_limit_mb=2048 -artifact_prefix=".build/artifacts/$t/" 2>&1 | tee ".build/logs/$t.log"
+        -timeout=10 -rss_limit_mb=2048 -artifact_prefix=".build/fuzz-artifacts/$t/" 2>&1 | tee ".build/logs/$t.log"
     ;;
 merge)
     # libFuzzer adds to Corpus/TARGET only the inputs that reach coverage it does not already
