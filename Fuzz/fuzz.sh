@@ -30,5 +30,5 @@ merge)
     nice -n 19 ".build/$config/fuzz-$t" -merge=1 "Corpus/$t" ".build/work/$t"
     ;;
 *)
-    sed -n '2,7p' "$0"; exit 2 ;;
+    sed -n '2,6p' "$0"; exit 2 ;;
 esac
