@@ -10,6 +10,10 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "hematovision", targets: ["hematovision"]),
+        // For the fuzz targets in Fuzz/ (a package of their own, which names these by path).
+        .library(name: "HematoImage", targets: ["HematoImage"]),
+        .library(name: "HematoNet", targets: ["HematoNet"]),
+        .library(name: "HematoReview", targets: ["HematoReview"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
