@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "HematoAdapt", dependencies: ["HematoFiles", "CVectorKernels"]),
         .target(name: "HematoReview", dependencies: ["HematoFiles", "HematoAdapt"]),
         .target(name: "HematoTerminal",
-                dependencies: ["HematoReview", "HematoAdapt", "HematoImage", "CNCursesW", "CCursesShim", "CSixel"]),
+                dependencies: ["HematoFiles", "HematoReview", "HematoAdapt", "HematoImage", "CNCursesW", "CCursesShim", "CSixel"]),
         .executableTarget(name: "hematovision", dependencies: [
             "HematoFiles", "HematoImage", "HematoNet", "HematoAdapt", "HematoReview", "HematoTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,3 +1,5 @@
+import HematoAdapt
+
 /// What the network says about one picture.
 public struct Prediction: Sendable {
     public let labels: [String]
@@ -31,11 +33,8 @@ public struct Prediction: Sendable {
             for c in 0..<channels { sum += weights[k * channels + c] * pooled[c] * scale }
             logits[k] = sum + bias[k]
         }
-        let top = logits.max() ?? 0
-        let exps = logits.map { expf($0 - top) }
-        let total = exps.reduce(0, +)
         self.labels = labels
-        self.probabilities = exps.map { $0 / total }
+        self.probabilities = Softmax.probabilities(logits)
         self.pooled = pooled.map { $0 * scale }
         self.features = features
         self.featureHeight = height

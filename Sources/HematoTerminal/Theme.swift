@@ -1,4 +1,5 @@
 import Foundation
+import HematoFiles
 import HematoReview
 
 /// Colours by role. The built-in default *is* the schema: a theme file sets
@@ -52,22 +53,21 @@ public struct Theme: Equatable, Sendable {
         var theme = builtIn
         theme.name = name
         var problems: [Problem] = []
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)?
-                .trimmingCharacters(in: .whitespaces) ?? ""
-            guard !line.isEmpty else { continue }
-            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2 else {
-                problems.append(Problem(line: n + 1, text: "expected `key = value`"))
+        for line in KeyValueLines.parse(text) {
+            let (n, key, value): (Int, String, String)
+            switch line {
+            case .malformed(let number):
+                problems.append(Problem(line: number, text: "expected `key = value`"))
+                continue
+            case .entry(let number, let k, let v): (n, key, value) = (number, k, v)
+            }
+            guard builtIn.roles[key] != nil else {
+                problems.append(Problem(line: n, text: "unknown key \"\(key)\" (known: \(roleNames.joined(separator: ", ")))"))
                 continue
             }
-            guard builtIn.roles[parts[0]] != nil else {
-                problems.append(Problem(line: n + 1, text: "unknown key \"\(parts[0])\" (known: \(roleNames.joined(separator: ", ")))"))
-                continue
-            }
-            switch style(parts[1]) {
-            case .success(let s): theme.roles[parts[0]] = s
-            case .failure(let why): problems.append(Problem(line: n + 1, text: why.text))
+            switch style(value) {
+            case .success(let s): theme.roles[key] = s
+            case .failure(let why): problems.append(Problem(line: n, text: why.text))
             }
         }
         return (theme, problems)
@@ -122,7 +122,8 @@ public struct Theme: Equatable, Sendable {
             if let shipped = shippedText[choice] {
                 (name, text) = (choice, shipped)
             } else if choice.contains("/") || choice.hasSuffix(".theme") {
-                guard let data = FileManager.default.contents(atPath: choice) else {
+                // Through the file layer: a FIFO or device given as a theme is refused, never waited on.
+                guard let data = try? RegularFile.contentsIfPresent(choice, limit: 1 << 20) else {
                     throw ThemeFailure(description: "cannot read the theme file \(DisplayName.escaped(choice))")
                 }
                 (name, text) = (((choice as NSString).lastPathComponent as NSString).deletingPathExtension, String(decoding: data, as: UTF8.self))

@@ -1,4 +1,5 @@
 import Foundation
+import HematoFiles
 import HematoReview
 import HematoTerminal
 
@@ -39,32 +40,38 @@ struct Config {
     /// The user's file, or an empty config when there is none.
     static func load(environment: [String: String] = ProcessInfo.processInfo.environment) -> Config {
         let path = path(environment: environment)
-        guard let data = FileManager.default.contents(atPath: path) else { return Config() }
-        return Config(text: String(decoding: data, as: UTF8.self), name: DisplayName.escaped(path))
+        // Every command reads this file: through the file layer, so a FIFO there is refused, not waited on.
+        let bytes: [UInt8]?
+        do { bytes = try RegularFile.contentsIfPresent(path, limit: 1 << 20) } catch {
+            var config = Config()
+            config.warnings.append("cannot read \(DisplayName.escaped(path)): \(error.reason)")
+            return config
+        }
+        guard let bytes else { return Config() }
+        return Config(text: String(decoding: bytes, as: UTF8.self), name: DisplayName.escaped(path))
     }
 
     init() {}
 
     init(text: String, name: String) {
-        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty else { continue }
-            let parts = trimmed.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, !parts[0].isEmpty else {
-                warnings.append("\(name) line \(number + 1): expected `key = value`")
+        for line in KeyValueLines.parse(text) {
+            let (number, key, value): (Int, String, String)
+            switch line {
+            case .malformed(let n):
+                warnings.append("\(name) line \(n): expected `key = value`")
                 continue
+            case .entry(let n, let k, let v): (number, key, value) = (n, k, v)
             }
-            if let check = Self.checks[parts[0]] {
-                if parts[1].isEmpty {
-                    warnings.append("\(name) line \(number + 1): \(parts[0]) has no value")
-                } else if let problem = check(parts[1]) {
-                    warnings.append("\(name) line \(number + 1): \(parts[0]) \(problem), not \(DisplayName.escaped(parts[1]))")
+            if let check = Self.checks[key] {
+                if value.isEmpty {
+                    warnings.append("\(name) line \(number): \(key) has no value")
+                } else if let problem = check(value) {
+                    warnings.append("\(name) line \(number): \(key) \(problem), not \(DisplayName.escaped(value))")
                 } else {
-                    values[parts[0]] = parts[1]
+                    values[key] = value
                 }
             } else {
-                warnings.append("\(name) line \(number + 1): unknown key \(DisplayName.escaped(parts[0])) (known: \(Self.knownKeys.sorted().joined(separator: ", ")))")
+                warnings.append("\(name) line \(number): unknown key \(DisplayName.escaped(key)) (known: \(Self.knownKeys.sorted().joined(separator: ", ")))")
             }
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HematoAdapt
+import HematoFiles
 import HematoNet
 import HematoReview
 import HematoTerminal
@@ -159,9 +160,10 @@ struct Evaluate: ParsableCommand {
 /// Reads a small text file for the label readers, with a message that names it.
 enum FileBytesReader {
     static func read(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Through the file layer: a FIFO given as --labels is refused, not waited on.
+        guard let bytes = try? RegularFile.contentsIfPresent(path) else {
             throw CommandFailure("cannot read \(DisplayName.escaped(path))")
         }
-        return [UInt8](data)
+        return bytes
     }
 }
