@@ -31,6 +31,7 @@ import split
 from shift_stats import SHIFT_THRESHOLD, shift_statistics
 from features import named_set, pooled_features
 from folded import FoldedNet, expected_shapes, fold_state_dict
+from model_file import save_model
 from preprocess import IMAGENET_MEAN, IMAGENET_STD, INPUT_H, INPUT_W, load_rgb, model_input
 
 FORMAT_VERSION = "1"
@@ -83,7 +84,6 @@ def main():
     ap.add_argument("--temperature-from", help="fit the temperature with this (stage-1) checkpoint instead")
     ap.add_argument("--out", default=str(MODEL_FILE))
     args = ap.parse_args()
-    from safetensors.numpy import save_file
 
     ck = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
     assert ck["classes"] == ds.CLASSES
@@ -134,7 +134,7 @@ def main():
     tensors["shift.centroids"], tensors["shift.scale"] = centroids, scale
     meta["shift_reference"], meta["shift_threshold"] = f"{reference:.6f}", f"{SHIFT_THRESHOLD}"
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    save_file(tensors, args.out, metadata=meta)
+    save_model(args.out, tensors, meta)
 
     if Path(args.out).resolve() != MODEL_FILE.resolve():
         # A trial model: its scores go beside it; the references belong to the bundled model only.

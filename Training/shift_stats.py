@@ -23,14 +23,14 @@ Usage: python shift_stats.py MODEL.safetensors [--out OUT.safetensors]
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 import numpy as np
-from safetensors.numpy import load_file, safe_open, save_file
+from safetensors.numpy import load_file, safe_open
 
 from features import named_set, pooled_features
 from folded import FoldedNet
+from model_file import save_model
 
 SHIFT_THRESHOLD = 3.0
 
@@ -73,9 +73,7 @@ def main() -> None:
     meta["shift_reference"] = f"{reference:.6f}"
     meta["shift_threshold"] = f"{SHIFT_THRESHOLD}"
     out = Path(args.out or args.model)
-    tmp = out.with_name(out.name + ".tmp")
-    save_file(tensors, str(tmp), metadata=meta)
-    os.replace(tmp, out)
+    save_model(out, tensors, meta)
     print(f"{out}: {len(centroids)} centroids, reference distance {reference:.4f}, threshold {SHIFT_THRESHOLD}")
 
 

@@ -70,7 +70,7 @@ struct Evaluate: ParsableCommand {
             }
         }
         let scores = Scores(labels: model.labels, truth: truth, probabilities: probabilities)
-        let shift = model.shift?.assess(distances: features.map { model.shift!.distance($0) })
+        let shift = model.shift.flatMap { reference in reference.assess(distances: features.map(reference.distance)) }
         var trial: AdaptationTrial?
         if let adaptAfter {
             guard adaptAfter < truth.count else {
