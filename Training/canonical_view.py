@@ -4,28 +4,32 @@ Written so that Swift (Sources/HematoImage/NucleusFinder.swift, CanonicalView.sw
 finding uses integers only (and one float64 Otsu score whose formula both sides share), so the boxes agree
 bit for bit; the crop is whole pixels, and the crop then goes through the existing "box-then-bilinear" rule.
 
-Rule "nucleus-square-v1" (named in the model file's metadata key `view`, with its parameters):
+Rule "nucleus-square-v2" (named in the model file's metadata key `view`, with its parameters):
  1. Small copy. s = max(1, ceil(max(width, height) / SMALL_SIDE)); sum each s×s block per channel
     (integers; the right/bottom remainder is dropped). A 640×480 field becomes 160×120.
- 2. Nucleus score per small pixel: max(0, ΣB − ΣG) // s², at most 255. Wright/Giemsa nuclei are blue-purple
-    (blue well above green); red cells, background and the black corners of rotated pictures are not.
- 3. Threshold t = max(MIN_SCORE, Otsu(score histogram)); the mask is score ≥ t.
- 4. 8-connected components of the mask, labelled in raster order. Pieces smaller than MIN_PIECE small pixels
+ 2. Background colour (bg): the small pixels whose brightness (ΣR+ΣG+ΣB)//s² is in the brightest quarter
+    (from a histogram: the highest level b with at least n/4 pixels at or above it; pixels ≥ b), per-channel
+    mean rounded half up, (2Σ + c·s²) // (2·c·s²).
+ 3. Nucleus score per small pixel: blue minus green after white balance on the background,
+    max(0, 255·(ΣB·bgG − ΣG·bgB)) // (s²·bgG·bgB), at most 255 (bg channels at least 1). Wright/Giemsa
+    nuclei are blue-purple (blue well above green); red cells, background and the black corners of rotated
+    pictures are not. The white balance is what v2 adds: under a yellowish stain (background ≈ (250, 222,
+    152)) a nucleus's raw B − G is about 33, below any usable threshold; balanced it is about 75.
+ 4. Threshold t = max(MIN_SCORE, Otsu(score histogram)); the mask is score ≥ t.
+ 5. 8-connected components of the mask, labelled in raster order. Pieces smaller than MIN_PIECE small pixels
     are noise and dropped.
- 5. Cells: take the largest unassigned piece (ties: the first in raster order) as a new cell; add every
+ 6. Cells: take the largest unassigned piece (ties: the first in raster order) as a new cell; add every
     unassigned piece whose box lies within a gap of MERGE × sqrt(cell area) of the cell's box (Chebyshev gap
     between boxes, in small pixels, compared squared: gap² × MERGE_DEN² ≤ MERGE_NUM² × area), repeating
     until none joins (a neutrophil's lobes are one cell). Then the next largest unassigned piece, and so on.
- 6. A cell is kept when its nucleus area (small pixels) is at least MIN_CELL of the small picture's pixels
+ 7. A cell is kept when its nucleus area (small pixels) is at least MIN_CELL of the small picture's pixels
     and at least 1/RELATIVE of the largest cell's area (platelet clumps are far smaller than a nucleus).
     Kept cells are ordered by nucleus area, largest first (ties: the earlier seed piece in raster order).
- 7. Each cell's box in the original picture: small box × s (x0·s … x1·s, exclusive end), clipped to the
+ 8. Each cell's box in the original picture: small box × s (x0·s … x1·s, exclusive end), clipped to the
     picture. Nucleus size L = the box's longer side; crop side S = (L × K10 + 5) // 10 (K = K10/10), at least
     MIN_CROP; crop origin ((x0 + x1 − S) >> 1, (y0 + y1 − S) >> 1) (floor).
- 8. Background colour: the small pixels whose brightness (ΣR+ΣG+ΣB)//s² is in the brightest quarter (from a
-    histogram: the highest level b with at least n/4 pixels at or above it; pixels ≥ b), per-channel mean
-    rounded half up, (2Σ + c·s²) // (2·c·s²). Pixels of the crop outside the picture get that colour.
- 9. The crop goes through "box-then-bilinear" to the network input and is normalised (preprocess.py).
+ 9. Pixels of the crop outside the picture get the background colour.
+10. The crop goes through "box-then-bilinear" to the network input and is normalised (preprocess.py).
  If no cell is kept: the whole picture through "box-then-bilinear", marked as a fallback.
 """
 from __future__ import annotations
@@ -36,9 +40,9 @@ import numpy as np
 
 from preprocess import model_input
 
-NAME = "nucleus-square-v1"
+NAME = "nucleus-square-v2"
 SMALL_SIDE = 160
-MIN_SCORE = 60
+MIN_SCORE = 75
 MIN_PIECE = 4
 MERGE_NUM, MERGE_DEN = 1, 3
 MIN_CELL_PER_MILLE = 4          # ‰ of the small picture's pixels
@@ -142,7 +146,7 @@ def gap(a, b) -> int:
 
 
 def group(pieces):
-    """Step 5: pieces → cells [area, x0, y0, x1, y1, seed index]."""
+    """Step 6: pieces → cells [area, x0, y0, x1, y1, seed index]."""
     order = sorted(range(len(pieces)), key=lambda i: (-pieces[i][0], i))
     taken = [False] * len(pieces)
     cells = []
@@ -184,11 +188,19 @@ def background(sums: np.ndarray, s: int):
     return tuple(int((2 * int(sel[:, i].sum()) + c * ss) // (2 * c * ss)) for i in range(3))
 
 
+def nucleus_score(sums: np.ndarray, ss: int, bg) -> np.ndarray:
+    """Step 3: blue minus green after white balance on the background colour, 0…255."""
+    bg_g, bg_b = max(1, bg[1]), max(1, bg[2])
+    num = 255 * (sums[:, :, 2] * bg_g - sums[:, :, 1] * bg_b)
+    return np.minimum(np.maximum(num, 0) // (ss * bg_g * bg_b), 255)
+
+
 def find(rgb: np.ndarray) -> Found:
     h, w, _ = rgb.shape
     s, sums = small_sums(rgb)
     ss = s * s
-    score = np.minimum(np.maximum(sums[:, :, 2] - sums[:, :, 1], 0) // ss, 255)
+    bg = background(sums, s)
+    score = nucleus_score(sums, ss, bg)
     hist = np.bincount(score.ravel(), minlength=256)
     t = max(MIN_SCORE, otsu(hist))
     pieces = [p for p in components(score >= t) if p[0] >= MIN_PIECE]
@@ -205,7 +217,7 @@ def find(rgb: np.ndarray) -> Found:
             side = max(MIN_CROP, (max(bx1 - bx0, by1 - by0) * K10 + 5) // 10)
             crop = ((bx0 + bx1 - side) >> 1, (by0 + by1 - side) >> 1, side)
             out.append(Cell(bx0, by0, bx1 - bx0, by1 - by0, area, crop))
-    return Found(out, background(sums, s), s, t)
+    return Found(out, bg, s, t)
 
 
 def cut(rgb: np.ndarray, crop, fill) -> np.ndarray:
