@@ -15,10 +15,10 @@ from collections import defaultdict
 
 import numpy as np
 
-import canonical_view
 import dataset as ds
 from folded import FoldedNet
-from preprocess import load_rgb, model_input
+from model_view import ModelView
+from preprocess import load_rgb
 
 
 def metrics(probs: np.ndarray, labels: np.ndarray, n_classes: int) -> dict:
@@ -44,18 +44,10 @@ def metrics(probs: np.ndarray, labels: np.ndarray, n_classes: int) -> dict:
 
 
 def predict(net: FoldedNet, meta: dict, paths: list, batch: int = 32) -> np.ndarray:
-    w, h = int(meta["input_width"]), int(meta["input_height"])
-    mean = [float(v) for v in meta["mean"].split(",")]
-    std = [float(v) for v in meta["std"].split(",")]
-    view = meta.get("view")
-    if view is not None and view != canonical_view.view_name():
-        raise SystemExit(f"the model names the view {view!r}; this code implements {canonical_view.view_name()!r}")
+    view = ModelView(meta)
 
     def one(path):
-        rgb = load_rgb(path)
-        if view is None:
-            return model_input(rgb, w, h, mean, std)
-        return canonical_view.views(rgb, w, h, mean, std)[0][1]   # the largest nucleus, as the app scores it
+        return view.input(load_rgb(path))
 
     out = []
     for s in range(0, len(paths), batch):

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+import canonical_view
 import dataset as ds
 import evaluate
 import split
@@ -32,7 +33,8 @@ from shift_stats import SHIFT_THRESHOLD, shift_statistics
 from features import named_set, pooled_features
 from folded import FoldedNet, expected_shapes, fold_state_dict
 from model_file import save_model
-from preprocess import IMAGENET_MEAN, IMAGENET_STD, INPUT_H, INPUT_W, load_rgb, model_input
+from model_view import ModelView
+from preprocess import IMAGENET_MEAN, IMAGENET_STD, INPUT_W, load_rgb
 
 FORMAT_VERSION = "1"
 MODEL_FILE = ds.ROOT / "Sources" / "HematoNet" / "Resources" / "hematovision-mobilenetv2.safetensors"
@@ -40,12 +42,13 @@ REFERENCE = ds.ROOT / "Training" / "reference"
 
 
 def metadata(recipe: dict, temperature: float) -> dict[str, str]:
-    return {
+    side = recipe.get("input", INPUT_W)
+    meta = {
         "format": "hematovision-mobilenetv2",
         "format_version": FORMAT_VERSION,
         "labels": ",".join(ds.CLASSES),
-        "input_width": str(INPUT_W),
-        "input_height": str(INPUT_H),
+        "input_width": str(side),
+        "input_height": str(side),
         "resize": "box-then-bilinear",
         "mean": ",".join(str(v) for v in IMAGENET_MEAN),
         "std": ",".join(str(v) for v in IMAGENET_STD),
@@ -56,6 +59,12 @@ def metadata(recipe: dict, temperature: float) -> dict[str, str]:
                           "ImageNet MobileNetV2 start (torchvision IMAGENET1K_V1)"),
         "recipe": json.dumps(recipe, sort_keys=True),
     }
+    if "view" in recipe:
+        if recipe["view"] != canonical_view.view_name():
+            sys.exit(f"the checkpoint learned the view {recipe['view']!r}; this code implements "
+                     f"{canonical_view.view_name()!r}")
+        meta["view"] = recipe["view"]
+    return meta
 
 
 def fit_temperature(logits: np.ndarray, labels: np.ndarray, domains: np.ndarray) -> float:
@@ -88,16 +97,17 @@ def main():
     ck = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
     assert ck["classes"] == ds.CLASSES
     calibrator = torch.load(args.temperature_from, map_location="cpu", weights_only=False) if args.temperature_from else ck
-    if not args.temperature_from and ck["recipe"].get("pack_recipe") == "originals" and not ck["recipe"].get("holdout"):
+    if not args.temperature_from and ck["recipe"].get("pack_recipe") in ("originals", "views") and not ck["recipe"].get("holdout"):
         sys.exit("this checkpoint trained on the validation originals: pass --temperature-from a stage-1 (--holdout) checkpoint")
     raw = fold_state_dict(calibrator["state_dict"])
 
     val = split.validation_set()
     print(f"validation: {len(val)} images", file=sys.stderr)
     net = FoldedNet(raw)
+    view = ModelView(metadata(calibrator["recipe"], 1.0))
     logits = []
     for s in range(0, len(val), 32):
-        x = np.stack([model_input(load_rgb(p), INPUT_W, INPUT_H, IMAGENET_MEAN, IMAGENET_STD) for p, _, _ in val[s:s + 32]])
+        x = np.stack([view.input(load_rgb(p)) for p, _, _ in val[s:s + 32]])
         logits.append(net.logits_and_features(x)[0])
     logits = np.concatenate(logits)
     labels = np.array([c for _, c, _ in val])
@@ -114,7 +124,7 @@ def main():
     tensors = fold_state_dict(ck["state_dict"], temperature)
     assert {k: v.shape for k, v in tensors.items()} == expected_shapes(len(ds.CLASSES))
     meta = metadata(ck["recipe"], temperature)
-    if ck["recipe"].get("pack_recipe") == "originals":
+    if ck["recipe"].get("pack_recipe") in ("originals", "views"):
         meta["training_data"] = ("blood-cells training originals (BCCD, MIT; dataset2 TRAIN's sources, the 71 test "
                                  "originals and their twins excluded) with on-the-fly augmentation; PBC (Acevedo et al. "
                                  "2020, CC BY 4.0) 85% share; ImageNet MobileNetV2 start (torchvision IMAGENET1K_V1)")
@@ -144,8 +154,9 @@ def main():
     REFERENCE.mkdir(exist_ok=True)
     (REFERENCE / "scores.json").write_text(json.dumps(scores, indent=1, sort_keys=True) + "\n")
     golden = {}
+    view = ModelView(meta)
     for p in sorted((ds.ROOT / "SampleImages").glob("*.jpg")):
-        x = model_input(load_rgb(p), INPUT_W, INPUT_H, IMAGENET_MEAN, IMAGENET_STD)[None]
+        x = view.input(load_rgb(p))[None]
         golden[p.name] = [round(float(v), 7) for v in FoldedNet(tensors).probabilities(x)[0]]
     (REFERENCE / "sample_probabilities.json").write_text(
         json.dumps({"labels": ds.CLASSES, "probabilities": golden}, indent=1) + "\n")

@@ -20,7 +20,8 @@ from safetensors.numpy import load_file, safe_open
 import dataset as ds
 import split
 from folded import FoldedNet
-from preprocess import load_rgb, model_input
+from model_view import ModelView
+from preprocess import load_rgb
 
 
 def named_set(name: str) -> list[tuple[str, int]]:
@@ -39,12 +40,10 @@ def named_set(name: str) -> list[tuple[str, int]]:
 
 def pooled_features(net: FoldedNet, meta: dict, paths: list[str], batch: int = 32) -> tuple[np.ndarray, np.ndarray]:
     """(features [n, 1280], logits [n, classes]) with the model's own preprocessing."""
-    w, h = int(meta["input_width"]), int(meta["input_height"])
-    mean = [float(v) for v in meta["mean"].split(",")]
-    std = [float(v) for v in meta["std"].split(",")]
+    view = ModelView(meta)
     feats, logits = [], []
     for s in range(0, len(paths), batch):
-        x = np.stack([model_input(load_rgb(p), w, h, mean, std) for p in paths[s:s + batch]])
+        x = np.stack([view.input(load_rgb(p)) for p in paths[s:s + batch]])
         lg, fmap = net.logits_and_features(x)
         feats.append(fmap.mean(axis=(1, 2)))
         logits.append(lg)

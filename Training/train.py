@@ -7,6 +7,11 @@
                  (about an hour on 2 cores; see README)
 Input: the pack from pack.py. Output: a checkpoint (state dict + recipe).
 
+With the "views" pack (pack.py --recipe views) the network learns the
+canonical cell view at --input pixels (default 160): each view is cut around
+the packed cell at a random zoom and re-stained (view_augment.py). --sources
+trains on one laboratory only, for leave-one-lab-out validation.
+
 With the "originals" pack, each epoch draws --blood-draws blood-cells
 originals, class-balanced, each seen through fresh augmentation (that is how
 dataset2 TRAIN was made, but here the source of every view is known), plus
@@ -27,21 +32,28 @@ import torch.nn.functional as F
 from PIL import Image
 
 import mobilenet_v2
+import view_augment
 from dataset import CLASSES
 from preprocess import IMAGENET_MEAN, IMAGENET_STD, bilinear
 
-FROZEN_BLOCKS = 14  # features[0:14] stay frozen in cached mode
 
 
-def load_pack(path: Path, limit: int | None, holdout: bool):
-    z = np.load(path)
-    data, offsets, labels = z["data"], z["offsets"], z["labels"]
+def chosen(z, limit: int | None, holdout: bool, sources: str) -> np.ndarray:
+    labels = z["labels"]
     domains = z["domains"] if "domains" in z else np.zeros(len(labels), np.int8)
     keep = ~z["holdout"] if holdout and "holdout" in z else np.ones(len(labels), bool)
+    if sources != "both":
+        keep &= domains == (0 if sources == "blood-cells" else 1)
     idx = np.where(keep)[0]
     if limit:
         rng = np.random.default_rng(0)
         idx = np.concatenate([rng.permutation(idx[labels[idx] == c])[:limit] for c in range(len(CLASSES))])
+    return idx
+
+
+def load_pack(z, idx: np.ndarray):
+    data, offsets, labels = z["data"], z["offsets"], z["labels"]
+    domains = z["domains"] if "domains" in z else np.zeros(len(labels), np.int8)
     images = np.empty((len(idx), 224, 224, 3), np.uint8)
     for j, i in enumerate(idx):
         with Image.open(io.BytesIO(data[offsets[i]:offsets[i + 1]].tobytes())) as im:
@@ -52,12 +64,31 @@ def load_pack(path: Path, limit: int | None, holdout: bool):
     return torch.from_numpy(images), torch.from_numpy(labels[idx]), torch.from_numpy(domains[idx].astype(np.int64))
 
 
+class Inputs:
+    """The network inputs of a batch: whole pictures through augment(), or canonical views."""
+
+    def __init__(self, z, idx: np.ndarray, side: int):
+        views = "recipe" in z and str(z["recipe"]) == "views"
+        self.view_source = view_augment.ViewSource(z, idx) if views else None
+        if self.view_source is None:
+            self.images, self.labels, self.domains = load_pack(z, idx)
+        else:
+            self.labels = torch.from_numpy(z["labels"][idx])
+            self.domains = torch.from_numpy(z["domains"][idx].astype(np.int64))
+        self.side = side
+
+    def batch(self, i: torch.Tensor, gen: torch.Generator, dev) -> torch.Tensor:
+        if self.view_source is None:
+            return augment(self.images[i.cpu()].to(dev), gen)
+        return view_augment.views(self.view_source, i.cpu(), self.side, gen).to(dev)
+
+
 def epoch_indices(labels: torch.Tensor, domains: torch.Tensor, blood_draws: int, gen: torch.Generator) -> torch.Tensor:
     """One epoch's order: class-balanced draws of blood-cells images (when
     blood_draws > 0) plus every PBC image; or every image once."""
-    if blood_draws <= 0:
-        return torch.randperm(len(labels), generator=gen)
     blood = torch.where(domains == 0)[0]
+    if blood_draws <= 0 or len(blood) == 0:
+        return torch.randperm(len(labels), generator=gen)
     counts = torch.bincount(labels[blood], minlength=len(CLASSES)).float()
     weights = 1 / counts[labels[blood]]
     draws = blood[torch.multinomial(weights, blood_draws, replacement=True, generator=gen)]
@@ -124,11 +155,12 @@ class EpochStats:
               f"train-acc {self.correct / self.seen:.3f}  {time.time() - self.start:.0f}s", flush=True)
 
 
-def train_full(model, images, labels, domains, args, dev):
-    gen = torch.Generator(device=dev).manual_seed(args.seed)
+def train_full(model, inputs, args, dev):
+    labels, domains = inputs.labels, inputs.domains
+    gen = torch.Generator(device=dev if inputs.view_source is None else "cpu").manual_seed(args.seed)
     cpu_gen = torch.Generator().manual_seed(args.seed)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
-    images, labels_dev = images.to(dev), labels.to(dev)
+    labels_dev = labels.to(dev)
     steps_per_epoch = len(epoch_indices(labels, domains, args.blood_draws, torch.Generator())) // args.batch
     total = steps_per_epoch * args.epochs
     step = 0
@@ -138,7 +170,7 @@ def train_full(model, images, labels, domains, args, dev):
         stats = EpochStats()
         for b in range(steps_per_epoch):
             i = order[b * args.batch:(b + 1) * args.batch]
-            x, y = augment(images[i], gen), labels_dev[i]
+            x, y = inputs.batch(i, gen, dev), labels_dev[i]
             for g in opt.param_groups:
                 g["lr"] = cosine_lr(step, total, steps_per_epoch, args.lr)
             with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda"):
@@ -149,10 +181,11 @@ def train_full(model, images, labels, domains, args, dev):
         stats.report(epoch, args.epochs)
 
 
-def train_cached(model, images, labels, domains, args, dev):
-    gen = torch.Generator(device=dev).manual_seed(args.seed)
+def train_cached(model, inputs, args, dev):
+    labels, domains = inputs.labels, inputs.domains
+    gen = torch.Generator(device=dev if inputs.view_source is None else "cpu").manual_seed(args.seed)
     cpu_gen = torch.Generator().manual_seed(args.seed)
-    frozen = model.features[:FROZEN_BLOCKS].eval()
+    frozen = model.features[:args.frozen].eval()
     for p in frozen.parameters():
         p.requires_grad_(False)
     t0 = time.time()
@@ -162,11 +195,12 @@ def train_cached(model, images, labels, domains, args, dev):
             order = epoch_indices(labels, domains, args.blood_draws, cpu_gen)
             for s in range(0, len(order), 64):
                 i = order[s:s + 64]
-                feats.append(frozen(augment(images[i].to(dev), gen)).to(torch.float16).cpu())
+                feats.append(frozen(inputs.batch(i, gen, dev)).to(torch.float16).cpu())
                 ys.append(labels[i])
             print(f"cached view {view + 1}/{args.views}  {time.time() - t0:.0f}s", flush=True)
+    print(f"{len(feats)} batches cached", flush=True)
     feats, ys = torch.cat(feats), torch.cat(ys)
-    head = torch.nn.Sequential(*model.features[FROZEN_BLOCKS:])
+    head = torch.nn.Sequential(*model.features[args.frozen:])
     params = list(head.parameters()) + list(model.classifier.parameters())
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay)
     steps_per_epoch = len(ys) // args.batch
@@ -205,6 +239,10 @@ def main():
     ap.add_argument("--blood-draws", type=int, default=None,
                     help="blood-cells draws per epoch (default: 6000 with an originals pack, 0 = each image once)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--input", type=int, default=None, help="network input side (default: 160 with a views pack, else 224)")
+    ap.add_argument("--frozen", type=int, default=14, help="cached mode: blocks features[0:N] stay frozen")
+    ap.add_argument("--sources", choices=["both", "blood-cells", "pbc"], default="both",
+                    help="train on one laboratory only (leave-one-lab-out validation)")
     ap.add_argument("--out", default=str(Path(__file__).parent / "artifacts" / "checkpoint.pt"))
     args = ap.parse_args()
     args.epochs = args.epochs or (20 if args.mode == "full" else 5)
@@ -213,15 +251,22 @@ def main():
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     pack = Path(args.pack)
     t0 = time.time()
-    images, labels, domains = load_pack(pack / "train.npz", args.limit, args.holdout)
-    recipe_name = str(np.load(pack / "train.npz")["recipe"]) if "recipe" in np.load(pack / "train.npz") else "dataset2"
+    z = np.load(pack / "train.npz")
+    recipe_name = str(z["recipe"]) if "recipe" in z else "dataset2"
+    args.input = args.input or (160 if recipe_name == "views" else 224)
+    if recipe_name == "views":
+        args.view = str(z["view"])
+    elif args.input != 224:
+        raise SystemExit("--input other than 224 needs a views pack (the whole-picture packs are stored at 224)")
+    inputs = Inputs(z, chosen(z, args.limit, args.holdout, args.sources), args.input)
+    labels, domains = inputs.labels, inputs.domains
     if args.blood_draws is None:
-        args.blood_draws = 6000 if recipe_name == "originals" else 0
+        args.blood_draws = 6000 if recipe_name in ("originals", "views") else 0
     args.pack_recipe = recipe_name
     print(f"{len(labels)} training images ({int((domains == 0).sum())} blood-cells, recipe {recipe_name}) on {dev}, "
-          f"decoded in {time.time() - t0:.0f}s", flush=True)
+          f"decoded in {time.time() - t0:.0f}s, {torch.get_num_threads()} threads", flush=True)
     model = mobilenet_v2.from_imagenet(len(CLASSES), str(pack / "imagenet.pth")).to(dev)
-    (train_full if args.mode == "full" else train_cached)(model, images, labels, domains, args, dev)
+    (train_full if args.mode == "full" else train_cached)(model, inputs, args, dev)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     recipe = {k: v for k, v in vars(args).items() if k not in ("pack", "out")}
     torch.save({"state_dict": {k: v.cpu() for k, v in model.state_dict().items()}, "recipe": recipe,
