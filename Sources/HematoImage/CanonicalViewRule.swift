@@ -1,13 +1,16 @@
 /// The canonical cell view's rule and its parameters: what the model file's `view` metadata names, e.g.
-/// `nucleus-square-v1 small=160 min_score=60 min_piece=4 merge=1/3 min_cell=4/1000 relative=1/4 k=2.2 min_crop=16`.
+/// `nucleus-square-v2 small=160 min_score=75 min_piece=4 merge=1/3 min_cell=4/1000 relative=1/4 k=2.2 min_crop=16`.
 /// Training/canonical_view.py writes the same string and follows the same steps (its docstring lists them).
 public struct CanonicalViewRule: Sendable, Equatable {
-    /// The only rule this build implements.
-    public static let ruleName = "nucleus-square-v1"
+    /// The only rule this build implements. v2 scores nuclei after white balance on the background (v1 used raw
+    /// blue minus green and missed nuclei under yellowish stains); a model trained on v1 crops is refused, since
+    /// this build would show it different cells.
+    public static let ruleName = "nucleus-square-v2"
 
     /// The small copy's longer side is at most this many pixels.
     public var smallSide: Int
-    /// The nucleus threshold never goes below this score (blue minus green, 0–255).
+    /// The nucleus threshold never goes below this score (blue minus green after white balance on the
+    /// background, 0–255).
     public var minScore: Int
     /// Mask pieces smaller than this (small pixels) are noise.
     public var minPiece: Int
@@ -23,7 +26,7 @@ public struct CanonicalViewRule: Sendable, Equatable {
     /// The crop's side is at least this many pixels.
     public var minCrop: Int
 
-    public init(smallSide: Int = 160, minScore: Int = 60, minPiece: Int = 4, mergeNumerator: Int = 1,
+    public init(smallSide: Int = 160, minScore: Int = 75, minPiece: Int = 4, mergeNumerator: Int = 1,
                 mergeDenominator: Int = 3, minCellPerMille: Int = 4, relative: Int = 4, sideTenths: Int = 22,
                 minCrop: Int = 16) {
         self.smallSide = smallSide

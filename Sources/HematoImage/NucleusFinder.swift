@@ -58,49 +58,15 @@ public enum NucleusFinder {
                 }
             }
         }
-        // 2–3. Score (blue over green), its histogram, the threshold; brightness histogram for step 8.
-        var score = [UInt8](repeating: 0, count: n)
-        var scoreHistogram = [Int](repeating: 0, count: 256)
-        var brightness = [Int16](repeating: 0, count: n)
+        // 2. Background: mean colour of the brightest quarter of the small copy. It comes first because the
+        // score below is measured against it.
         var brightHistogram = [Int](repeating: 0, count: 766)
-        let divisor = Int32(ss)
-        sums.withUnsafeBufferPointer { px in
-            score.withUnsafeMutableBufferPointer { score in
-                brightness.withUnsafeMutableBufferPointer { brightness in
-                    scoreHistogram.withUnsafeMutableBufferPointer { scoreHistogram in
-                        brightHistogram.withUnsafeMutableBufferPointer { brightHistogram in
-                            for p in 0..<n {
-                                let r = px[p * 3], g = px[p * 3 + 1], b = px[p * 3 + 2]
-                                let v = Int(min(max(b - g, 0) / divisor, 255))
-                                score[p] = UInt8(v)
-                                scoreHistogram[v] += 1
-                                let light = Int((r + g + b) / divisor)
-                                brightness[p] = Int16(light)
-                                brightHistogram[light] += 1
-                            }
-                        }
-                    }
-                }
-            }
+        var brightness = [Int16](repeating: 0, count: n)
+        for p in 0..<n {
+            let light = Int((sums[p * 3] + sums[p * 3 + 1] + sums[p * 3 + 2]) / Int32(ss))
+            brightness[p] = Int16(light)
+            brightHistogram[light] += 1
         }
-        let threshold = max(rule.minScore, otsu(scoreHistogram))
-        // 4. Pieces of the mask.
-        let pieces = components(score, width: sw, height: sh, threshold: UInt8(min(threshold, 255)))
-            .filter { $0.area >= rule.minPiece }
-        // 5–6. Cells.
-        var grouped = group(pieces, rule: rule)
-        grouped.sort { ($0.area, -$0.seed) > ($1.area, -$1.seed) }
-        var cells: [Cell] = []
-        if let largest = grouped.first?.area {
-            for c in grouped where c.area * 1000 >= rule.minCellPerMille * n && c.area * rule.relative >= largest {
-                // 7. Box in picture pixels and the square around it.
-                let bx0 = c.x0 * s, by0 = c.y0 * s, bx1 = min(image.width, c.x1 * s), by1 = min(image.height, c.y1 * s)
-                let side = max(rule.minCrop, (max(bx1 - bx0, by1 - by0) * rule.sideTenths + 5) / 10)
-                cells.append(Cell(x: bx0, y: by0, width: bx1 - bx0, height: by1 - by0, nucleusArea: c.area,
-                                  cropX: (bx0 + bx1 - side) >> 1, cropY: (by0 + by1 - side) >> 1, cropSide: side))
-            }
-        }
-        // 8. Background: mean colour of the brightest quarter of the small copy.
         var above = 0, level = 765
         while level > 0 {
             above += brightHistogram[level]
@@ -113,8 +79,42 @@ public enum NucleusFinder {
             count += 1
         }
         let mean = { (sum: Int) in UInt8((2 * sum + count * ss) / (2 * count * ss)) }
-        return Result(cells: cells, background: (mean(total.0), mean(total.1), mean(total.2)), scale: s,
-                      threshold: threshold)
+        let background = (r: mean(total.0), g: mean(total.1), b: mean(total.2))
+        // 3. Score: blue minus green after white balance on the background, B/bgB − G/bgG scaled to 0…255, as
+        // 255·(ΣB·bgG − ΣG·bgB) // (s²·bgG·bgB) in 64-bit integers. Raw B − G (v1) fails under a yellowish stain:
+        // the background itself has far less blue than green (≈ (250, 222, 152)), which pulls a nucleus's raw
+        // B − G under any usable floor; measured against the background it about doubles (a (85, 40, 80)
+        // nucleus there: raw 40, balanced 88).
+        // A background channel of 0 (a black picture) counts as 1 so the division is defined.
+        let bgG = max(1, Int(background.g)), bgB = max(1, Int(background.b))
+        let divisor = ss * bgG * bgB
+        var score = [UInt8](repeating: 0, count: n)
+        var scoreHistogram = [Int](repeating: 0, count: 256)
+        for p in 0..<n {
+            let g = Int(sums[p * 3 + 1]), b = Int(sums[p * 3 + 2])
+            let v = min(max(0, 255 * (b * bgG - g * bgB)) / divisor, 255)
+            score[p] = UInt8(v)
+            scoreHistogram[v] += 1
+        }
+        // 4. Threshold.
+        let threshold = max(rule.minScore, otsu(scoreHistogram))
+        // 5. Pieces of the mask.
+        let pieces = components(score, width: sw, height: sh, threshold: UInt8(min(threshold, 255)))
+            .filter { $0.area >= rule.minPiece }
+        // 6–7. Cells.
+        var grouped = group(pieces, rule: rule)
+        grouped.sort { ($0.area, -$0.seed) > ($1.area, -$1.seed) }
+        var cells: [Cell] = []
+        if let largest = grouped.first?.area {
+            for c in grouped where c.area * 1000 >= rule.minCellPerMille * n && c.area * rule.relative >= largest {
+                // 8. Box in picture pixels and the square around it.
+                let bx0 = c.x0 * s, by0 = c.y0 * s, bx1 = min(image.width, c.x1 * s), by1 = min(image.height, c.y1 * s)
+                let side = max(rule.minCrop, (max(bx1 - bx0, by1 - by0) * rule.sideTenths + 5) / 10)
+                cells.append(Cell(x: bx0, y: by0, width: bx1 - bx0, height: by1 - by0, nucleusArea: c.area,
+                                  cropX: (bx0 + bx1 - side) >> 1, cropY: (by0 + by1 - side) >> 1, cropSide: side))
+            }
+        }
+        return Result(cells: cells, background: background, scale: s, threshold: threshold)
     }
 
     /// The threshold t (mask: value ≥ t) with the largest between-class variance; the first maximum wins.

@@ -111,7 +111,7 @@ final class TerminalKeysEndToEndTests: XCTestCase {
 /// classify writes the cells and their boxes.
 final class CellViewEndToEndTests: XCTestCase {
     func testTheReviewListsTheCellsAViewModelFinds() throws {
-        let model = try Harness.modelFile { $0["view"] = "nucleus-square-v1 small=160 min_score=60 min_piece=4 merge=1/3 min_cell=4/1000 relative=1/4 k=2.2 min_crop=16" }
+        let model = try Harness.modelFile { $0["view"] = "nucleus-square-v2 small=160 min_score=75 min_piece=4 merge=1/3 min_cell=4/1000 relative=1/4 k=2.2 min_crop=16" }
         let folder = try Harness.sampleFolder()
         defer {
             try? FileManager.default.removeItem(atPath: folder)

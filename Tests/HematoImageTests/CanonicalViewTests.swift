@@ -143,18 +143,65 @@ final class CanonicalViewTests: XCTestCase {
         XCTAssertTrue(crop.pixel(x: -cell.cropX + 8, y: 120 - cell.cropY) == (90, 60, 170))
     }
 
+    /// A yellowish stain (little blue in the background) with a purple nucleus: raw blue minus green is 40, under
+    /// v1's floor of 60, so v1 found nothing here; after white balance on the background it is 88 (v2).
+    func testYellowStainedNucleusIsFoundAfterWhiteBalance() {
+        let background: (UInt8, UInt8, UInt8) = (250, 222, 152), nucleus: (UInt8, UInt8, UInt8) = (85, 40, 80)
+        let (cx, cy, r) = (320, 240, 40)
+        func inside(_ x: Int, _ y: Int) -> Bool { (x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r }
+        var image = RGBImage(width: 640, height: 480, filledWith: background)
+        for y in 0..<480 {
+            for x in 0..<640 where inside(x, y) {
+                let i = (y * 640 + x) * 3
+                image.pixels[i] = nucleus.0; image.pixels[i + 1] = nucleus.1; image.pixels[i + 2] = nucleus.2
+            }
+        }
+        // Expected from the geometry: the small copy has 4×4 blocks (640 / 160). Most blocks are background, so
+        // the background is exactly (250, 222, 152). A block with k of its 16 pixels in the disc scores
+        // 255·k·(80·222 − 40·152) // (16·222·152) = 255·k·11680 // 539904: 88 for k = 16, 77 for k = 14, 71 for
+        // k = 13. Otsu splits near half the disc's score, so the floor 75 is the threshold: the mask is the
+        // blocks with at least 14 disc pixels. On the disc's rows through the centre that is block columns
+        // 71…89 (pixels 284…359; column 70 holds 13 disc pixels, column 90 one), and the same for rows, so the
+        // box is x 284 ..< 360, y 204 ..< 280; side (76·22 + 5) // 10 = 167, origin ((284 + 360 − 167) >> 1,
+        // (204 + 280 − 167) >> 1) = (238, 158).
+        var area = 0
+        for by in 0..<120 {
+            for bx in 0..<160 {
+                var k = 0
+                for y in (by * 4)..<(by * 4 + 4) { for x in (bx * 4)..<(bx * 4 + 4) where inside(x, y) { k += 1 } }
+                if k >= 14 { area += 1 }
+            }
+        }
+        let found = NucleusFinder.find(image)
+        XCTAssertEqual([Int(found.background.r), Int(found.background.g), Int(found.background.b)], [250, 222, 152])
+        XCTAssertEqual(found.scale, 4)
+        XCTAssertEqual(found.threshold, 75)
+        XCTAssertEqual(found.cells.count, 1, "the nucleus is found, not the whole-picture fallback")
+        guard let cell = found.cells.first else { return }
+        XCTAssertEqual([cell.x, cell.y, cell.width, cell.height], [284, 204, 76, 76])
+        XCTAssertEqual(cell.nucleusArea, area)
+        XCTAssertEqual([cell.cropX, cell.cropY, cell.cropSide], [238, 158, 167])
+        XCTAssertEqual(Double(cell.cropX) + Double(cell.cropSide) / 2, Double(cx), accuracy: 4, "centred on the blob")
+        XCTAssertEqual(Double(cell.cropY) + Double(cell.cropSide) / 2, Double(cy), accuracy: 4, "centred on the blob")
+    }
+
     func testRuleNameRoundTripsAndRefusesOthers() throws {
         let standard = CanonicalViewRule.standard
         XCTAssertEqual(standard.metadata,
-                       "nucleus-square-v1 small=160 min_score=60 min_piece=4 merge=1/3 min_cell=4/1000 relative=1/4 k=2.2 min_crop=16")
+                       "nucleus-square-v2 small=160 min_score=75 min_piece=4 merge=1/3 min_cell=4/1000 relative=1/4 k=2.2 min_crop=16")
         XCTAssertEqual(try CanonicalViewRule(metadata: standard.metadata), standard)
-        let reordered = "nucleus-square-v1 k=3.0 small=100 min_score=50 min_piece=2 merge=1/2 min_cell=8/1000 relative=1/5 min_crop=8"
+        let reordered = "nucleus-square-v2 k=3.0 small=100 min_score=50 min_piece=2 merge=1/2 min_cell=8/1000 relative=1/5 min_crop=8"
         let rule = try CanonicalViewRule(metadata: reordered)
         XCTAssertEqual(rule.sideTenths, 30)
         XCTAssertEqual(rule.smallSide, 100)
         XCTAssertEqual(rule.relative, 5)
         XCTAssertThrowsError(try CanonicalViewRule(metadata: "whole-picture")) {
             XCTAssertEqual($0 as? CanonicalViewRule.ParseError, .unknownRule("whole-picture"))
+        }
+        // A v1 model was trained on crops this build no longer cuts (v1 scored raw blue minus green).
+        let v1 = "nucleus-square-v1 small=160 min_score=60 min_piece=4 merge=1/3 min_cell=4/1000 relative=1/4 k=2.2 min_crop=16"
+        XCTAssertThrowsError(try CanonicalViewRule(metadata: v1)) {
+            XCTAssertEqual($0 as? CanonicalViewRule.ParseError, .unknownRule("nucleus-square-v1"))
         }
         XCTAssertThrowsError(try CanonicalViewRule(metadata: standard.metadata.replacingOccurrences(of: " k=2.2", with: ""))) {
             XCTAssertEqual($0 as? CanonicalViewRule.ParseError, .missingParameter("k"))

@@ -75,6 +75,13 @@ extension ModelFileTests {
         XCTAssertTrue(error?.description.contains("nucleus-square-v9") ?? false, "\(String(describing: error))")
     }
 
+    func testAModelMadeForTheV1ViewIsRefused() throws {
+        let v1 = "nucleus-square-v1 small=160 min_score=60 min_piece=4 merge=1/3 min_cell=4/1000 relative=1/4 k=2.2 min_crop=16"
+        let error = refused(try editedMetadata { $0["view"] = v1 })
+        let text = error?.description ?? ""
+        XCTAssertTrue(text.contains("nucleus-square-v1") && text.contains("nucleus-square-v2"), text)
+    }
+
     func testSeveralClassesOnlyForConfidentCells() {
         let labels = ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL"]
         let box = NucleusFinder.Cell(x: 0, y: 0, width: 1, height: 1, nucleusArea: 1, cropX: 0, cropY: 0, cropSide: 1)
