@@ -14,7 +14,8 @@ Rule "nucleus-square-v2" (named in the model file's metadata key `view`, with it
     max(0, 255·(ΣB·bgG − ΣG·bgB)) // (s²·bgG·bgB), at most 255 (bg channels at least 1). Wright/Giemsa
     nuclei are blue-purple (blue well above green); red cells, background and the black corners of rotated
     pictures are not. The white balance is what v2 adds: under a yellowish stain (background ≈ (250, 222,
-    152)) a nucleus's raw B − G is about 33, below any usable threshold; balanced it is about 75.
+    152)) the darkest nucleus pixels have a raw B − G of about 30, below any usable threshold; balanced,
+    their mean is about 72 and their blue cores reach well above MIN_SCORE.
  4. Threshold t = max(MIN_SCORE, Otsu(score histogram)); the mask is score ≥ t.
  5. 8-connected components of the mask, labelled in raster order. Pieces smaller than MIN_PIECE small pixels
     are noise and dropped.
@@ -30,7 +31,8 @@ Rule "nucleus-square-v2" (named in the model file's metadata key `view`, with it
     MIN_CROP; crop origin ((x0 + x1 − S) >> 1, (y0 + y1 − S) >> 1) (floor).
  9. Pixels of the crop outside the picture get the background colour.
 10. The crop goes through "box-then-bilinear" to the network input and is normalised (preprocess.py).
- If no cell is kept: the whole picture through "box-then-bilinear", marked as a fallback.
+ If no cell is kept, or the picture is thinner than s pixels (no small copy), the whole picture goes through
+ "box-then-bilinear", marked as a fallback.
 """
 from __future__ import annotations
 
@@ -198,6 +200,9 @@ def nucleus_score(sums: np.ndarray, ss: int, bg) -> np.ndarray:
 def find(rgb: np.ndarray) -> Found:
     h, w, _ = rgb.shape
     s, sums = small_sums(rgb)
+    if sums.shape[0] == 0 or sums.shape[1] == 0:
+        # Thinner than one s×s block (say 1×1000): no small copy to look in, so the whole picture.
+        return Found([], (255, 255, 255), s, 0)
     ss = s * s
     bg = background(sums, s)
     score = nucleus_score(sums, ss, bg)

@@ -37,6 +37,9 @@ public enum NucleusFinder {
     public static func find(_ image: RGBImage, rule: CanonicalViewRule = .standard) -> Result {
         let s = max(1, (max(image.width, image.height) + rule.smallSide - 1) / rule.smallSide)
         let sw = image.width / s, sh = image.height / s, n = sw * sh, ss = s * s
+        // A picture thinner than one s×s block (say 1×1000) has no small copy to look in, and the background's
+        // mean would divide by zero: the whole picture is the view.
+        guard n > 0 else { return Result(cells: [], background: (255, 255, 255), scale: s, threshold: 0) }
         // 1. Block sums per channel.
         var sums = [Int32](repeating: 0, count: n * 3)
         image.pixels.withUnsafeBufferPointer { src in

@@ -129,6 +129,17 @@ final class CanonicalViewTests: XCTestCase {
         XCTAssertEqual(inputs[0].tensor, Self.imagenet.tensor(from: image))
     }
 
+    /// 1×1000 with s = 7 has no small copy at all: before the guard the background's mean divided by zero.
+    func testPictureThinnerThanOneBlockFallsBack() {
+        let image = RGBImage(width: 1000, height: 1, filledWith: Self.pink)
+        let search = NucleusFinder.find(image)
+        XCTAssertTrue(search.fellBack)
+        XCTAssertEqual(search.scale, 7)
+        let inputs = CanonicalView.inputs(image, preprocessing: Self.imagenet)
+        XCTAssertEqual(inputs.count, 1)
+        XCTAssertTrue(inputs[0].isFallback)
+    }
+
     func testDiscAtTheEdgeIsPaddedWithTheBackground() {
         let image = drawn(width: 320, height: 240, discs: [(8, 120, 30)])
         let (search, crops) = CanonicalView.crops(image)
