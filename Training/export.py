@@ -125,9 +125,11 @@ def main():
     assert {k: v.shape for k, v in tensors.items()} == expected_shapes(len(ds.CLASSES))
     meta = metadata(ck["recipe"], temperature)
     if ck["recipe"].get("pack_recipe") in ("originals", "views"):
+        held = " (the validation originals held out, for the temperature)" if ck["recipe"].get("holdout") else ""
         meta["training_data"] = ("blood-cells training originals (BCCD, MIT; dataset2 TRAIN's sources, the 71 test "
-                                 "originals and their twins excluded) with on-the-fly augmentation; PBC (Acevedo et al. "
-                                 "2020, CC BY 4.0) 85% share; ImageNet MobileNetV2 start (torchvision IMAGENET1K_V1)")
+                                 f"originals and their twins excluded){held} with on-the-fly augmentation; PBC "
+                                 "(Acevedo et al. 2020, CC BY 4.0) 85% share; ImageNet MobileNetV2 start "
+                                 "(torchvision IMAGENET1K_V1)")
     scores = evaluate.evaluate(tensors, meta)
     scores["validation"] = {"n": len(val), "temperature": temperature, "accuracy": val_scores["accuracy"],
                             "ece_after_temperature": val_scores["ece"],

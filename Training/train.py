@@ -185,6 +185,8 @@ def train_cached(model, inputs, args, dev):
     labels, domains = inputs.labels, inputs.domains
     gen = torch.Generator(device=dev if inputs.view_source is None else "cpu").manual_seed(args.seed)
     cpu_gen = torch.Generator().manual_seed(args.seed)
+    # channels_last: on a CPU, mkldnn's convolutions and batch norm run about a quarter faster in it.
+    model.to(memory_format=torch.channels_last)
     frozen = model.features[:args.frozen].eval()
     for p in frozen.parameters():
         p.requires_grad_(False)
@@ -195,7 +197,8 @@ def train_cached(model, inputs, args, dev):
             order = epoch_indices(labels, domains, args.blood_draws, cpu_gen)
             for s in range(0, len(order), 64):
                 i = order[s:s + 64]
-                feats.append(frozen(inputs.batch(i, gen, dev)).to(torch.float16).cpu())
+                x = inputs.batch(i, gen, dev).contiguous(memory_format=torch.channels_last)
+                feats.append(frozen(x).to(torch.float16).cpu())
                 ys.append(labels[i])
             print(f"cached view {view + 1}/{args.views}  {time.time() - t0:.0f}s", flush=True)
     print(f"{len(feats)} batches cached", flush=True)
@@ -212,7 +215,7 @@ def train_cached(model, inputs, args, dev):
         stats = EpochStats()
         for b in range(steps_per_epoch):
             i = order[b * args.batch:(b + 1) * args.batch]
-            x, y = feats[i].float().to(dev), ys[i].to(dev)
+            x, y = feats[i].float().to(dev).contiguous(memory_format=torch.channels_last), ys[i].to(dev)
             if torch.rand(1, generator=torch.Generator().manual_seed(step)).item() < 0.5:
                 x = x.flip(3)  # a mirrored feature map stands in for a mirrored view
             for g in opt.param_groups:
@@ -228,7 +231,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pack", default=str(Path(__file__).parent / ".pack"))
     ap.add_argument("--mode", choices=["full", "cached"], default="full")
-    ap.add_argument("--epochs", type=int, default=None, help="default: 20 full, 5 cached")
+    ap.add_argument("--epochs", type=int, default=None, help="default: 20 full, 5 cached, 3 cached with a views pack")
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--lr", type=float, default=None, help="default: 8e-4 full, 1e-3 cached")
     ap.add_argument("--weight-decay", type=float, default=0.02)
@@ -237,7 +240,8 @@ def main():
     ap.add_argument("--limit", type=int, default=None, help="at most N images per class (smoke tests)")
     ap.add_argument("--holdout", action="store_true", help="leave the validation originals out (stage 1)")
     ap.add_argument("--blood-draws", type=int, default=None,
-                    help="blood-cells draws per epoch (default: 6000 with an originals pack, 0 = each image once)")
+                    help="blood-cells draws per epoch (default: 6000 with an originals pack, 2000 with views, "
+                         "0 = each image once)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--input", type=int, default=None, help="network input side (default: 160 with a views pack, else 224)")
     ap.add_argument("--frozen", type=int, default=14, help="cached mode: blocks features[0:N] stay frozen")
@@ -245,7 +249,6 @@ def main():
                     help="train on one laboratory only (leave-one-lab-out validation)")
     ap.add_argument("--out", default=str(Path(__file__).parent / "artifacts" / "checkpoint.pt"))
     args = ap.parse_args()
-    args.epochs = args.epochs or (20 if args.mode == "full" else 5)
     args.lr = args.lr or (8e-4 if args.mode == "full" else 1e-3)
     torch.manual_seed(args.seed)
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -261,7 +264,9 @@ def main():
     inputs = Inputs(z, chosen(z, args.limit, args.holdout, args.sources), args.input)
     labels, domains = inputs.labels, inputs.domains
     if args.blood_draws is None:
-        args.blood_draws = 6000 if recipe_name in ("originals", "views") else 0
+        args.blood_draws = {"originals": 6000, "views": 2000}.get(recipe_name, 0)
+    # The views recipe is the one rebuilt on a 2-core CPU, so it is sized for that: about 25 minutes.
+    args.epochs = args.epochs or (20 if args.mode == "full" else 3 if recipe_name == "views" else 5)
     args.pack_recipe = recipe_name
     print(f"{len(labels)} training images ({int((domains == 0).sum())} blood-cells, recipe {recipe_name}) on {dev}, "
           f"decoded in {time.time() - t0:.0f}s, {torch.get_num_threads()} threads", flush=True)
