@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import HematoNet
+import HematoImage
 
 /// Damaged and foreign model files are refused with a message that names the problem.
 final class ModelFileTests: XCTestCase {
@@ -60,7 +61,10 @@ final class ModelFileTests: XCTestCase {
     func testTheBundledFileIsAccepted() throws {
         let model = try ModelFile.bundled()
         XCTAssertEqual(model.labels, ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL"])
-        XCTAssertEqual(model.preprocessing.width, 224)
+        // The shipped model sees the canonical cell view at 160×160 (Training/MODEL_CARD.md).
+        XCTAssertEqual(model.preprocessing.width, 160)
+        XCTAssertEqual(model.preprocessing.height, 160)
+        XCTAssertEqual(model.view, CanonicalViewRule.standard)
         XCTAssertTrue(model.identity.hasPrefix("mnv2-"))
         XCTAssertNotNil(model.scoresJSON)
     }
