@@ -115,6 +115,11 @@ public enum ShardMerge {
             }
         }
         if let hole = owner.firstIndex(of: -1) { throw .notCovered(index: hole) }
+        // Unreadable names are split the same way: each shard counted its own.
+        let unreadable = parts.reduce(0) { $0 + $1.record.unreadable }
+        if unreadable != first.record.listing.unreadable {
+            throw .unreadableCount(shards: unreadable, listing: first.record.listing.unreadable)
+        }
 
         // Probabilities: one line per classified image, in each part's order.
         let withProbabilities = parts.allSatisfy { $0.probabilities != nil }
@@ -134,7 +139,7 @@ public enum ShardMerge {
         // its first place and takes the last value, which is the one its own part holds.
         var labels = LabelsFile()
         var probabilities: [UInt8] = []
-        var classified = 0, failed = parts.reduce(0) { $0 + $1.record.unreadable }
+        var classified = 0, failed = unreadable
         var nextItem = [Int](repeating: 0, count: parts.count), nextLine = nextItem
         for index in 0..<total {
             let p = Int(owner[index])
@@ -172,6 +177,7 @@ public enum ShardMergeError: Error, Equatable, CustomStringConvertible {
     case missing([Shard])
     case coveredTwice(index: Int, parts: [String])
     case notCovered(index: Int)
+    case unreadableCount(shards: Int, listing: Int)
 
     public var description: String {
         func e(_ s: String) -> String { DisplayName.escaped(s) }
@@ -204,6 +210,8 @@ public enum ShardMergeError: Error, Equatable, CustomStringConvertible {
             return "image #\(index + 1) of the listing is in two shards: \(parts.map(e).joined(separator: " and "))"
         case .notCovered(let index):
             return "image #\(index + 1) of the listing is in no shard"
+        case .unreadableCount(let shards, let listing):
+            return "the shards counted \(shards) unreadable names between them, but the listing has \(listing)"
         }
     }
 }

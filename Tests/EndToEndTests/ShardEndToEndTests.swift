@@ -3,7 +3,7 @@ import XCTest
 
 /// classify --shard K/N and merge, as the tasks of an array job and the step after them run them.
 final class ShardEndToEndTests: XCTestCase {
-    /// The samples, a nested copy, a picture that cannot be decoded, and a second folder
+    /// The samples, a nested copy, a picture that cannot be decoded, a dangling link, and a second folder
     /// whose names repeat the first's (one row per name, as one classify writes it).
     func folders() throws -> (String, String) {
         let a = try Harness.sampleFolder(), b = try Harness.sampleFolder()
@@ -15,6 +15,7 @@ final class ShardEndToEndTests: XCTestCase {
         try FileManager.default.copyItem(atPath: a + "/BloodImage_00001.jpg", toPath: a + "/nested/cell 7.jpeg")
         let sample = try Data(contentsOf: URL(fileURLWithPath: a + "/BloodImage_00006.jpg"))
         try sample.prefix(sample.count / 3).write(to: URL(fileURLWithPath: a + "/nested/half.jpg"))
+        XCTAssertEqual(symlink("missing.jpg", a + "/gone.jpg"), 0)
         for name in try FileManager.default.contentsOfDirectory(atPath: b) where !["BloodImage_00013.jpg", "BloodImage_00264.jpg"].contains(name) {
             try FileManager.default.removeItem(atPath: b + "/" + name)
         }
@@ -30,24 +31,26 @@ final class ShardEndToEndTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: out) }
 
         let single = try Harness.run([Harness.binary, "classify", a, b, "-o", out + "/single.csv", "--probabilities", out + "/single.jsonl"])
-        XCTAssertEqual(single.status, 1, "the broken picture fails: " + single.error)
-        XCTAssertTrue(single.error.contains("19 classified, 1 failed"), single.error)
+        XCTAssertEqual(single.status, 1, "the broken picture and the dangling link fail: " + single.error)
+        XCTAssertTrue(single.error.contains("19 classified, 2 failed"), single.error)
 
-        var classified = 0
+        var classified = 0, reportedLink = 0
         for k in [2, 3, 1] {
             let r = try Harness.run([Harness.binary, "classify", a, b, "--shard", "\(k)/3", "-o", out + "/part-\(k).csv",
                                      "--probabilities", out + "/part-\(k).jsonl", "--threads", "2"])
             XCTAssertTrue(r.error.contains("(shard \(k)/3)"), r.error)
             classified += Int(r.error.split(separator: "\n").last!.split(separator: " ")[0])!
+            if r.error.contains("skipped \(a)/gone.jpg: a link to a file that does not exist") { reportedLink += 1 }
             // Each part on its own is a labels.csv in the dataset's format.
             XCTAssertTrue(String(decoding: try bytes(out + "/part-\(k).csv"), as: UTF8.self).hasPrefix(",Image,Category\r\n"))
         }
         XCTAssertEqual(classified, 19, "the shards classify every image once between them")
+        XCTAssertEqual(reportedLink, 1, "the one shard the dangling link hashes to names it")
 
         let merged = try Harness.run([Harness.binary, "merge", out + "/merged.csv", out + "/part-3.csv", out + "/part-1.csv", out + "/part-2.csv",
                                       "--probabilities", out + "/merged.jsonl"])
         XCTAssertEqual(merged.status, 1, "as classify: an image failed. " + merged.error)
-        XCTAssertTrue(merged.error.contains("19 classified, 1 failed in 3 shards → \(out)/merged.csv"), merged.error)
+        XCTAssertTrue(merged.error.contains("19 classified, 2 failed in 3 shards → \(out)/merged.csv"), merged.error)
         XCTAssertEqual(try bytes(out + "/merged.csv"), try bytes(out + "/single.csv"))
         XCTAssertEqual(try bytes(out + "/merged.jsonl"), try bytes(out + "/single.jsonl"))
         let text = String(decoding: try bytes(out + "/merged.csv"), as: UTF8.self)
@@ -113,8 +116,8 @@ final class ShardEndToEndTests: XCTestCase {
         try Harness.run([Harness.binary, "classify", a, "--shard", "3/3", "-o", out + "/later.csv"])
         let later = try merge(["part-1.csv", "part-2.csv", "later.csv"])
         XCTAssertTrue(later.contains("\(out)/part-1.csv and \(out)/later.csv differ in listing (the folders changed between the shards; rerun them all): "
-                                     + "18 images, 0 unreadable"), later)
-        XCTAssertTrue(later.contains("against 19 images, 0 unreadable"), later)
+                                     + "18 images, 1 unreadable"), later)
+        XCTAssertTrue(later.contains("against 19 images, 1 unreadable"), later)
 
         // A part rewritten without its record.
         try Data(",Image,Category\r\n".utf8).write(to: URL(fileURLWithPath: out + "/part-3.csv"))

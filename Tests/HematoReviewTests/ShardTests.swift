@@ -190,5 +190,12 @@ final class ShardTests: XCTestCase {
         }
         XCTAssertThrowsError(try ShardMerge.merge(forged([[0], [2]]))) { XCTAssertEqual("\($0)", "image #2 of the listing is in no shard") }
         XCTAssertThrowsError(try ShardMerge.merge(forged([[0, 5], [1, 2]]))) { XCTAssertTrue("\($0)".contains("past the listing's 3"), "\($0)") }
+        var counted = forged([[0, 1], [2]])
+        var record = counted[1].record
+        record.unreadable = 1
+        counted[1] = ShardMerge.Part(name: counted[1].name, labels: counted[1].labels, record: record)
+        XCTAssertThrowsError(try ShardMerge.merge(counted)) {
+            XCTAssertEqual("\($0)", "the shards counted 1 unreadable names between them, but the listing has 0")
+        }
     }
 }
