@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HematoAdapt
 import HematoFiles
 import HematoNet
 import HematoReview
@@ -14,6 +15,10 @@ struct Classify: ParsableCommand {
             (a dangling link, a link loop, a FIFO, a folder, a name that is not UTF-8), is reported \
             by name and counted as failed; the exit \
             status is 1 if any file failed, 0 otherwise.
+
+            --shard K/N classifies only the images whose path (relative to its folder) hashes to \
+            shard K of N, the same split on every machine, and writes FILE.shard.json beside \
+            --output FILE for `hematovision merge`. Rerunning a shard rewrites the same bytes.
             """)
 
     @Argument(help: "Folders to classify (searched recursively for .jpg, .jpeg, .bmp, .ppm).")
@@ -31,27 +36,44 @@ struct Classify: ParsableCommand {
     @Option(help: "Worker threads, each decoding and classifying its own images (default: `threads` in the config file, else 1).")
     var threads: Int?
 
+    @Option(help: ArgumentHelp(
+        "Classify only part K of N (a stable hash of each image's path relative to its folder), for a Slurm array job; " +
+        "needs --output FILE, beside which FILE.shard.json is written for `hematovision merge`.",
+        valueName: "K/N"))
+    var shard: String?
+
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var labOptions: LabOptions
 
     func validate() throws {
         if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be from 1 to 64") }
+        if let shard {
+            do { _ = try Shard(parsing: shard) } catch { throw ValidationError(error.description) }
+            guard let output, output != "-" else {
+                throw ValidationError("--shard needs --output FILE: merge reads each shard's labels file and the FILE.shard.json written beside it")
+            }
+        }
     }
 
     func run() throws {
         let model = try modelOptions.load()
         let lab = try labOptions.load(model: model)
-        var items: [(key: String, path: String)] = []
+        let shard = try self.shard.map { try Shard(parsing: $0) }
+        // With --shard, only this shard's images; `place` is each one's place in the whole listing.
+        var items: [(key: String, path: String, place: Int)] = []
+        var listings: [ImageFolder.Listing] = []
         // Image-named paths that cannot be read as images (dangling links, loops, FIFOs, folders,
         // names that are not UTF-8): each is named and counted as failed, never dropped in silence.
         var skipped: [String] = []
         for folder in folders {
             do {
                 let listing = try ImageFolder.scan(folder)
-                for relative in listing.images {
-                    items.append((LabelsFile.imageKey(forRelativePath: relative), folder + "/" + relative))
+                let start = listings.reduce(0) { $0 + $1.images.count }
+                listings.append(listing)
+                for (i, relative) in listing.images.enumerated() where shard?.contains(relativePath: relative.utf8) ?? true {
+                    items.append((LabelsFile.imageKey(forRelativePath: relative), folder + "/" + relative, start + i))
                 }
-                for s in listing.skipped {
+                for s in listing.skipped where shard?.contains(relativePath: s.path) ?? true {
                     skipped.append("skipped \(DisplayName.escaped(bytes: Array((folder + "/").utf8) + s.path)): \(s.reason)")
                 }
             } catch {
@@ -59,7 +81,8 @@ struct Classify: ParsableCommand {
             }
         }
         skipped.forEach(report)
-        guard !items.isEmpty else {
+        // A shard may hold none of the images; the listing as a whole may not be empty.
+        guard !items.isEmpty || (shard != nil && listings.contains { !$0.images.isEmpty }) else {
             throw CommandFailure("no readable images (.jpg, .jpeg, .bmp, .ppm) under \(folders.map(DisplayName.escaped).joined(separator: ", "))"
                                  + (skipped.isEmpty ? "" : "; \(skipped.count) skipped"))
         }
@@ -71,7 +94,9 @@ struct Classify: ParsableCommand {
         var labels = LabelsFile()
         var lines: [String] = []
         var failures = skipped.count
+        var recorded: [ShardRecord.Item] = []  // for --shard: each image's place, and its key unless it failed
         for (item, outcome) in zip(items, outcomes) {
+            recorded.append(ShardRecord.Item(index: item.place, key: nil))
             switch outcome {
             case .classified(let p, _, _) where !p.allSatisfy(\.isFinite):
                 // Finite weights can still overflow to infinity on a strange picture; NaN is no prediction.
@@ -92,6 +117,7 @@ struct Classify: ParsableCommand {
                 let categories = cells.isEmpty ? [model.labels[top]] : BatchClassifier.FoundCell.categories(cells, labels: model.labels)
                 labels.setCategories(categories, forImage: item.key)
                 lines.append(line)
+                recorded[recorded.count - 1].key = item.key
             case .failed(let reason):
                 failures += 1
                 report("skipped \(DisplayName.escaped(item.path)): \(reason)")
@@ -107,14 +133,39 @@ struct Classify: ParsableCommand {
                 // A pipe or a file gets the labels.csv bytes, names exactly as they are.
                 FileHandle.standardOutput.write(Data(labels.serialized()))
             }
+            let probabilityBytes = Array(lines.map { $0 + "\n" }.joined().utf8)
             if let probabilities {
-                try OutputFile.write(Array(lines.map { $0 + "\n" }.joined().utf8), to: probabilities)
+                try OutputFile.write(probabilityBytes, to: probabilities)
+            }
+            // Last, so a record names only bytes already written: a task stopped before this
+            // leaves an old record or none, which merge refuses until the shard is rerun.
+            if let shard, let output {
+                let record = ShardRecord(
+                    shard: shard, model: Self.predictorIdentity(model: model, lab: lab), folders: folders,
+                    listing: ShardRecord.listing(listings), unreadable: skipped.count, items: recorded, labels: labels.serialized(),
+                    probabilities: probabilities.map { .init(path: Self.absolute($0), fnv1a64: ShardRecord.hash(probabilityBytes)) })
+                try AtomicReplace.write(record.serialized(), to: ShardRecord.path(forLabels: output))
             }
         } catch {
             throw CommandFailure("cannot write \(DisplayName.escaped(error.path)): \(error.reason)")
         }
-        report("\(items.count + skipped.count - failures) classified, \(failures) failed" + (output.flatMap { $0 == "-" ? nil : " → \(DisplayName.escaped($0))" } ?? ""))
+        report("\(items.count + skipped.count - failures) classified, \(failures) failed" + (output.flatMap { $0 == "-" ? nil : " → \(DisplayName.escaped($0))" } ?? "")
+               + (shard.map { " (shard \($0))" } ?? ""))
         if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// What made the predictions: the model file, and the lab's head when one replaced the model's.
+    static func predictorIdentity(model: ModelFile, lab: Lab?) -> String {
+        guard let lab else { return model.identity }
+        let h = lab.head
+        var bytes: [UInt8] = []
+        for f in h.weights + h.bias + [h.temperature] { withUnsafeBytes(of: f.bitPattern.littleEndian) { bytes += $0 } }
+        return model.identity + " with lab " + lab.name + " (head " + ShardRecord.hash(bytes) + ")"
+    }
+
+    /// The path from the root, so merge finds the file from wherever it runs.
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 }
 

@@ -16,12 +16,14 @@ struct HematoVision: ParsableCommand {
             Examples:
               hematovision SampleImages                 review a folder (same as `review`)
               hematovision classify slides/ -o labels.csv
+              hematovision classify slides/ --shard 2/8 -o part-2.csv   one task of a Slurm array
+              hematovision merge labels.csv part-*.csv
               hematovision evaluate TEST/               accuracy against class folders
               hematovision bench SampleImages
               hematovision show SampleImages/BloodImage_00001.jpg
             """,
         version: version,
-        subcommands: [Review.self, Classify.self, Evaluate.self, Bench.self, Show.self],
+        subcommands: [Review.self, Classify.self, Merge.self, Evaluate.self, Bench.self, Show.self],
         defaultSubcommand: Review.self)
 
     /// The one place the app's version is written.

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import HematoFiles
+import HematoReview
+
+struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Join the labels files that `classify --shard K/N` wrote into one.",
+        discussion: """
+            The result is byte for byte what one `classify` over the same folders writes. Each \
+            shard's FILE.shard.json (written beside it) is checked first: every shard must come \
+            from the same model and the same listing of the same folders, and each of the N \
+            shards must be given exactly once; a missing shard, a duplicate or a mismatch is \
+            refused by name and nothing is written. The exit status is 1 if any image failed in \
+            a shard (as classify's), 0 otherwise.
+
+            Example (a Slurm array of 8, see Scripts/classify-array.sbatch):
+              hematovision merge labels.csv parts/labels-*.csv
+            """)
+
+    @Argument(help: ArgumentHelp("The merged labels file (replaced atomically); - for standard output.", valueName: "out.csv"))
+    var output: String
+
+    @Argument(help: ArgumentHelp("The shards' labels files, in any order.", valueName: "shard.csv"))
+    var shards: [String]
+
+    @Option(help: ArgumentHelp("Also merge the shards' --probabilities files (each shard's record names its own) into this one.",
+                               valueName: "file.jsonl"))
+    var probabilities: String?
+
+    func validate() throws {
+        guard !shards.isEmpty else { throw ValidationError("give the merged file, then the shards' labels files: merge OUT.csv SHARD.csv...") }
+        if shards.contains(output) || shards.map(ShardRecord.path(forLabels:)).contains(output) {
+            throw ValidationError("\(DisplayName.escaped(output)) is one of the shards: the merged file needs a name of its own")
+        }
+    }
+
+    func run() throws {
+        let result: ShardMerge.Result
+        do {
+            let parts = try shards.map { path throws(ShardMergeError) in try ShardMerge.Part.load(path, withProbabilities: probabilities != nil) }
+            result = try ShardMerge.merge(parts)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        do {
+            // A regular file is replaced atomically (AtomicReplace); - and pipes are written into.
+            try OutputFile.write(result.labels, to: output)
+            if let probabilities, let bytes = result.probabilities { try OutputFile.write(bytes, to: probabilities) }
+        } catch {
+            throw CommandFailure("cannot write \(DisplayName.escaped(error.path)): \(error.reason)")
+        }
+        report("\(result.classified) classified, \(result.failed) failed in \(shards.count) shards"
+               + (output == "-" ? "" : " → \(DisplayName.escaped(output))"))
+        if result.failed > 0 { throw ExitCode(1) }
+    }
+}
