@@ -22,6 +22,10 @@ public final class ReviewStore {
     public private(set) var notes: [String] = []
     /// Decisions recorded since opening.
     public private(set) var decisionsRecorded = 0
+    /// The journal entries recorded since opening, in order (for the end-of-session summary).
+    public private(set) var recorded: [JournalEntry] = []
+    /// When the folder was opened (the clock for the first decision's time).
+    public let openedAt = Date()
     /// Whether labels.csv was written since opening.
     public private(set) var wroteLabels = false
     private let journal: Journal
@@ -45,8 +49,7 @@ public final class ReviewStore {
     /// `journalWrite` replaces the journal's write system call (tests fill the disk with it).
     init(labelsPath: String, reviewer: String, journalWrite: AppendOnlyFile.Write?) throws(ReviewStoreError) {
         self.labelsPath = labelsPath
-        let base = labelsPath.hasSuffix(".csv") ? String(labelsPath.dropLast(4)) : labelsPath
-        journalPath = base + ".journal.jsonl"
+        journalPath = Self.journalPath(forLabels: labelsPath)
         let folder = (labelsPath as NSString).deletingLastPathComponent.isEmpty ? "." : (labelsPath as NSString).deletingLastPathComponent
         let lockPath = folder + "/." + (labelsPath as NSString).lastPathComponent + ".lock"
         do {
@@ -78,6 +81,11 @@ public final class ReviewStore {
         lastImage = contents.entries.last?.image
         journal = Journal(path: journalPath, write: journalWrite)
         replay(contents.entries)
+    }
+
+    /// The journal beside a label file: `X.csv` → `X.journal.jsonl`.
+    public static func journalPath(forLabels labelsPath: String) -> String {
+        (labelsPath.hasSuffix(".csv") ? String(labelsPath.dropLast(4)) : labelsPath) + ".journal.jsonl"
     }
 
     /// Puts the journal's decisions that labels.csv lacks into it. For each image the journal
@@ -114,6 +122,7 @@ public final class ReviewStore {
         if entry.action == .undo && entry.label.isEmpty { decidedByPerson.remove(entry.image) } else { decidedByPerson.insert(entry.image) }
         lastImage = entry.image
         decisionsRecorded += 1
+        recorded.append(entry)
         unwritten += 1
         let now = DispatchTime.now().uptimeNanoseconds
         if oldestUnwritten == nil { oldestUnwritten = now }

@@ -1,0 +1,57 @@
+import Foundation
+
+/// What one sitting of review did, for the lines printed when the reviewer quits: the
+/// classes of the images decided in it, accepted versus corrected, and the median time per
+/// decision. The same counting as `hematovision report`, over this session's journal entries.
+public struct SessionSummary: Equatable, Sendable {
+    /// Journal entries written in this session (undos included).
+    public var entries: Int
+    /// The labels this session left on the images it decided (an undone image drops out).
+    public var differential: Differential
+    public var agreement: Agreement
+    /// Seconds from the previous entry (or from opening the folder) to each decision; undos are
+    /// not decisions but restart the clock. nil with no decisions or unreadable times.
+    public var medianSeconds: Double?
+
+    public init(entries: [JournalEntry], openedAt: Date) {
+        self.entries = entries.count
+        agreement = Agreement(journal: entries)
+        var last: [String: Int] = [:]
+        for (i, e) in entries.enumerated() { last[e.image] = i }
+        differential = Differential(labelSets: last.values.sorted().map { entries[$0].label }.filter { !$0.isEmpty })
+        var previous = openedAt
+        var gaps: [Double] = []
+        for e in entries {
+            guard let t = Self.parse(e.time) else { continue }
+            if e.action != .undo { gaps.append(max(0, t.timeIntervalSince(previous))) }
+            previous = t
+        }
+        medianSeconds = median(gaps)
+    }
+
+    /// Reads the journal's ISO 8601 times, with or without fractional seconds.
+    static func parse(_ time: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let d = f.date(from: time) { return d }
+        f.formatOptions = [.withInternetDateTime]
+        return f.date(from: time)
+    }
+
+    /// A few lines for the terminal once the screen is gone; empty when nothing was decided.
+    public var text: String {
+        guard entries > 0 else { return "" }
+        var lines: [String] = []
+        let perDecision = medianSeconds.map { String(format: ", median %.1f s per decision", $0) } ?? ""
+        lines.append("this session: \(agreement.decisions) image(s) decided in \(entries) step(s)\(perDecision)")
+        var verdict = "  accepted \(agreement.accepted), corrected \(agreement.corrected) (against the model's top class at the time)"
+        if agreement.withoutPrediction > 0 { verdict += "; \(agreement.withoutPrediction) decided before a prediction" }
+        lines.append(verdict)
+        let counted = differential.rows.filter { $0.count > 0 }
+        if !counted.isEmpty {
+            lines.append("  " + counted.map { String(format: "%@ %d (%.0f%%)", DisplayName.escaped($0.name) as NSString, $0.count, 100 * $0.share) }
+                .joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
