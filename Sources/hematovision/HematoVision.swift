@@ -19,11 +19,12 @@ struct HematoVision: ParsableCommand {
               hematovision classify slides/ --shard 2/8 -o part-2.csv   one task of a Slurm array
               hematovision merge labels.csv part-*.csv
               hematovision evaluate TEST/               accuracy against class folders
+              hematovision report SampleImages          the differential and agreement of a review
               hematovision bench SampleImages
               hematovision show SampleImages/BloodImage_00001.jpg
             """,
         version: version,
-        subcommands: [Review.self, Classify.self, Merge.self, Evaluate.self, Bench.self, Show.self],
+        subcommands: [Review.self, Classify.self, Merge.self, Evaluate.self, Report.self, Bench.self, Show.self],
         defaultSubcommand: Review.self)
 
     /// The one place the app's version is written.

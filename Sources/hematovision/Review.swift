@@ -89,6 +89,9 @@ struct Review: ParsableCommand {
             report("\(final.reviewedCount)/\(final.names.count) labelled; \(DisplayName.escaped(store.labelsPath)) is not up to date " +
                    "(\(error.reason)). Every decision is in \(DisplayName.escaped(store.journalPath)) and reaches labels.csv when the folder is next opened.")
         }
+        // The sitting's summary, now that the screen is torn down (the same counting as `report`).
+        let summary = SessionSummary(entries: store.recorded, openedAt: store.openedAt).text
+        if !summary.isEmpty { report(summary) }
         if let labName {
             let lab = app.learner.lab(named: labName, model: model.identity, labels: model.labels, folder: folderKey, session: final)
             do {

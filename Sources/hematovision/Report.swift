@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import HematoFiles
+import HematoReview
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Summarise a reviewed folder: the differential, agreement with the model, who reviewed when.",
+        discussion: """
+            Reads FOLDER/labels.csv (or --labels FILE) and the review journal beside it \
+            (labels.journal.jsonl) and prints:
+              - the differential: cells per class of the reviewed labels with their percentages and \
+            95 % confidence intervals by the Wilson score method. An image labelled \
+            "NEUTROPHIL, LYMPHOCYTE" holds two cells and counts once in each class, so the \
+            percentages are of cells, not of images;
+              - how many of the folder's images have a label;
+              - the reviewer against the model, from the journal: each image's last decision \
+            against the model's top class when it was made (a later refit does not rewrite it). \
+            The confusion matrix (rows: reviewer, columns: model) and Cohen's kappa use the \
+            single-class decisions; "accepted" is a label equal to the model's top class, \
+            "corrected" any other;
+              - each reviewer with their first and last journal entry.
+            Nothing is written; the folder may be under review meanwhile.
+
+            --json prints one object with the keys total, reviewed, differential (class → \
+            count), agreement (accuracy, kappa, confusion, labels, accepted, corrected, ...), \
+            differential_detail (percent and ci95 per class), reviewers and actions.
+            """)
+
+    @Argument(help: "The reviewed folder.")
+    var folder: String
+
+    @Option(help: ArgumentHelp("The label file to read (default: FOLDER/labels.csv); its journal is the one beside it.", valueName: "labels.csv"))
+    var labels: String?
+
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    func run() throws {
+        let keys: [String]
+        do { keys = try ImageFolder.list(folder).map(LabelsFile.imageKey(forRelativePath:)) } catch { throw CommandFailure(error.description) }
+        let labelsPath = labels ?? folder + "/labels.csv"
+        let file: LabelsFile
+        do {
+            if let bytes = try RegularFile.contentsIfPresent(labelsPath, followLinks: true) {
+                file = try LabelsFile(bytes: bytes, name: labelsPath)
+            } else if labels != nil {
+                throw CommandFailure("no label file at \(DisplayName.escaped(labelsPath))")
+            } else {
+                file = LabelsFile()  // a folder nobody has reviewed yet
+            }
+        } catch let e as FileError {
+            throw CommandFailure("cannot read \(DisplayName.escaped(labelsPath)): \(e.reason)")
+        } catch let e as LabelsFileError {
+            throw CommandFailure("\(e) (not the dataset's labels.csv format)")
+        }
+        let journalPath = ReviewStore.journalPath(forLabels: labelsPath)
+        let contents: Journal.Contents
+        do { contents = try Journal.contents(path: journalPath) } catch { throw CommandFailure(error.description) }
+        for note in contents.notes { report("warning: \(DisplayName.escaped(journalPath)): \(note)") }
+        let result = ReviewReport(imageKeys: keys, labels: file, journal: contents.entries)
+        print(json ? Self.json(result, labelsPath: labelsPath, journalPath: journalPath) : Self.text(result, labelsPath: labelsPath))
+    }
+
+    static func percent(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
+
+    static func rightAligned(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+
+    static func text(_ r: ReviewReport, labelsPath: String) -> String {
+        var lines = ["\(r.reviewed) of \(r.total) images reviewed (\(DisplayName.escaped(labelsPath)))"]
+        if r.labelsWithoutImage > 0 { lines.append("(\(r.labelsWithoutImage) labelled image(s) not in the folder are left out)") }
+        let d = r.differential
+        lines.append("")
+        lines.append("differential: \(d.cells) cell(s)" + (d.multiLabelImages > 0 ? ", \(d.multiLabelImages) image(s) with several (each cell counted)" : "")
+                     + "; 95% confidence intervals by the Wilson score method")
+        let width = max(11, d.rows.map { DisplayName.escaped($0.name).count }.max() ?? 0)
+        for row in d.rows {
+            let ci = row.interval.map { "[\(percent($0.lower)) – \(percent($0.upper))]" } ?? ""
+            lines.append("  " + DisplayName.escaped(row.name).padding(toLength: width, withPad: " ", startingAt: 0)
+                         + String(format: " %5d  ", row.count) + rightAligned(percent(row.share), 6) + "  " + ci)
+        }
+        let a = r.agreement
+        lines.append("")
+        lines.append("reviewer against the model (each image's last decision against the model's top class then):")
+        var counts = "  \(a.decisions) decision(s): accepted \(a.accepted), corrected \(a.corrected)"
+        if a.withoutPrediction > 0 { counts += ", \(a.withoutPrediction) made before a prediction" }
+        if a.multiLabel > 0 { counts += "; \(a.multiLabel) with several classes left out of the matrix" }
+        lines.append(counts)
+        if a.matrix.total > 0 {
+            lines.append("  accuracy " + (a.matrix.accuracy.map { String(format: "%.3f", $0) } ?? "n/a")
+                         + "   Cohen's kappa " + (a.matrix.kappa.map { String(format: "%.3f", $0) } ?? "n/a (one class only)")
+                         + "   over \(a.matrix.total) single-class decision(s)")
+            lines.append("  confusion (rows: reviewer, columns: model):")
+            let names = a.matrix.labels.map(DisplayName.escaped)
+            let w = max(11, names.map(\.count).max() ?? 0)
+            lines.append("    " + String(repeating: " ", count: w) + names.map { " " + String($0.prefix(5)).padding(toLength: 5, withPad: " ", startingAt: 0) }.joined())
+            for (name, row) in zip(names, a.matrix.counts) {
+                lines.append("    " + name.padding(toLength: w, withPad: " ", startingAt: 0) + row.map { String(format: " %5d", $0) }.joined())
+            }
+        }
+        lines.append("")
+        if r.reviewers.isEmpty {
+            lines.append("no journal: no decisions recorded by review")
+        } else {
+            lines.append("reviewers:")
+            for p in r.reviewers {
+                lines.append("  \(DisplayName.escaped(p.name)): \(p.entries) journal entr\(p.entries == 1 ? "y" : "ies"), \(DisplayName.escaped(p.first)) to \(DisplayName.escaped(p.last))")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ r: ReviewReport, labelsPath: String, journalPath: String) -> String {
+        let d = r.differential, a = r.agreement
+        var detail: [String: Any] = [:]
+        for row in d.rows {
+            detail[row.name] = ["count": row.count, "percent": 100 * row.share,
+                                "ci95": row.interval.map { [100 * $0.lower, 100 * $0.upper] as Any } ?? NSNull()] as [String: Any]
+        }
+        let object: [String: Any] = [
+            "total": r.total,
+            "reviewed": r.reviewed,
+            "differential": d.counts,
+            "differential_detail": ["cells": d.cells, "multi_label_images": d.multiLabelImages, "interval": "wilson-score-95",
+                                    "classes": detail] as [String: Any],
+            "agreement": [
+                "accuracy": a.matrix.accuracy ?? NSNull(), "kappa": a.matrix.kappa ?? NSNull(),
+                "confusion": a.matrix.counts, "labels": a.matrix.labels, "rows": "reviewer", "columns": "model",
+                "decisions": a.decisions, "accepted": a.accepted, "corrected": a.corrected,
+                "multi_label": a.multiLabel, "without_prediction": a.withoutPrediction,
+            ] as [String: Any],
+            "reviewers": r.reviewers.map { ["name": $0.name, "entries": $0.entries, "first": $0.first, "last": $0.last] as [String: Any] },
+            "first_decision": r.firstDecision ?? NSNull(),
+            "last_decision": r.lastDecision ?? NSNull(),
+            "actions": r.actions,
+            "labels_without_image": r.labelsWithoutImage,
+            "labels_file": labelsPath,
+            "journal": journalPath,
+        ]
+        return (try? JSONOutput.text(object)) ?? "{}"
+    }
+}
