@@ -22,6 +22,10 @@ let package = Package(
         // System libraries, one thin shim header each.
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg",
                        providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4",
+                       providers: [.apt(["libtiff-dev"])]),
         .systemLibrary(name: "CSixel", pkgConfig: "libsixel",
                        providers: [.apt(["libsixel-dev"])]),
         .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw",
@@ -35,7 +39,7 @@ let package = Package(
         // Every file-system call (open, atomic replace, append, flock) and its typed errors:
         // the one place above which nobody sees errno.
         .target(name: "HematoFiles"),
-        .target(name: "HematoImage", dependencies: ["HematoFiles", "CTurboJPEG"]),
+        .target(name: "HematoImage", dependencies: ["HematoFiles", "CTurboJPEG", "CPNG", "CTIFF"]),
         .target(name: "HematoNet", dependencies: ["HematoFiles", "HematoImage", "HematoAdapt", "CXNNPack"],
                 resources: [.copy("Resources/hematovision-mobilenetv2.safetensors")]),
         // Learning the reviewer's lab: head refits, temperatures, lab files, the shift check. Swift,
@@ -51,7 +55,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "HematoFilesTests", dependencies: ["HematoFiles"]),
-        .testTarget(name: "HematoImageTests", dependencies: ["HematoImage"]),
+        .testTarget(name: "HematoImageTests", dependencies: ["HematoImage"], exclude: ["Fixtures"]),
         .testTarget(name: "HematoAdaptTests", dependencies: ["HematoAdapt"]),
         .testTarget(name: "HematoReviewTests", dependencies: ["HematoReview"]),
         .testTarget(name: "HematoNetTests", dependencies: ["HematoNet", "HematoImage"]),

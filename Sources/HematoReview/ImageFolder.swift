@@ -3,7 +3,10 @@ import Foundation
 /// The images in a folder, as paths relative to it, sorted by name.
 /// Only names are held (no stat per file), so 100,000 files cost a few MB.
 public enum ImageFolder {
-    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "bmp", "ppm"]
+    /// The names a folder's images have; what each file holds is still read from its bytes.
+    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "tif", "tiff", "bmp", "ppm"]
+    /// The same, as a person reads it in a message.
+    public static let imageExtensionsListed = ".jpg, .jpeg, .png, .tif, .tiff, .bmp, .ppm"
 
     public enum Failure: Error, CustomStringConvertible, Equatable {
         case unreadable(folder: String, reason: String)

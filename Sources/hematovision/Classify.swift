@@ -16,7 +16,7 @@ struct Classify: ParsableCommand {
             status is 1 if any file failed, 0 otherwise.
             """)
 
-    @Argument(help: "Folders to classify (searched recursively for .jpg, .jpeg, .bmp, .ppm).")
+    @Argument(help: "Folders to classify (searched recursively for .jpg, .jpeg, .png, .tif, .tiff, .bmp, .ppm).")
     var folders: [String]
 
     @Option(name: [.short, .long], help: ArgumentHelp(
@@ -60,7 +60,7 @@ struct Classify: ParsableCommand {
         }
         skipped.forEach(report)
         guard !items.isEmpty else {
-            throw CommandFailure("no readable images (.jpg, .jpeg, .bmp, .ppm) under \(folders.map(DisplayName.escaped).joined(separator: ", "))"
+            throw CommandFailure("no readable images (\(ImageFolder.imageExtensionsListed)) under \(folders.map(DisplayName.escaped).joined(separator: ", "))"
                                  + (skipped.isEmpty ? "" : "; \(skipped.count) skipped"))
         }
 

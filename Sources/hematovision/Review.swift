@@ -45,7 +45,7 @@ struct Review: ParsableCommand {
         let names: [String]
         do { names = try ImageFolder.list(folder) } catch { throw CommandFailure(error.description) }
         guard !names.isEmpty else {
-            throw CommandFailure("no images (.jpg, .jpeg, .bmp, .ppm) directly in \(DisplayName.escaped(folder))")
+            throw CommandFailure("no images (\(ImageFolder.imageExtensionsListed)) directly in \(DisplayName.escaped(folder))")
         }
         let (chosenTheme, warnings) = try Theme.load(theme ?? Config.user.theme, environment: environment)
         warnings.forEach { report("warning: \(DisplayName.escaped($0))") }  // they quote the theme file's text
