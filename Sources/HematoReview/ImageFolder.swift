@@ -43,7 +43,7 @@ public enum ImageFolder {
         return imageExtensions.contains(name[name.index(after: dot)...].lowercased())
     }
 
-    /// Images directly in `folder` (the review screen's view of a slide folder).
+    /// Images directly in `folder`, not below it (the images of one class folder).
     public static func list(_ folder: String) throws(Failure) -> [String] {
         guard let dir = opendir(folder) else { throw .opening(folder, errno: errno) }
         defer { closedir(dir) }

@@ -48,8 +48,8 @@ struct Classify: ParsableCommand {
         for folder in folders {
             do {
                 let listing = try ImageFolder.scan(folder)
-                for relative in listing.images {
-                    items.append((LabelsFile.imageKey(forRelativePath: relative), folder + "/" + relative))
+                for (relative, key) in zip(listing.images, LabelsFile.imageKeys(forRelativePaths: listing.images)) {
+                    items.append((key, folder + "/" + relative))
                 }
                 for s in listing.skipped {
                     skipped.append("skipped \(DisplayName.escaped(bytes: Array((folder + "/").utf8) + s.path)): \(s.reason)")
