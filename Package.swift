@@ -40,8 +40,10 @@ let package = Package(
         // the one place above which nobody sees errno.
         .target(name: "HematoFiles"),
         .target(name: "HematoImage", dependencies: ["HematoFiles", "CTurboJPEG", "CPNG", "CTIFF"]),
-        .target(name: "HematoNet", dependencies: ["HematoFiles", "HematoImage", "HematoAdapt", "CXNNPack"],
+        .target(name: "HematoNet", dependencies: ["HematoFiles", "HematoImage", "HematoAdapt", "CXNNPack", "CBundledModel"],
                 resources: [.copy("Resources/hematovision-mobilenetv2.safetensors")]),
+        // The same model file compiled into the binary (C23 #embed), so the binary alone runs anywhere.
+        .target(name: "CBundledModel"),
         // Learning the reviewer's lab: head refits, temperatures, lab files, the shift check. Swift,
         // with its two hot loops in C so they can use AVX2/FMA where the processor has them.
         .target(name: "CVectorKernels"),
