@@ -18,6 +18,12 @@ public enum ImageError: Error, Equatable, CustomStringConvertible {
     /// The decoder rejected the data.
     case corrupt(path: String, reason: String)
 
+    /// A C library's message as safe text: anything but printable ASCII becomes "?", so a
+    /// message that quotes bytes of a damaged file cannot reach a terminal as control codes.
+    static func printable(_ message: String) -> String {
+        String(String.UnicodeScalarView(message.unicodeScalars.map { (0x20..<0x7F).contains($0.value) ? $0 : "?" }))
+    }
+
     public var path: String {
         switch self {
         case .unreadable(let p, _), .notARegularFile(let p, _), .empty(let p), .unsupportedFormat(let p, _), .unsupportedVariant(let p, _), .tooLarge(let p, _, _, _),

@@ -46,6 +46,6 @@ enum PNG {
         if lower.contains("end of data") || lower.contains("not enough image data") || lower.contains("read error") {
             return .truncated(path: path)
         }
-        return .corrupt(path: path, reason: message.isEmpty ? "libpng could not read it" : "libpng: \(message)")
+        return .corrupt(path: path, reason: message.isEmpty ? "libpng could not read it" : "libpng: \(ImageError.printable(message))")
     }
 }

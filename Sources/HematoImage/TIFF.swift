@@ -31,7 +31,7 @@ enum TIFF {
             var message = [CChar](repeating: 0, count: 1024)
             guard TIFFRGBAImageOK(tiff, &message) != 0 else {
                 return .failure(source.error != nil ? failure(source, path: path, fallback: "")
-                                : .unsupportedVariant(path: path, reason: "libtiff: \(text(message))"))
+                                : .unsupportedVariant(path: path, reason: "libtiff: \(ImageError.printable(text(message)))"))
             }
             var image = TIFFRGBAImage()
             guard TIFFRGBAImageBegin(&image, tiff, 1, &message) != 0 else {
@@ -79,7 +79,7 @@ enum TIFF {
             || lower.contains("premature") || lower.contains("truncated") {
             return .truncated(path: path)
         }
-        return .corrupt(path: path, reason: message.isEmpty ? "libtiff could not read it" : "libtiff: \(message)")
+        return .corrupt(path: path, reason: message.isEmpty ? "libtiff could not read it" : "libtiff: \(ImageError.printable(message))")
     }
 
     /// The bytes libtiff reads through its client callbacks, and the first error it reported.

@@ -163,6 +163,10 @@ final class PNGAndTIFFDecodingTests: XCTestCase {
         }
     }
 
+    func testALibrarysMessageReachesTheErrorAsPrintableText() {
+        XCTAssertEqual(ImageError.printable("tag \u{1B}]0;x\u{07} é ok"), "tag ?]0;x? ? ok")
+    }
+
     func testErrorsReadAsSentences() {
         XCTAssertEqual(ImageError.unsupportedFormat(path: "x", detected: "a GIF image").description,
                        "not a JPEG, PNG, TIFF, BMP or PPM image (it looks like a GIF image)")
