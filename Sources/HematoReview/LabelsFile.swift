@@ -162,7 +162,7 @@ public struct LabelsFile: Sendable, Equatable {
 
     /// N of a path whose file name is `BloodImage_NNNNN.ext` (ASCII digits, any extension).
     static func datasetNumber(of path: String) -> Int? {
-        let name = path.split(separator: "/", omittingEmptySubsequences: false).last ?? Substring(path)
+        let name = path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? path[...]
         guard name.hasPrefix("BloodImage_") else { return nil }
         let stem = name.dropFirst("BloodImage_".count).prefix { $0 != "." }
         guard !stem.isEmpty, stem.count <= 18, stem.allSatisfy({ $0.isASCII && $0.isNumber }),
