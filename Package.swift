@@ -22,6 +22,10 @@ let package = Package(
         // System libraries, one thin shim header each.
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg",
                        providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4",
+                       providers: [.apt(["libtiff-dev"])]),
         .systemLibrary(name: "CSixel", pkgConfig: "libsixel",
                        providers: [.apt(["libsixel-dev"])]),
         .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw",
@@ -35,9 +39,11 @@ let package = Package(
         // Every file-system call (open, atomic replace, append, flock) and its typed errors:
         // the one place above which nobody sees errno.
         .target(name: "HematoFiles"),
-        .target(name: "HematoImage", dependencies: ["HematoFiles", "CTurboJPEG"]),
-        .target(name: "HematoNet", dependencies: ["HematoFiles", "HematoImage", "HematoAdapt", "CXNNPack"],
+        .target(name: "HematoImage", dependencies: ["HematoFiles", "CTurboJPEG", "CPNG", "CTIFF"]),
+        .target(name: "HematoNet", dependencies: ["HematoFiles", "HematoImage", "HematoAdapt", "CXNNPack", "CBundledModel"],
                 resources: [.copy("Resources/hematovision-mobilenetv2.safetensors")]),
+        // The same model file compiled into the binary (C23 #embed), so the binary alone runs anywhere.
+        .target(name: "CBundledModel"),
         // Learning the reviewer's lab: head refits, temperatures, lab files, the shift check. Swift,
         // with its two hot loops in C so they can use AVX2/FMA where the processor has them.
         .target(name: "CVectorKernels"),
@@ -51,7 +57,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "HematoFilesTests", dependencies: ["HematoFiles"]),
-        .testTarget(name: "HematoImageTests", dependencies: ["HematoImage"]),
+        .testTarget(name: "HematoImageTests", dependencies: ["HematoImage"], exclude: ["Fixtures"]),
         .testTarget(name: "HematoAdaptTests", dependencies: ["HematoAdapt"]),
         .testTarget(name: "HematoReviewTests", dependencies: ["HematoReview"]),
         .testTarget(name: "HematoNetTests", dependencies: ["HematoNet", "HematoImage"]),

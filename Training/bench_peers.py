@@ -45,7 +45,7 @@ def median_ms_per_image(fn, count: int, passes: int) -> float:
 
 
 def images_under(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".bmp", ".ppm"))
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".ppm"))
 
 
 def main():

@@ -9,9 +9,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-# (expansion t, output channels c, repeats n, first stride s): the paper's table.
-SETTINGS = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2),
-            (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]
+# The layer table lives apart so that to_onnx.py needs no torch; `mobilenet_v2.blocks` stays importable.
+from mobilenet_v2_layout import SETTINGS, blocks  # noqa: F401
 
 
 def conv_bn_relu6(cin: int, cout: int, kernel: int, stride: int, groups: int = 1) -> nn.Sequential:
@@ -35,16 +34,6 @@ class InvertedResidual(nn.Module):
 
     def forward(self, x):
         return x + self.conv(x) if self.use_residual else self.conv(x)
-
-
-def blocks() -> list[tuple[int, int, int, int]]:
-    """(in, out, stride, expand) of features[1..17]."""
-    out, cin = [], 32
-    for t, c, n, s in SETTINGS:
-        for i in range(n):
-            out.append((cin, c, s if i == 0 else 1, t))
-            cin = c
-    return out
 
 
 class MobileNetV2(nn.Module):

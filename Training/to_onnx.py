@@ -15,7 +15,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from mobilenet_v2 import blocks
+from mobilenet_v2_layout import blocks  # not mobilenet_v2, which imports torch
 
 
 def read_safetensors(path: str) -> tuple[dict[str, np.ndarray], dict[str, str]]:

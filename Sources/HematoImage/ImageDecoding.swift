@@ -1,4 +1,5 @@
-/// Turns a file into an `RGBImage`, whatever the file turns out to hold.
+/// Turns a file into an `RGBImage`, whatever the file turns out to hold: JPEG (libturbojpeg),
+/// PNG (libpng), TIFF (libtiff), BMP and PPM (libturbojpeg's loader), told apart by their bytes.
 public enum ImageDecoding {
     /// Header sizes beyond this are refused before anything is allocated.
     /// 120 megapixels is far beyond any microscope field this app shows.
@@ -20,6 +21,7 @@ public enum ImageDecoding {
     }
 
     /// Decodes bytes already read (`path` names them in errors; BMP and PPM are re-read from it).
+    /// PNG and TIFF are decoded whole (`covering` only scales JPEG).
     public static func decode(
         _ bytes: [UInt8], path: String,
         covering minimum: (width: Int, height: Int)? = nil,
@@ -31,6 +33,10 @@ public enum ImageDecoding {
             try checkSize(header.width, header.height, limit: pixelLimit, path: path)
             let size = minimum.map { TurboJPEG.scaledSize(of: header, covering: $0) } ?? (header.width, header.height)
             return try TurboJPEG.decode(bytes, width: size.0, height: size.1, path: path)
+        case .png:
+            return try PNG.decode(bytes, path: path, pixelLimit: pixelLimit)
+        case .tiff:
+            return try TIFF.decode(bytes, path: path, pixelLimit: pixelLimit)
         case .bmp:
             let (w, h) = try BitmapHeaders.bmpSize(bytes, path: path)
             try checkSize(w, h, limit: pixelLimit, path: path)
@@ -44,7 +50,8 @@ public enum ImageDecoding {
         }
     }
 
-    private static func checkSize(_ w: Int, _ h: Int, limit: Int, path: String) throws(ImageError) {
+    /// The one size rule for every format, applied to the header before pixels are allocated.
+    static func checkSize(_ w: Int, _ h: Int, limit: Int, path: String) throws(ImageError) {
         guard w > 0, h > 0 else { throw .corrupt(path: path, reason: "the header gives a size of \(w)×\(h)") }
         guard w.multipliedReportingOverflow(by: h).partialValue <= limit, w <= 65_535, h <= 65_535 else {
             throw .tooLarge(path: path, width: w, height: h, limit: limit)

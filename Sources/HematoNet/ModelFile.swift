@@ -1,9 +1,10 @@
+import CBundledModel
 import Foundation
 import HematoAdapt
 import HematoFiles
 import HematoImage
 
-/// A validated model file, memory-mapped for as long as this value lives.
+/// A validated model file, memory-mapped for as long as this value lives (or the copy built into the binary).
 /// Every tensor's name, type, shape and byte range, and the metadata the
 /// engine depends on, are checked when it is opened, so a damaged or foreign
 /// file is refused with a message instead of producing nonsense.
@@ -28,19 +29,27 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
     /// the picture, so it needs every pixel; the whole-picture rule does not.
     public var decodeCovering: (width: Int, height: Int)? { view == nil ? preprocessing.decodeCovering : nil }
 
-    /// The mapping the tensors point into; it lives as long as this value.
-    private let mapped: MappedFile
+    /// The mapping the tensors point into; it lives as long as this value. Nil for the built-in
+    /// copy, whose bytes live in the binary for as long as the process.
+    private let mapped: MappedFile?
     private let tensors: [String: UnsafeBufferPointer<Float>]
 
-    /// The model that ships with the app: the first found of ModelLocation's folders.
+    /// The model that ships with the app: the first file found in ModelLocation's folders (so an
+    /// installed file can replace it), else the copy compiled into the binary.
     public static func bundled(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ModelFileError) -> ModelFile {
-        let found = ModelLocation.find(environment: environment)
-        guard let path = found.path else { throw .notFound(looked: found.looked) }
-        return try ModelFile(path: path)
+        if let path = ModelLocation.find(environment: environment).path { return try ModelFile(path: path) }
+        return try builtIn()
     }
 
-    public init(path: String) throws(ModelFileError) {
-        self.path = path
+    /// What `path` says for the copy compiled into the binary.
+    public static let builtInPath = "built in"
+
+    /// The shipped model file as compiled into the binary (CBundledModel), validated like any other.
+    public static func builtIn() throws(ModelFileError) -> ModelFile {
+        try ModelFile(path: builtInPath, bytes: UnsafeRawBufferPointer(start: hv_bundled_model(), count: hv_bundled_model_size()), mapped: nil)
+    }
+
+    public convenience init(path: String) throws(ModelFileError) {
         // Through the project's file layer: non-blocking, so a FIFO given as --model is refused
         // by the type check instead of waiting for a writer.
         let mapped: MappedFile
@@ -51,7 +60,11 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
         } catch {
             throw .unreadable(path: path, reason: error.reason)
         }
-        let bytes = mapped.bytes
+        try self.init(path: path, bytes: mapped.bytes, mapped: mapped)
+    }
+
+    private init(path: String, bytes: UnsafeRawBufferPointer, mapped: MappedFile?) throws(ModelFileError) {
+        self.path = path
         guard bytes.count >= 8 else { throw .truncated(size: bytes.count) }
         let file = try SafeTensors(bytes)
         let meta = try Metadata(file.metadata)

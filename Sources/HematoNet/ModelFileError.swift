@@ -1,8 +1,6 @@
 /// Why a model file was refused. Each message says what is wrong with the file.
 public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
-    /// No `--model` was given and the shipped file is in none of these folders (ModelLocation).
-    case notFound(looked: [String])
     case truncated(size: Int)
     case headerPastEnd(headerLength: UInt64, fileSize: Int)
     case malformedHeader(String)
@@ -21,8 +19,6 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): return "cannot read the model file \(path): \(reason)"
-        case .notFound(let looked):
-            return "no model file: looked for \(ModelLocation.fileName) in " + looked.joined(separator: ", ")
         case .truncated(let size): return "the model file is truncated: \(size) bytes is too short to hold a header"
         case .headerPastEnd(let length, let size):
             return "the model file is damaged: its header claims \(length) bytes but the file has only \(size)"

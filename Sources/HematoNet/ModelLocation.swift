@@ -1,8 +1,8 @@
 import Foundation
 
-/// Where the shipped model is looked for, so that the binary works wherever it is put: beside a
-/// SwiftPM build, installed under a prefix (`bin/` + `share/hematovision/`), or with the model in the
-/// user's or the system's XDG data folders. SwiftPM's generated `Bundle.module` traps when its
+/// Where a model file is looked for before the copy compiled into the binary is used: beside a
+/// SwiftPM build, under the install prefix (`bin/` + `share/hematovision/`), or in the user's or
+/// the system's XDG data folders, so that a file put there replaces the built-in model. SwiftPM's generated `Bundle.module` traps when its
 /// bundle is missing (a binary copied out of `.build`), so it is only touched once the bundle's
 /// folder is known to exist.
 public enum ModelLocation {

@@ -3,7 +3,10 @@ import Foundation
 /// The images in a folder, as paths relative to it, sorted by name.
 /// Only names are held (no stat per file), so 100,000 files cost a few MB.
 public enum ImageFolder {
-    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "bmp", "ppm"]
+    /// The names a folder's images have; what each file holds is still read from its bytes.
+    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "tif", "tiff", "bmp", "ppm"]
+    /// The same, as a person reads it in a message.
+    public static let imageExtensionsListed = ".jpg, .jpeg, .png, .tif, .tiff, .bmp, .ppm"
 
     public enum Failure: Error, CustomStringConvertible, Equatable {
         case unreadable(folder: String, reason: String)
@@ -40,7 +43,7 @@ public enum ImageFolder {
         return imageExtensions.contains(name[name.index(after: dot)...].lowercased())
     }
 
-    /// Images directly in `folder` (the review screen's view of a slide folder).
+    /// Images directly in `folder`, not below it (the images of one class folder).
     public static func list(_ folder: String) throws(Failure) -> [String] {
         guard let dir = opendir(folder) else { throw .opening(folder, errno: errno) }
         defer { closedir(dir) }
@@ -81,7 +84,9 @@ public enum ImageFolder {
 
     /// Walks `folder` and everything under it, names as bytes. Links are followed to
     /// files, never into folders (a loop cannot make the walk endless). Only entries
-    /// that are not plain files cost a stat, so 100,000 images cost none.
+    /// that are not plain files cost a stat, so 100,000 images cost none, and a name is
+    /// copied out of its directory entry only when it is an image or a folder (review
+    /// opens a folder of 100,000 files through this walk).
     public static func scan(_ folder: String) throws(Failure) -> Listing {
         try requireFolder(folder)
         let root = Array(folder.utf8)
@@ -96,15 +101,20 @@ public enum ImageFolder {
             }
             defer { closedir(dir) }
             while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+                var type = entry.pointee.d_type
+                let (length, isImage) = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    let length = raw.firstIndex(of: 0) ?? raw.count
+                    return (length, isImageName(UnsafeRawBufferPointer(rebasing: raw[..<length])))
+                }
+                // Not an image, and known not to be a folder: nothing to copy or look at.
+                if !isImage && type != UInt8(DT_DIR) && type != UInt8(DT_UNKNOWN) { continue }
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix(length)) }
                 if name == [dot] || name == [dot, dot] { continue }
                 let path = relative.isEmpty ? name : relative + [slash] + name
-                let full = root + [slash] + path
-                var type = entry.pointee.d_type
-                if type == UInt8(DT_UNKNOWN) { type = typeWithoutFollowing(full) }
+                if type == UInt8(DT_UNKNOWN) { type = typeWithoutFollowing(root + [slash] + path) }
                 if type == UInt8(DT_DIR) { pending.append(path) }
-                guard isImageName(name) else { continue }
-                if let problem = problem(full, type: type) {
+                guard isImage else { continue }
+                if type != UInt8(DT_REG), let problem = problem(root + [slash] + path, type: type) {
                     listing.skipped.append(Skipped(path: path, reason: problem))
                 } else if let text = String(validating: path, as: UTF8.self) {
                     listing.images.append(text)
@@ -123,9 +133,19 @@ public enum ImageFolder {
 
     /// An image name, given as the bytes of one path component.
     static func isImageName(_ name: [UInt8]) -> Bool {
-        guard name.first != dot, let at = name.lastIndex(of: dot) else { return false }
-        return imageExtensions.contains(String(decoding: name[(at + 1)...], as: UTF8.self).lowercased())
+        name.withUnsafeBytes { isImageName($0) }
     }
+
+    /// The same test on the bytes of a directory entry, without copying them: ASCII case is folded byte by byte.
+    static func isImageName(_ name: UnsafeRawBufferPointer) -> Bool {
+        guard name.first != dot, let at = name.lastIndex(of: dot) else { return false }
+        let ext = name[(at + 1)...]
+        return extensionBytes.contains { candidate in
+            candidate.count == ext.count && zip(candidate, ext).allSatisfy { $0 == ($1 | (($1 >= 65 && $1 <= 90) ? 0x20 : 0)) }
+        }
+    }
+
+    private static let extensionBytes = imageExtensions.map { Array($0.utf8) }
 
     /// Why an image-named entry of this d_type is not an image file to read; nil if it is one.
     private static func problem(_ full: [UInt8], type: UInt8) -> String? {

@@ -135,17 +135,39 @@ public struct LabelsFile: Sendable, Equatable {
         return Array(text.utf8)
     }
 
-    /// The `Image` value for a file: N for `BloodImage_NNNNN.*` directly in the
-    /// folder (the dataset's convention), otherwise the path relative to the folder.
-    public static func imageKey(forRelativePath path: String) -> String {
-        if !path.contains("/"), path.hasPrefix("BloodImage_") {
-            let stem = path.dropFirst("BloodImage_".count).prefix { $0 != "." }
-            if !stem.isEmpty, stem.allSatisfy(\.isASCII), stem.allSatisfy(\.isNumber), let n = Int(stem),
-               path.dropFirst("BloodImage_".count + stem.count).hasPrefix(".") {
-                return String(n)
-            }
+    /// Whether the file has a row for this `Image` value.
+    public func hasRow(forImage image: String) -> Bool { index[image] != nil }
+
+    /// The `Image` values for the images of one folder (paths relative to it), in their order:
+    ///
+    /// - `BloodImage_NNNNN.*` directly in the folder: N (the dataset's convention).
+    /// - `BloodImage_NNNNN.*` in a subfolder: N too (the dataset keeps its pictures in
+    ///   `JPEGImages/` beside its labels.csv), unless another image of the folder has that
+    ///   number, or `existing` already has a row under the path (a file written before
+    ///   subfolder numbers were kept); then the path.
+    /// - any other file: its path relative to the folder.
+    ///
+    /// So two images never share a row, and every labels.csv written before keeps its meaning.
+    public static func imageKeys(forRelativePaths paths: [String], existing: LabelsFile? = nil) -> [String] {
+        let numbers = paths.map(datasetNumber(of:))
+        var uses: [Int: Int] = [:]
+        for case let n? in numbers { uses[n, default: 0] += 1 }
+        return zip(paths, numbers).map { path, number in
+            guard let number else { return path }
+            let atTop = !path.utf8.contains(UInt8(ascii: "/"))
+            if atTop || (uses[number] == 1 && existing?.hasRow(forImage: path) != true) { return String(number) }
+            return path
         }
-        return path
+    }
+
+    /// N of a path whose file name is `BloodImage_NNNNN.ext` (ASCII digits, any extension).
+    static func datasetNumber(of path: String) -> Int? {
+        let name = path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? path[...]
+        guard name.hasPrefix("BloodImage_") else { return nil }
+        let stem = name.dropFirst("BloodImage_".count).prefix { $0 != "." }
+        guard !stem.isEmpty, stem.count <= 18, stem.allSatisfy({ $0.isASCII && $0.isNumber }),
+              name.dropFirst("BloodImage_".count + stem.count).hasPrefix(".") else { return nil }
+        return Int(stem)
     }
 }
 

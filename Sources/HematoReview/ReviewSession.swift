@@ -20,7 +20,7 @@ public struct ReviewSession: Equatable, Sendable {
 
     /// Paths relative to the folder, in name order.
     public let names: [String]
-    /// labels.csv keys for `names` (N for BloodImage_NNNNN.*).
+    /// labels.csv keys for `names` (N for BloodImage_NNNNN.*; see `LabelsFile.imageKeys`).
     public let keys: [String]
     /// Class names the model predicts, in probability order.
     public let modelLabels: [String]
@@ -68,7 +68,7 @@ public struct ReviewSession: Equatable, Sendable {
     public init(names: [String], modelLabels: [String], existing: LabelsFile = LabelsFile(),
                 decidedByPerson: Set<String> = [], resumeAfter lastImage: String? = nil) {
         self.names = names
-        keys = names.map(LabelsFile.imageKey(forRelativePath:))
+        keys = LabelsFile.imageKeys(forRelativePaths: names, existing: existing)
         self.modelLabels = modelLabels
         queue = Array(names.indices)
         for (i, key) in keys.enumerated() {

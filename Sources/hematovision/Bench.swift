@@ -82,7 +82,7 @@ struct Bench: ParsableCommand {
         let clock = { Double(DispatchTime.now().uptimeNanoseconds) / 1e6 }
         let start = clock()
         let names: [String]
-        do { names = try ImageFolder.list(folder) } catch { throw CommandFailure(error.description) }
+        do { names = try ImageFolder.scan(folder).images } catch { throw CommandFailure(error.description) }  // as review walks it
         let listed = clock()
         let labels = FileManager.default.contents(atPath: folder + "/labels.csv").flatMap { try? LabelsFile(bytes: [UInt8]($0)) } ?? LabelsFile()
         var session = ReviewSession(names: names, modelLabels: model.labels, existing: labels)

@@ -21,7 +21,7 @@ struct Classify: ParsableCommand {
             --output FILE for `hematovision merge`. Rerunning a shard rewrites the same bytes.
             """)
 
-    @Argument(help: "Folders to classify (searched recursively for .jpg, .jpeg, .bmp, .ppm).")
+    @Argument(help: "Folders to classify (searched recursively for .jpg, .jpeg, .png, .tif, .tiff, .bmp, .ppm).")
     var folders: [String]
 
     @Option(name: [.short, .long], help: ArgumentHelp(
@@ -70,8 +70,12 @@ struct Classify: ParsableCommand {
                 let listing = try ImageFolder.scan(folder)
                 let start = listings.reduce(0) { $0 + $1.images.count }
                 listings.append(listing)
-                for (i, relative) in listing.images.enumerated() where shard?.contains(relativePath: relative.utf8) ?? true {
-                    items.append((LabelsFile.imageKey(forRelativePath: relative), folder + "/" + relative, start + i))
+                // Keys over the whole listing (a number is kept only when no other image has it), then the shard's part,
+                // so every shard names an image as one classify would.
+                let keys = LabelsFile.imageKeys(forRelativePaths: listing.images)
+                for (i, (relative, key)) in zip(listing.images, keys).enumerated()
+                where shard?.contains(relativePath: relative.utf8) ?? true {
+                    items.append((key, folder + "/" + relative, start + i))
                 }
                 for s in listing.skipped where shard?.contains(relativePath: s.path) ?? true {
                     skipped.append("skipped \(DisplayName.escaped(bytes: Array((folder + "/").utf8) + s.path)): \(s.reason)")
@@ -83,7 +87,7 @@ struct Classify: ParsableCommand {
         skipped.forEach(report)
         // A shard may hold none of the images; the listing as a whole may not be empty.
         guard !items.isEmpty || (shard != nil && listings.contains { !$0.images.isEmpty }) else {
-            throw CommandFailure("no readable images (.jpg, .jpeg, .bmp, .ppm) under \(folders.map(DisplayName.escaped).joined(separator: ", "))"
+            throw CommandFailure("no readable images (\(ImageFolder.imageExtensionsListed)) under \(folders.map(DisplayName.escaped).joined(separator: ", "))"
                                  + (skipped.isEmpty ? "" : "; \(skipped.count) skipped"))
         }
 

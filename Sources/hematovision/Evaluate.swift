@@ -106,8 +106,9 @@ struct Evaluate: ParsableCommand {
                 let file = try LabelsFile(bytes: FileBytesReader.read(labels))
                 var out: [(String, Int)] = []
                 var left = 0
-                for relative in try ImageFolder.listRecursively(folder) {
-                    guard let categories = file.categories(forImage: LabelsFile.imageKey(forRelativePath: relative)) else { continue }
+                let images = try ImageFolder.listRecursively(folder)
+                for (relative, key) in zip(images, LabelsFile.imageKeys(forRelativePaths: images, existing: file)) {
+                    guard let categories = file.categories(forImage: key) else { continue }
                     if Set(categories).count == 1, let index = classNames.firstIndex(of: categories[0]) {
                         out.append((relative, index))
                     } else {

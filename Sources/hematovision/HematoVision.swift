@@ -69,16 +69,12 @@ struct ModelOptions: ParsableArguments {
         try Self.load(model, environment: environment)
     }
 
-    /// `--model`, else `$HEMATOVISION_MODEL`, else the shipped file wherever it was installed (ModelLocation).
+    /// `--model`, else `$HEMATOVISION_MODEL`, else the shipped file wherever it was installed
+    /// (ModelLocation), else the copy compiled into the binary.
     static func load(_ model: String?, environment: [String: String]) throws -> ModelFile {
         let chosen = model ?? environment["HEMATOVISION_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
         do {
             return try chosen.map { try ModelFile(path: $0) } ?? ModelFile.bundled(environment: environment)
-        } catch ModelFileError.notFound(let looked) {
-            // One folder a line: the person has to pick one of them or point at the file.
-            throw CommandFailure("no model file: looked for \(ModelLocation.fileName) in\n"
-                                 + looked.map { "  " + DisplayName.escaped($0) + "\n" }.joined()
-                                 + "give one with --model PATH or HEMATOVISION_MODEL=PATH, or copy it into one of those folders")
         } catch let error as ModelFileError {
             // The message quotes the file's own header (format, tensor names, values) and its path.
             throw CommandFailure(DisplayName.escaped(error.description))

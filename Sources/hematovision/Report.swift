@@ -37,8 +37,8 @@ struct Report: ParsableCommand {
     var json = false
 
     func run() throws {
-        let keys: [String]
-        do { keys = try ImageFolder.list(folder).map(LabelsFile.imageKey(forRelativePath:)) } catch { throw CommandFailure(error.description) }
+        let names: [String]
+        do { names = try ImageFolder.scan(folder).images } catch { throw CommandFailure(error.description) }
         let labelsPath = labels ?? folder + "/labels.csv"
         let file: LabelsFile
         do {
@@ -54,6 +54,9 @@ struct Report: ParsableCommand {
         } catch let e as LabelsFileError {
             throw CommandFailure("\(e) (not the dataset's labels.csv format)")
         }
+        // The images and their Image-column keys exactly as review saw them: subfolders included, and the
+        // label file's own rows deciding between a dataset number and a path.
+        let keys = LabelsFile.imageKeys(forRelativePaths: names, existing: file)
         let journalPath = ReviewStore.journalPath(forLabels: labelsPath)
         let contents: Journal.Contents
         do { contents = try Journal.contents(path: journalPath) } catch { throw CommandFailure(error.description) }

@@ -42,10 +42,13 @@ struct Review: ParsableCommand {
             throw CommandFailure("review needs a terminal; for headless work use `hematovision classify \(folder)`")
         }
         let model = try modelOptions.load()
-        let names: [String]
-        do { names = try ImageFolder.list(folder) } catch { throw CommandFailure(error.description) }
+        // The folder and every folder under it, as classify walks them; names are relative to FOLDER.
+        let listing: ImageFolder.Listing
+        do { listing = try ImageFolder.scan(folder) } catch { throw CommandFailure(error.description) }
+        let names = listing.images
         guard !names.isEmpty else {
-            throw CommandFailure("no images (.jpg, .jpeg, .bmp, .ppm) directly in \(DisplayName.escaped(folder))")
+            throw CommandFailure("no images (\(ImageFolder.imageExtensionsListed)) in or under \(DisplayName.escaped(folder))"
+                                 + (listing.skipped.isEmpty ? "" : "; \(Self.skippedSummary(listing.skipped))"))
         }
         let (chosenTheme, warnings) = try Theme.load(theme ?? Config.user.theme, environment: environment)
         warnings.forEach { report("warning: \(DisplayName.escaped($0))") }  // they quote the theme file's text
@@ -72,7 +75,9 @@ struct Review: ParsableCommand {
         let learner = LabLearner(prior: model.head, shiftReference: model.shift, otherFolders: otherFolders)
         var session = ReviewSession(names: names, modelLabels: model.labels, existing: store.labels,
                                     decidedByPerson: store.decidedByPerson, resumeAfter: store.lastImage)
-        if !store.notes.isEmpty { session.message = store.notes.joined(separator: " ") }  // a torn journal line, replayed decisions
+        // A torn journal line, replayed decisions, image names that are no image files.
+        let notes = store.notes + (listing.skipped.isEmpty ? [] : [Self.skippedSummary(listing.skipped) + "."])
+        if !notes.isEmpty { session.message = notes.joined(separator: " ") }
         let app = ReviewApp(session: session, store: store,
                             options: .init(folder: folder, theme: chosenTheme,
                                            capabilities: .detect(requested: requested, environment: environment), reviewer: who),
@@ -103,5 +108,12 @@ struct Review: ParsableCommand {
         }
         if case .signal(let number) = ending { throw ExitCode(128 + number) }
         if failed { throw ExitCode(1) }
+    }
+
+    /// One line for the image-looking names the walk could not use: the first named, the rest counted.
+    static func skippedSummary(_ skipped: [ImageFolder.Skipped]) -> String {
+        let first = skipped[0]
+        let more = skipped.count > 1 ? " and \(skipped.count - 1) more" : ""
+        return "skipped \(DisplayName.escaped(bytes: first.path)) (\(first.reason))\(more)"
     }
 }

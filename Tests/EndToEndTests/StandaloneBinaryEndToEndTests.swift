@@ -1,8 +1,8 @@
 import Foundation
 import XCTest
 
-/// The binary copied out of the build on its own, as a person installs it: it must find its
-/// model where an installation puts it, or say where it looked, and never trap.
+/// The binary copied out of the build on its own, as a person installs it: it runs with the model
+/// compiled into it, from any folder, and takes a model file where an installation puts one.
 final class StandaloneBinaryEndToEndTests: XCTestCase {
     var scratch = ""
 
@@ -16,26 +16,40 @@ final class StandaloneBinaryEndToEndTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: scratch) }
 
-    /// No model anywhere it looks: HOME and the XDG data folders are empty.
+    /// No model file anywhere it looks: HOME and the XDG data folders are empty.
     var bareEnvironment: [String: String] { ["HOME": scratch + "/home", "XDG_DATA_DIRS": scratch + "/empty"] }
     var shipped: String { Harness.root.appendingPathComponent("Sources/HematoNet/Resources/hematovision-mobilenetv2.safetensors").path }
     var samples: String { Harness.root.appendingPathComponent("SampleImages").path }
 
-    func testWithoutAModelItSaysWhereItLookedAndExitsWithStatus1() throws {
-        let r = try Harness.run([scratch + "/bin/hematovision", "classify", samples], environment: bareEnvironment)
-        XCTAssertEqual(r.status, 1, r.error)
-        XCTAssertFalse(r.error.contains("Fatal error"), r.error)
-        for line in [
-            "no model file: looked for hematovision-mobilenetv2.safetensors in\n",
-            "  \(scratch)/bin/HematoVision_HematoNet.resources\n",
-            "  \(scratch)/share/hematovision\n",
-            "  \(scratch)/home/.local/share/hematovision\n",
-            "  \(scratch)/empty/hematovision\n",
-            "give one with --model PATH or HEMATOVISION_MODEL=PATH",
-        ] {
-            XCTAssertTrue(r.error.contains(line), "missing \(line.debugDescription) in:\n\(r.error)")
-        }
-        XCTAssertEqual(r.output, "")
+    /// Runs the copied binary with `arguments` from the empty folder (not the repository, not bin/).
+    func alone(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        return try Harness.run(["sh", "-c", "cd '\(scratch)/empty' && '\(scratch)/bin/hematovision' \(quoted)"],
+                               environment: bareEnvironment.merging(["PATH": "/usr/bin:/bin"]) { $1 })
+    }
+
+    func testWithNoModelFileAnywhereTheBinaryUsesTheOneCompiledIntoIt() throws {
+        let built = try Harness.run([Harness.binary, "classify", samples])
+        XCTAssertEqual(built.status, 0, built.error)
+        let classify = try alone(["classify", samples])
+        XCTAssertEqual(classify.status, 0, classify.error)
+        XCTAssertFalse(classify.error.contains("Fatal error"), classify.error)
+        XCTAssertEqual(classify.output, built.output, "the same predictions as the build's own model file")
+        XCTAssertTrue(classify.error.contains("16 classified, 0 failed"), classify.error)
+
+        let show = try alone(["show", samples + "/BloodImage_00001.jpg", "--graphics", "blocks", "--columns", "16"])
+        XCTAssertEqual(show.status, 0, show.error)
+        XCTAssertTrue(show.output.contains(samples + "/BloodImage_00001.jpg  "), show.output)
+
+        // The review screen with a theme found by name, in a terminal, from the empty folder.
+        let folder = try Harness.sampleFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let t = try TmuxSession("cd '\(scratch)/empty' && HOME='\(scratch)/home' XDG_DATA_DIRS='\(scratch)/empty' "
+                                + "'\(scratch)/bin/hematovision' '\(folder)' --theme light; echo EXIT=$?; sleep 30")
+        try t.waitFor("Image  1 of 16", "Prediction")
+        try t.send("q")
+        let after = try t.waitFor("EXIT=0")
+        XCTAssertFalse(after.contains("theme"), "no complaint about the theme:\n\(after)")
     }
 
     func testItTakesTheModelFromTheEnvironmentOrWhereAnInstallationPutsIt() throws {
@@ -76,8 +90,8 @@ final class StandaloneBinaryEndToEndTests: XCTestCase {
         XCTAssertTrue(replaced.output.hasPrefix("hematovision 0.9.0\nmodel mnv2-"), replaced.output)
         XCTAssertNotEqual(replaced.output.split(separator: " ")[2], lines[1].split(separator: " ")[1], replaced.output)
 
-        let alone = try Harness.run([scratch + "/bin/hematovision", "--version"], environment: bareEnvironment)
+        let alone = try alone(["--version"])
         XCTAssertEqual(alone.status, 0, alone.error)
-        XCTAssertTrue(alone.output.hasPrefix("hematovision 0.9.0\nmodel: no model file: looked for hematovision-mobilenetv2.safetensors in\n"), alone.output)
+        XCTAssertEqual(alone.output, "hematovision 0.9.0\n" + lines[1].split(separator: " ")[0...1].joined(separator: " ") + " (built in)\n")
     }
 }

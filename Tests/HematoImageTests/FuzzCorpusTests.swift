@@ -29,7 +29,9 @@ final class FuzzCorpusTests: XCTestCase {
     func testTheSmallRealImagesInTheCorpusDecode() throws {
         let sizes = ["tiny-16x12.jpg": (16, 12), "tiny-progressive-8x6.jpg": (8, 6), "tiny-24bit-6x4.bmp": (6, 4),
                      "tiny-palette-8bit-5x3.bmp": (5, 3), "tiny-4x3.ppm": (4, 3), "tiny-ascii-5x3.ppm": (5, 3),
-                     "tiny-comment-4x3.ppm": (4, 3), "sample-BloodImage_00055.jpg": (640, 480)]
+                     "tiny-comment-4x3.ppm": (4, 3), "sample-BloodImage_00055.jpg": (640, 480),
+                     "tiny-8x6.png": (8, 6), "tiny-grey16-8x6.png": (8, 6), "tiny-palette-8x6.png": (8, 6),
+                     "tiny-rgba-8x6.png": (8, 6), "tiny-8x6.tif": (8, 6), "tiny-lzw-8x6.tif": (8, 6), "tiny-grey-8x6.tif": (8, 6)]
         for (name, size) in sizes {
             let image = try ImageDecoding.load(Self.corpus.appendingPathComponent(name).path)
             XCTAssertEqual(image.width, size.0, name)

@@ -87,9 +87,17 @@ final class ImageDecodingTests: XCTestCase {
         assertFails(try write(junk, "junk.jpg")) { if case .unsupportedFormat(_, "unknown binary data") = $0 { true } else { false } }
     }
 
+    func testGIFNamedJPG() throws {
+        let gif = Array("GIF89a".utf8) + [1, 0, 1, 0, 0, 0, 0]
+        assertFails(try write(gif, "cell.jpg")) { if case .unsupportedFormat(_, "a GIF image") = $0 { true } else { false } }
+    }
+
+    /// The format comes from the bytes: a PNG named .jpg is decoded as the PNG it is, and a cut one says so.
     func testPNGNamedJPG() throws {
-        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]
-        assertFails(try write(png, "cell.jpg")) { if case .unsupportedFormat(_, "a PNG image") = $0 { true } else { false } }
+        let png = [UInt8](try Data(contentsOf: PNGAndTIFFDecodingTests.fixtures.appendingPathComponent("rgb8.png")))
+        let image = try ImageDecoding.load(try write(png, "cell.jpg"))
+        XCTAssertEqual([image.width, image.height], [40, 30])
+        assertFails(try write(Array(png.prefix(12)), "stub.jpg")) { $0 == .truncated(path: $0.path) }
     }
 
     func testTextNamedJPG() throws {

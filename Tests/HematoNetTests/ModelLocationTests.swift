@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import HematoNet
+import CBundledModel
 
 /// Where the shipped model is looked for when the binary is not beside its build.
 final class ModelLocationTests: XCTestCase {
@@ -29,8 +30,15 @@ final class ModelLocationTests: XCTestCase {
         XCTAssertTrue(path.hasSuffix(ModelLocation.bundleName + "/" + ModelLocation.fileName), path)
     }
 
-    func testAMissingModelNamesEveryFolderItLookedIn() {
-        let error = ModelFileError.notFound(looked: ["/a/hematovision", "/b/hematovision"])
-        XCTAssertEqual(error.description, "no model file: looked for hematovision-mobilenetv2.safetensors in /a/hematovision, /b/hematovision")
+    /// The copy compiled into the binary is the shipped file, byte for byte (a stale build would differ).
+    func testTheBuiltInModelIsTheShippedFile() throws {
+        let shipped = try XCTUnwrap(ModelLocation.find(environment: ["HOME": "/nonexistent", "XDG_DATA_DIRS": "/nonexistent"]).path)
+        let builtIn = try ModelFile.builtIn()
+        let file = try ModelFile(path: shipped)
+        XCTAssertEqual(builtIn.path, "built in")
+        XCTAssertEqual(builtIn.identity, file.identity)
+        XCTAssertEqual(builtIn.labels, file.labels)
+        XCTAssertEqual(Int(bitPattern: hv_bundled_model()) % 64, 0, "aligned for the tensors")
+        XCTAssertEqual(Data(bytes: hv_bundled_model(), count: hv_bundled_model_size()), try Data(contentsOf: URL(fileURLWithPath: shipped)))
     }
 }

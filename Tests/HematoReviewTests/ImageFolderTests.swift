@@ -59,6 +59,14 @@ final class ImageFolderTests: XCTestCase {
         XCTAssertEqual(listing.skipped.map { DisplayName.escaped(bytes: $0.path) }, ["sub/\\xC3(/c.jpg"])
     }
 
+    func testPNGAndTIFFNamesAreImagesInAnyCase() throws {
+        for name in ["a.png", "b.PNG", "c.tif", "d.TIFF", "sub/e.tiff", "f.gif", "g.png.txt"] {
+            FileManager.default.createFile(atPath: scratch + "/" + name, contents: Data([1]))
+        }
+        XCTAssertEqual(try ImageFolder.scan(scratch).images, ["a.png", "b.PNG", "c.tif", "d.TIFF", "sub/e.tiff"])
+        XCTAssertEqual(try ImageFolder.list(scratch), ["a.png", "b.PNG", "c.tif", "d.TIFF"])
+    }
+
     func testAMissingFolderIsAnError() {
         XCTAssertThrowsError(try ImageFolder.scan(scratch + "/absent"))
     }

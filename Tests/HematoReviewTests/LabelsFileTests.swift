@@ -141,11 +141,28 @@ final class LabelsFileTests: XCTestCase {
         }
     }
 
-    func testImageKeyFollowsTheDatasetsNumbering() {
-        XCTAssertEqual(LabelsFile.imageKey(forRelativePath: "BloodImage_00042.jpg"), "42")
-        XCTAssertEqual(LabelsFile.imageKey(forRelativePath: "BloodImage_00000.jpeg"), "0")
-        XCTAssertEqual(LabelsFile.imageKey(forRelativePath: "slide2/BloodImage_00042.jpg"), "slide2/BloodImage_00042.jpg")
-        XCTAssertEqual(LabelsFile.imageKey(forRelativePath: "BloodImage_x1.jpg"), "BloodImage_x1.jpg")
-        XCTAssertEqual(LabelsFile.imageKey(forRelativePath: "cell.jpg"), "cell.jpg")
+    func testImageKeysFollowTheDatasetsNumbering() {
+        XCTAssertEqual(LabelsFile.imageKeys(forRelativePaths: ["BloodImage_00042.jpg", "BloodImage_00000.jpeg", "BloodImage_x1.jpg",
+                                                               "cell.jpg", "BloodImage_00007.png", "BloodImage_.jpg", "BloodImage_00009"]),
+                       ["42", "0", "BloodImage_x1.jpg", "cell.jpg", "7", "BloodImage_.jpg", "BloodImage_00009"])
+    }
+
+    /// The dataset's layout: labels.csv beside JPEGImages/. A subfolder's image keeps its number.
+    func testAnImageInASubfolderKeepsItsNumberWhileNoOtherImageHasIt() {
+        XCTAssertEqual(LabelsFile.imageKeys(forRelativePaths: ["JPEGImages/BloodImage_00001.jpg", "JPEGImages/BloodImage_00002.jpg",
+                                                               "JPEGImages/cell.jpg"]),
+                       ["1", "2", "JPEGImages/cell.jpg"])
+        // Two images with one number: the one directly in the folder keeps it, the other is named by its path;
+        // two in subfolders are both named by their paths.
+        XCTAssertEqual(LabelsFile.imageKeys(forRelativePaths: ["BloodImage_00042.jpg", "slide2/BloodImage_00042.jpg",
+                                                               "a/BloodImage_00005.jpg", "b/BloodImage_00005.png"]),
+                       ["42", "slide2/BloodImage_00042.jpg", "a/BloodImage_00005.jpg", "b/BloodImage_00005.png"])
+    }
+
+    /// A labels.csv that already names a subfolder's image by its path (classify wrote paths there before) keeps doing so.
+    func testAnExistingRowUnderThePathKeepsThePath() throws {
+        let existing = try parse(",Image,Category\r\n,slide2/BloodImage_00042.jpg,MONOCYTE\r\n")
+        XCTAssertEqual(LabelsFile.imageKeys(forRelativePaths: ["slide2/BloodImage_00042.jpg", "slide2/BloodImage_00043.jpg"], existing: existing),
+                       ["slide2/BloodImage_00042.jpg", "43"])
     }
 }

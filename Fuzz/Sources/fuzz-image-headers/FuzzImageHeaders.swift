@@ -1,7 +1,7 @@
 import FuzzScratch
 import HematoImage
 
-/// Image files: `ImageDecoding.decode` on JPEG, BMP and PPM bytes must give pixels or throw
+/// Image files: `ImageDecoding.decode` on JPEG, PNG, TIFF, BMP and PPM bytes must give pixels or throw
 /// `ImageError`. BMP and PPM are re-read from the path by tjLoadImage, so the input is also
 /// written there. A 4-megapixel limit keeps each execution fast; the size check is the same.
 @_cdecl("LLVMFuzzerTestOneInput")
