@@ -47,12 +47,14 @@ let package = Package(
         // Learning the reviewer's lab: head refits, temperatures, lab files, the shift check. Swift,
         // with its two hot loops in C so they can use AVX2/FMA where the processor has them.
         .target(name: "CVectorKernels"),
+        // The CPUs this process may use (sched_getaffinity needs _GNU_SOURCE), for the default worker count.
+        .target(name: "CAffinity"),
         .target(name: "HematoAdapt", dependencies: ["HematoFiles", "CVectorKernels"]),
         .target(name: "HematoReview", dependencies: ["HematoFiles", "HematoAdapt"]),
         .target(name: "HematoTerminal",
                 dependencies: ["HematoFiles", "HematoReview", "HematoAdapt", "HematoImage", "CNCursesW", "CCursesShim", "CSixel"]),
         .executableTarget(name: "hematovision", dependencies: [
-            "HematoFiles", "HematoImage", "HematoNet", "HematoAdapt", "HematoReview", "HematoTerminal",
+            "HematoFiles", "HematoImage", "HematoNet", "HematoAdapt", "HematoReview", "HematoTerminal", "CAffinity",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

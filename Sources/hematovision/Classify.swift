@@ -33,7 +33,7 @@ struct Classify: ParsableCommand {
     @Option(help: ArgumentHelp("Also write one JSON line per image with every class probability.", valueName: "file.jsonl"))
     var probabilities: String?
 
-    @Option(help: "Worker threads, each decoding and classifying its own images (default: `threads` in the config file, else 1).")
+    @Option(help: "Worker threads, each decoding and classifying its own images (default: `threads` in the config file, else one per core this process may use).")
     var threads: Int?
 
     @Option(help: ArgumentHelp(
@@ -92,7 +92,7 @@ struct Classify: ParsableCommand {
         }
 
         let bar = ProgressBar(total: items.count, title: "classifying")
-        let outcomes = try BatchClassifier(model: model, workers: threads ?? Config.user.threads ?? 1, head: lab?.head).run(items.map(\.path)) { bar.update($0) }
+        let outcomes = try BatchClassifier(model: model, workers: Config.user.workerThreads(option: threads), head: lab?.head).run(items.map(\.path)) { bar.update($0) }
         bar.finish()
 
         var labels = LabelsFile()

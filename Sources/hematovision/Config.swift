@@ -28,6 +28,12 @@ struct Config {
     var graphics: GraphicsMode? { values["graphics"].flatMap(GraphicsMode.init(rawValue:)) }
     var threads: Int? { values["threads"].flatMap { Int($0) } }
 
+    /// Worker threads for classify and evaluate: the option, else the config file, else one per core this
+    /// process may run on (its CPU affinity, so `taskset` and a Slurm job's cpuset are honoured), at most 64.
+    func workerThreads(option: Int?) -> Int {
+        option ?? threads ?? min(64, AllowedCores.count)
+    }
+
     var values: [String: String] = [:]
     var warnings: [String] = []
 

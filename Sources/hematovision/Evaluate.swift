@@ -29,7 +29,7 @@ struct Evaluate: ParsableCommand {
     @Flag(help: "Print one JSON object (accuracy, macro_f1, ece, per_class, confusion, n) instead of text.")
     var json = false
 
-    @Option(help: "Worker threads (default: `threads` in the config file, else 1).")
+    @Option(help: "Worker threads (default: `threads` in the config file, else one per core this process may use).")
     var threads: Int?
 
     @Option(name: .customLong("adapt-after"), help: ArgumentHelp("Play a reviewer who confirms the true class of N images, adapting after each, then score the rest.", valueName: "N"))
@@ -53,7 +53,7 @@ struct Evaluate: ParsableCommand {
         let (items, left) = try groundTruth(labels: model.labels)
         guard !items.isEmpty else { throw CommandFailure("no images with a usable ground-truth label in \(DisplayName.escaped(folder))") }
         let bar = ProgressBar(total: items.count, title: "evaluating")
-        let outcomes = try BatchClassifier(model: model, workers: threads ?? Config.user.threads ?? 1, head: prior, keepFeatures: true)
+        let outcomes = try BatchClassifier(model: model, workers: Config.user.workerThreads(option: threads), head: prior, keepFeatures: true)
             .run(items.map { folder + "/" + $0.path }) { bar.update($0) }
         bar.finish()
         var truth: [Int] = [], probabilities: [[Float]] = [], features: [[Float]] = []

@@ -21,4 +21,20 @@ final class ConfigFileTests: XCTestCase {
             "c line 3: graphics must be one of auto, sixel, blocks, none, not Blocks",
         ])
     }
+
+    /// The option wins over the file, the file over the default; the default is one worker per CPU this process
+    /// may run on, counted here from the kernel's own list (/proc/self/status, Cpus_allowed_list: "0-1,4").
+    func testWorkerThreadsComeFromTheOptionTheFileOrTheCoresAllowed() throws {
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        let list = try XCTUnwrap(status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") })
+            .dropFirst("Cpus_allowed_list:".count).trimmingCharacters(in: .whitespaces)
+        let allowed = list.split(separator: ",").map { range -> Int in
+            let ends = range.split(separator: "-").compactMap { Int($0) }
+            return ends.count == 2 ? ends[1] - ends[0] + 1 : 1
+        }.reduce(0, +)
+        let none = Config(text: "", name: "c")
+        XCTAssertEqual(none.workerThreads(option: nil), min(64, allowed))
+        XCTAssertEqual(Config(text: "threads = 3\n", name: "c").workerThreads(option: nil), 3)
+        XCTAssertEqual(Config(text: "threads = 3\n", name: "c").workerThreads(option: 1), 1)
+    }
 }
