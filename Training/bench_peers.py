@@ -3,7 +3,9 @@
  1. inference alone: ONNX Runtime on the same weights (to_onnx.py), batch 1,
     at 1 and 2 threads, against `hematovision bench --json`;
  2. a whole folder, decode → labels: a Python pipeline (Pillow + numpy
-    preprocessing + ONNX Runtime) against `hematovision classify`.
+    preprocessing + ONNX Runtime) against `hematovision classify`. For a model
+    that names the canonical cell view, the Python side finds the cell with
+    canonical_view.py (numpy), as it must to give the same answers.
 Usage: python bench_peers.py [--folder DIR] [--images DIR-for-inference] [--binary PATH]
 """
 from __future__ import annotations
@@ -21,7 +23,8 @@ import numpy as np
 import onnxruntime as ort
 
 import to_onnx
-from preprocess import load_rgb, model_input
+from model_view import ModelView
+from preprocess import load_rgb
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "Sources" / "HematoNet" / "Resources" / "hematovision-mobilenetv2.safetensors"
@@ -58,15 +61,13 @@ def main():
     args = ap.parse_args()
 
     tensors, meta = to_onnx.read_safetensors(str(MODEL))
-    w, h = int(meta["input_width"]), int(meta["input_height"])
-    mean = [float(v) for v in meta["mean"].split(",")]
-    std = [float(v) for v in meta["std"].split(",")]
+    view = ModelView(meta)
     onnx_path = os.path.join(tempfile.mkdtemp(), "model.onnx")
     import onnx
     onnx.save(to_onnx.build(tensors, meta), onnx_path)
 
     paths = images_under(Path(args.images))
-    inputs = [model_input(load_rgb(p), w, h, mean, std)[None] for p in paths]
+    inputs = [view.input(load_rgb(p))[None] for p in paths]
     print(f"inference, {len(paths)} images from {args.images}, median of {args.passes} passes, ms/image")
     ours = json.loads(subprocess.run([args.binary, "bench", args.images, "--json", "--passes", str(args.passes)],
                                      check=True, capture_output=True, text=True).stdout)
@@ -86,7 +87,7 @@ def main():
         t = time.perf_counter()
         rows = []
         for p in files:
-            probs = s.run(None, {"input": model_input(load_rgb(p), w, h, mean, std)[None]})[0][0]
+            probs = s.run(None, {"input": view.input(load_rgb(p))[None]})[0][0]
             rows.append((p.relative_to(folder), labels[int(probs.argmax())]))
         python_s = time.perf_counter() - t
         with tempfile.TemporaryDirectory() as tmp:
