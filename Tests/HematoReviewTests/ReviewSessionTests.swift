@@ -232,4 +232,23 @@ final class ReviewSessionTests: XCTestCase {
         XCTAssertTrue(t.finished)
         XCTAssertTrue(d.isEmpty)
     }
+
+    // MARK: issue 13: the live differential
+
+    /// Counted as the report counts labels.csv: each class of a multi-label is a cell; labels
+    /// from the file count, and every decision (undo included) changes the counts at once.
+    func testTheDifferentialFollowsEachDecision() {
+        var existing = LabelsFile()
+        existing.setCategories(["NEUTROPHIL", "EOSINOPHIL"], forImage: "3")
+        let start = session(existing: existing)
+        XCTAssertEqual(start.differential, Differential(labelSets: [["NEUTROPHIL", "EOSINOPHIL"]]))
+        let (s, _) = run(start, [.set("NEUTROPHIL"), .previous, .add("LYMPHOCYTE")])
+        XCTAssertEqual(s.differential, Differential(labelSets: [["NEUTROPHIL", "LYMPHOCYTE"], ["NEUTROPHIL", "EOSINOPHIL"]]))
+        XCTAssertEqual(s.differential.counts["NEUTROPHIL"], 2)
+        XCTAssertEqual(s.differential.cells, 4)
+        XCTAssertEqual(s.differential.multiLabelImages, 2)
+        let (u, _) = run(s, [.undo, .undo])
+        XCTAssertEqual(u.differential, start.differential)
+        XCTAssertEqual(u, start.reduce(.next).0.reduce(.previous).0, "undone to the start: the same session")
+    }
 }
