@@ -14,7 +14,7 @@ public struct ReviewReport: Equatable, Sendable {
     public var labelsWithoutImage: Int
     public var agreement: Agreement
     public var reviewers: [Reviewer]
-    /// Journal entries by action (accept, set, add, undo), undos included.
+    /// Journal entries by action (accept, set, add, remove, undo), undos included.
     public var actions: [String: Int]
 
     public struct Reviewer: Equatable, Sendable {
