@@ -8,6 +8,7 @@ public struct JournalEntry: Codable, Equatable, Sendable {
         case accept      // took the model's prediction
         case set         // chose a class
         case add         // added a class (an image with several cells)
+        case remove      // removed the last class of several, or cleared the only one (a blank Category)
         case undo        // put back the previous label
     }
 
@@ -18,15 +19,18 @@ public struct JournalEntry: Codable, Equatable, Sendable {
     public var model: String
     public var probabilities: [String: Float]?
     public var action: Action
-    /// Categories after the action; empty means no label.
+    /// Categories after the action; empty means no label, unless `blank`.
     public var label: [String]
+    /// true: the image keeps its row in labels.csv with a blank Category (the dataset has such
+    /// rows), as `x` on a single label leaves it. Written only when true.
+    public var blank: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case time, reviewer, image, imageHash = "image_hash", model, probabilities, action, label
+        case time, reviewer, image, imageHash = "image_hash", model, probabilities, action, label, blank
     }
 
     public init(time: String, reviewer: String, image: String, imageHash: String?, model: String,
-                probabilities: [String: Float]?, action: Action, label: [String]) {
+                probabilities: [String: Float]?, action: Action, label: [String], blank: Bool = false) {
         self.time = time
         self.reviewer = reviewer
         self.image = image
@@ -35,7 +39,11 @@ public struct JournalEntry: Codable, Equatable, Sendable {
         self.probabilities = probabilities
         self.action = action
         self.label = label
+        self.blank = blank && label.isEmpty ? true : nil
     }
+
+    /// The Category labels.csv holds for the image after this entry; nil for no row at all.
+    public var labelRow: [String]? { label.isEmpty && blank != true ? nil : label }
 }
 
 /// The journal file. Each append is written and fsynced before it returns, so a decision

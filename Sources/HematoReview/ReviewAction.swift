@@ -3,6 +3,7 @@ public enum ReviewAction: Equatable, Sendable {
     case accept                  // confirm the image's label, or take the model's prediction if it has none; move on
     case set(String)             // label with this class and move on
     case add(String)             // add a class to the label (several cells), stay
+    case removeLabel             // drop the last class of several, or blank a single one; stay
     case undo                    // put back the label before the last decision, go there
     case skip                    // move on without deciding
     case previous
@@ -28,6 +29,8 @@ public struct Decision: Equatable, Sendable {
     public let action: JournalEntry.Action
     public let label: [String]
     public let opinion: ModelOpinion?
+    /// The label is a blank Category row in labels.csv, not no row (`JournalEntry.blank`).
+    public var blank = false
 }
 
 extension ReviewSession {
@@ -122,6 +125,16 @@ extension ReviewSession {
             }
             let existing = labels[i]?.categories ?? []
             return next.decide(index: i, categories: existing + [cls], action: existing.isEmpty ? .set : .add, advance: false)
+        case .removeLabel:
+            guard let i = current else {
+                next.message = nothingHere
+                return (next, nil)
+            }
+            guard let existing = labels[i]?.categories, !existing.isEmpty else {
+                next.message = labels[i] == nil ? "This image has no label to remove." : "The label is already blank."
+                return (next, nil)
+            }
+            return next.decide(index: i, categories: Array(existing.dropLast()), action: .remove, advance: false)
         case .undo:
             guard let undo = next.popUndo() else {
                 next.message = "Nothing to undo."
@@ -130,7 +143,8 @@ extension ReviewSession {
             next.setLabel(undo.previous, at: undo.index)
             if let p = next.queue.firstIndex(of: undo.index) { next.move(to: p) }
             let decision = Decision(index: undo.index, image: keys[undo.index], action: .undo,
-                                    label: undo.previous?.categories ?? [], opinion: opinions[undo.index])
+                                    label: undo.previous?.categories ?? [], opinion: opinions[undo.index],
+                                    blank: undo.previous?.categories.isEmpty == true)
             return (next, decision)
         case .skip, .next:
             if position + 1 >= queue.count { next.message = "This is the last image." }
@@ -160,12 +174,14 @@ extension ReviewSession {
     }
 
     private mutating func decide(index: Int, categories: [String], action: JournalEntry.Action, advance: Bool) -> (ReviewSession, Decision?) {
-        if let predicted = predictedClass(index), action != .add { trust.agreements.append(categories == [predicted]) }
+        // Adding or removing a class refines a decision already counted; it is not a new one.
+        if let predicted = predictedClass(index), action == .accept || action == .set { trust.agreements.append(categories == [predicted]) }
         pushUndo(Undo(index: index, previous: labels[index]))
         setLabel(Label(categories: categories, source: .person), at: index)
         if advance {
             if position + 1 < queue.count { move(to: position + 1) } else { message = "Last image labelled. Press q to quit (all saved)." }
         }
-        return (self, Decision(index: index, image: keys[index], action: action, label: categories, opinion: opinions[index]))
+        return (self, Decision(index: index, image: keys[index], action: action, label: categories, opinion: opinions[index],
+                               blank: categories.isEmpty))
     }
 }

@@ -14,7 +14,7 @@ public struct ReviewReport: Equatable, Sendable {
     public var labelsWithoutImage: Int
     public var agreement: Agreement
     public var reviewers: [Reviewer]
-    /// Journal entries by action (accept, set, add, undo), undos included.
+    /// Journal entries by action (accept, set, add, remove, undo), undos included.
     public var actions: [String: Int]
 
     public struct Reviewer: Equatable, Sendable {
@@ -86,17 +86,23 @@ public struct Differential: Equatable, Sendable {
     public init(labelSets: [[String]], order: [String] = CellClass.allCases.map(\.rawValue)) {
         var counts: [String: Int] = [:]
         for set in labelSets { for c in set { counts[c, default: 0] += 1 } }
+        self.init(counts: counts, multiLabelImages: labelSets.filter { $0.count > 1 }.count, order: order)
+    }
+
+    /// From counts already made (the review session keeps them as labels change); a class
+    /// counted 0 that is not in `order` is left out.
+    public init(counts: [String: Int], multiLabelImages: Int, order: [String] = CellClass.allCases.map(\.rawValue)) {
         let cells = counts.values.reduce(0, +)
         var names: [String] = []
         for name in order where !names.contains(name) { names.append(name) }
-        names += Set(counts.keys).subtracting(order).sorted()
+        names += Set(counts.filter { $0.value > 0 }.keys).subtracting(order).sorted()
         rows = names.map { name in
             let n = counts[name] ?? 0
             return Row(name: name, count: n, share: cells > 0 ? Double(n) / Double(cells) : 0,
                        interval: WilsonInterval(successes: n, trials: cells))
         }
         self.cells = cells
-        multiLabelImages = labelSets.filter { $0.count > 1 }.count
+        self.multiLabelImages = multiLabelImages
     }
 
     public var counts: [String: Int] { Dictionary(uniqueKeysWithValues: rows.map { ($0.name, $0.count) }) }

@@ -28,6 +28,10 @@ public struct ReviewSession: Equatable, Sendable {
     /// The cells the model's view found in each image (only for models with a canonical cell view).
     public private(set) var cells: [Int: [CellOpinion]] = [:]
     public private(set) var labels: [Int: Label] = [:]
+    /// Cells per class over `labels`, kept as they change (a folder of 100,000 labels is not
+    /// recounted at every key), and the images with several classes: `differential`'s input.
+    private var cellCounts: [String: Int] = [:]
+    private var multiLabelImages = 0
     public private(set) var order: Order = .name
     /// Show only images whose predicted class is this.
     public private(set) var filter: String?
@@ -73,7 +77,7 @@ public struct ReviewSession: Equatable, Sendable {
         queue = Array(names.indices)
         for (i, key) in keys.enumerated() {
             if let categories = existing.categories(forImage: key) {
-                labels[i] = Label(categories: categories, source: decidedByPerson.contains(key) ? .person : .file)
+                setLabel(Label(categories: categories, source: decidedByPerson.contains(key) ? .person : .file), at: i)
             }
         }
         // Resume just after the last image the journal mentions, else at the first unlabelled one.
@@ -89,6 +93,12 @@ public struct ReviewSession: Equatable, Sendable {
     public var current: Int? { queue.indices.contains(position) ? queue[position] : nil }
     public var reviewedCount: Int { labels.count }
     public var classifiedCount: Int { opinions.count }
+
+    /// The differential of the labels so far, counted as `hematovision report` counts labels.csv:
+    /// every class of a multi-label is a cell.
+    public var differential: Differential {
+        Differential(counts: cellCounts, multiLabelImages: multiLabelImages)
+    }
 
     public func predictedClass(_ index: Int) -> String? {
         guard let p = opinions[index]?.probabilities, let top = p.indices.max(by: { p[$0] < p[$1] }),
@@ -123,7 +133,20 @@ public struct ReviewSession: Equatable, Sendable {
 
     // MARK: changes the reducer makes
 
-    mutating func setLabel(_ label: Label?, at index: Int) { labels[index] = label }
+    mutating func setLabel(_ label: Label?, at index: Int) {
+        if let old = labels[index]?.categories {
+            for c in old {
+                cellCounts[c, default: 0] -= 1
+                if cellCounts[c] == 0 { cellCounts[c] = nil }  // so equal labels make equal sessions
+            }
+            if old.count > 1 { multiLabelImages -= 1 }
+        }
+        if let new = label?.categories {
+            for c in new { cellCounts[c, default: 0] += 1 }
+            if new.count > 1 { multiLabelImages += 1 }
+        }
+        labels[index] = label
+    }
     mutating func setOpinion(_ opinion: ModelOpinion, at index: Int) { opinions[index] = opinion }
     mutating func setCells(_ found: [CellOpinion], at index: Int) { cells[index] = found.isEmpty ? nil : found }
     mutating func setProbabilities(_ updated: [Int: [Float]]) {

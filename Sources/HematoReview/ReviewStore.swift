@@ -75,7 +75,7 @@ public final class ReviewStore {
         notes = contents.notes
         var person = Set<String>()
         for e in contents.entries {
-            if e.action == .undo && e.label.isEmpty { person.remove(e.image) } else { person.insert(e.image) }
+            if e.labelRow == nil { person.remove(e.image) } else { person.insert(e.image) }
         }
         decidedByPerson = person
         lastImage = contents.entries.last?.image
@@ -94,7 +94,7 @@ public final class ReviewStore {
         var last: [String: Int] = [:]
         for (i, e) in entries.enumerated() { last[e.image] = i }
         var missing = 0
-        for i in last.values.sorted() where labels.categories(forImage: entries[i].image) != (entries[i].label.isEmpty ? nil : entries[i].label) {
+        for i in last.values.sorted() where labels.categories(forImage: entries[i].image) != entries[i].labelRow {
             apply(entries[i])
             missing += 1
         }
@@ -109,7 +109,7 @@ public final class ReviewStore {
     }
 
     private func apply(_ entry: JournalEntry) {
-        if entry.label.isEmpty { labels.removeRow(forImage: entry.image) } else { labels.setCategories(entry.label, forImage: entry.image) }
+        if let row = entry.labelRow { labels.setCategories(row, forImage: entry.image) } else { labels.removeRow(forImage: entry.image) }
     }
 
     /// Puts one decision on disk: it is made once its journal line is fsynced (or throws
@@ -119,7 +119,7 @@ public final class ReviewStore {
     public func record(_ entry: JournalEntry) throws(ReviewStoreError) -> String? {
         do { try journal.append(entry) } catch { throw .notSaved(error) }
         apply(entry)
-        if entry.action == .undo && entry.label.isEmpty { decidedByPerson.remove(entry.image) } else { decidedByPerson.insert(entry.image) }
+        if entry.labelRow == nil { decidedByPerson.remove(entry.image) } else { decidedByPerson.insert(entry.image) }
         lastImage = entry.image
         decisionsRecorded += 1
         recorded.append(entry)

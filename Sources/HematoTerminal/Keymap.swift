@@ -51,6 +51,7 @@ public struct Keymap: Sendable {
                              help: "add \(name) (an image with several cells)"))
         }
         b += [
+            Binding(keys: [.character("x")], action: .removeLabel, help: "remove the last of several labels, or blank the label"),
             Binding(keys: [.character("u")], action: .undo, help: "undo the last decision (repeatable)"),
             Binding(keys: [.character("s")], action: .skip, help: "skip: next image, no decision"),
             Binding(keys: [.right, .character("j"), .down], action: .next, help: "next image"),

@@ -226,7 +226,7 @@ public final class ReviewApp {
         }
         return JournalEntry(time: ReviewStore.timestamp(), reviewer: options.reviewer, image: d.image,
                             imageHash: d.opinion?.imageHash ?? hashOfFile(d.index), model: modelIdentity, probabilities: probabilities,
-                            action: d.action, label: d.label)
+                            action: d.action, label: d.label, blank: d.blank)
     }
 }
 

@@ -119,24 +119,68 @@ public struct ReviewScreen {
         row += 1
         g.put("Label", x: x, y: row, style: theme["label"])
         if let label = s.labels[i] {
-            g.put(label.categories.isEmpty ? "(blank)" : label.categories.joined(separator: ", "), x: x + 7, y: row, style: theme["value"], maxWidth: w - 7)
-            g.put(label.source == .person ? "set by a reviewer" : "from labels.csv", x: x + 7, y: row + 1,
+            let text = label.categories.isEmpty ? ["(blank)"] : Self.labelLines(label.categories, width: w - 7, maxLines: 2)
+            for line in text {
+                g.put(line, x: x + 7, y: row, style: theme["value"], maxWidth: w - 7)
+                row += 1
+            }
+            g.put(label.source == .person ? "set by a reviewer" : "from labels.csv", x: x + 7, y: row,
                   style: label.source == .person ? theme["person"] : theme["file"])
             if let predicted = s.predictedClass(i), label.categories != [predicted] {  // Enter keeps the label, so say so
-                g.put("model says \(predicted)", x: x + 7, y: row + 2, style: theme["model"], maxWidth: w - 7)
+                g.put("model says \(predicted)", x: x + 7, y: row + 1, style: theme["model"], maxWidth: w - 7)
             }
         } else {
             g.put("none yet", x: x + 7, y: row, style: theme["dim"])
+            row += 1
             if let predicted = s.predictedClass(i) {
-                g.put("Enter accepts \(predicted)", x: x + 7, y: row + 1, style: theme["model"], maxWidth: w - 7)
+                g.put("Enter accepts \(predicted)", x: x + 7, y: row, style: theme["model"], maxWidth: w - 7)
             }
         }
-        drawTrust(s.trust, &g, x: x, y: row + 3, width: w)
+        row = drawTrust(s.trust, &g, x: x, y: row + 2, width: w)
+        drawDifferential(s.differential, modelLabels: s.modelLabels, &g, x: x, y: row)
+    }
+
+    /// A label's classes, escaped, wrapped after a comma onto at most `maxLines` lines of `width`;
+    /// what does not fit ends in an ellipsis, so a cut label never looks whole.
+    static func labelLines(_ categories: [String], width: Int, maxLines: Int) -> [String] {
+        guard width > 1, maxLines > 0 else { return [] }
+        let pieces = categories.enumerated().map { k, c in DisplayName.escaped(c) + (k < categories.count - 1 ? "," : "") }
+        var lines: [String] = []
+        var current = ""
+        for piece in pieces {
+            let candidate = current.isEmpty ? piece : current + " " + piece
+            if candidate.count <= width || current.isEmpty {
+                current = candidate
+            } else {
+                lines.append(current)
+                current = piece
+            }
+        }
+        lines.append(current)
+        if lines.count > maxLines {
+            lines = Array(lines.prefix(maxLines - 1)) + [lines[(maxLines - 1)...].joined(separator: " ")]
+        }
+        return lines.map { $0.count > width ? String($0.prefix(width - 1)) + "…" : $0 }
+    }
+
+    /// The counts per class of the labels so far (updated with each decision), in the rows left
+    /// above the message line; a short terminal shows fewer of them, or none.
+    private func drawDifferential(_ d: Differential, modelLabels: [String], _ g: inout CellGrid, x: Int, y: Int) {
+        let bottom = g.height - 2  // the message line
+        var row = y + 1            // a blank line before, as between the other blocks
+        if bottom - row < 2 { row = y }
+        let lines = DifferentialText.lines(d, always: modelLabels, width: Self.sidebarWidth - 1 - 7, rows: bottom - row)
+        guard !lines.isEmpty else { return }
+        g.put("Count", x: x, y: row, style: theme["label"])
+        for (n, line) in lines.enumerated() {
+            g.put(line, x: x + 7, y: row + n, style: d.cells == 0 ? theme["dim"] : theme["text"])
+        }
     }
 
     /// How far to trust the model in this folder: its agreement with the reviewer so far
     /// (each decision counted before it was made), whether it has adapted, and the shift check.
-    private func drawTrust(_ t: ReviewSession.Trust, _ g: inout CellGrid, x: Int, y: Int, width: Int) {
+    /// Returns the row below what it drew.
+    private func drawTrust(_ t: ReviewSession.Trust, _ g: inout CellGrid, x: Int, y: Int, width: Int) -> Int {
         var row = y
         g.put("Model", x: x, y: row, style: theme["label"])
         let recent = t.agreement(last: 50), all = t.agreement()
@@ -154,7 +198,9 @@ public struct ReviewScreen {
         if let score = t.shiftScore {
             let text = t.shiftWarning ? String(format: "SHIFT %.1f: unlike training images", score) : String(format: "images like training (%.1f)", score)
             g.put(text, x: x + 7, y: row, style: t.shiftWarning ? theme["warning"] : theme["dim"], maxWidth: width - 7)
+            row += 1
         }
+        return row
     }
 
     private func drawMessage(_ s: ReviewSession, _ g: inout CellGrid) {

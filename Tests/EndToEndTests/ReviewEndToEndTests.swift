@@ -45,6 +45,39 @@ final class ReviewEndToEndTests: XCTestCase {
         XCTAssertEqual(journal[0].probabilities?.count, 4)
     }
 
+    /// Issue 13: x takes the last class off a multi-label, then blanks the label; the sidebar's
+    /// counts follow each key; labels.csv keeps a blank Category row; undo and report see it all.
+    func testXRemovesLabelsAndTheCountsFollow() throws {
+        let t = try TmuxSession("\(Harness.binary) '\(folder!)' --reviewer e2e; echo EXIT=$?; sleep 30")
+        try t.waitFor("Image  1 of 16", "no labels yet")
+        try t.send("n")                        // image 1 → NEUTROPHIL, on to image 2
+        try t.waitFor("Image  2 of 16", "NEU 1 100%")
+        try t.send("k")
+        try t.send("L")                        // image 1 → NEUTROPHIL, LYMPHOCYTE
+        try t.waitFor("Image  1 of 16", "NEUTROPHIL, LYMPHOCYTE", "LYM 1 50%", "NEU 1 50%", "1 multi-label image")
+        try t.send("x")                        // → NEUTROPHIL
+        try t.waitFor("LYM 0 0%", "NEU 1 100%")
+        try t.send("x")                        // → blank
+        try t.waitFor("(blank)", "no labels yet", "1/16 reviewed")
+        try t.send("u")                        // the blank undone: NEUTROPHIL again
+        try t.waitFor("NEU 1 100%")
+        try t.send("x")
+        try t.waitFor("(blank)", "no labels yet")
+        try t.send("q")
+        try t.waitFor("EXIT=0", "1/16 labelled")
+        XCTAssertEqual(try csv(), ",Image,Category\r\n,1,\r\n", "the dataset's blank Category")
+        let journal = try Journal.read(path: folder + "/labels.journal.jsonl")
+        XCTAssertEqual(journal.map(\.action), [.set, .add, .remove, .remove, .undo, .remove])
+        XCTAssertEqual(journal.map(\.label), [["NEUTROPHIL"], ["NEUTROPHIL", "LYMPHOCYTE"], ["NEUTROPHIL"], [], ["NEUTROPHIL"], []])
+        XCTAssertEqual(journal.map { $0.blank == true }, [false, false, false, true, false, true])
+        let r = try Harness.run([Harness.binary, "report", folder, "--json"])
+        XCTAssertEqual(r.status, 0, r.error)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.output.utf8)) as? [String: Any])
+        XCTAssertEqual(object["reviewed"] as? Int, 1)
+        XCTAssertEqual((object["differential"] as? [String: Int])?.values.reduce(0, +), 0)
+        XCTAssertEqual(object["actions"] as? [String: Int], ["set": 1, "add": 1, "remove": 3, "undo": 1])
+    }
+
     func testTheWholeFolderIsClassifiedWhileTheReviewerLooks() throws {
         let t = try TmuxSession("\(Harness.binary) '\(folder!)'; echo EXIT=$?; sleep 30")
         try t.waitFor("Image  1 of 16")

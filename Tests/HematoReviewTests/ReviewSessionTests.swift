@@ -232,4 +232,53 @@ final class ReviewSessionTests: XCTestCase {
         XCTAssertTrue(t.finished)
         XCTAssertTrue(d.isEmpty)
     }
+
+    // MARK: issue 13: the live differential and `x`
+
+    /// Counted as the report counts labels.csv: each class of a multi-label is a cell; labels
+    /// from the file count, and every decision (undo included) changes the counts at once.
+    func testTheDifferentialFollowsEachDecision() {
+        var existing = LabelsFile()
+        existing.setCategories(["NEUTROPHIL", "EOSINOPHIL"], forImage: "3")
+        let start = session(existing: existing)
+        XCTAssertEqual(start.differential, Differential(labelSets: [["NEUTROPHIL", "EOSINOPHIL"]]))
+        let (s, _) = run(start, [.set("NEUTROPHIL"), .previous, .add("LYMPHOCYTE")])
+        XCTAssertEqual(s.differential, Differential(labelSets: [["NEUTROPHIL", "LYMPHOCYTE"], ["NEUTROPHIL", "EOSINOPHIL"]]))
+        XCTAssertEqual(s.differential.counts["NEUTROPHIL"], 2)
+        XCTAssertEqual(s.differential.cells, 4)
+        XCTAssertEqual(s.differential.multiLabelImages, 2)
+        let (u, _) = run(s, [.undo, .undo])
+        XCTAssertEqual(u.differential, start.differential)
+        XCTAssertEqual(u, start.reduce(.next).0.reduce(.previous).0, "undone to the start: the same session")
+    }
+
+    func testXRemovesTheLastClassOfSeveralThenBlanksTheLabel() {
+        let (s, d) = run(session(), [.opinion(index: 0, predicted([0.1, 0.1, 0.1, 0.7])), .set("NEUTROPHIL"), .previous,
+                                     .add("EOSINOPHIL"), .removeLabel, .removeLabel, .removeLabel])
+        XCTAssertEqual(d.map(\.action), [.set, .add, .remove, .remove])
+        XCTAssertEqual(d[2], Decision(index: 0, image: "1", action: .remove, label: ["NEUTROPHIL"],
+                                      opinion: predicted([0.1, 0.1, 0.1, 0.7])))
+        XCTAssertEqual(d[3].label, [])
+        XCTAssertTrue(d[3].blank, "a cleared label is a blank Category, not a removed row")
+        XCTAssertEqual(s.labels[0], .init(categories: [], source: .person))
+        XCTAssertEqual(s.current, 0, "x stays on the image")
+        XCTAssertEqual(s.message, "The label is already blank.")
+        XCTAssertEqual(s.trust.agreements, [true], "removing a class is not a new decision against the model")
+        XCTAssertEqual(s.differential.cells, 0)
+        XCTAssertEqual(s.reviewedCount, 1, "a blank label is a row in labels.csv, as in the dataset")
+    }
+
+    func testXWithoutALabelDoesNothingAndUndoBringsBackTheBlank() {
+        let (s, d) = run(session(), [.removeLabel])
+        XCTAssertTrue(d.isEmpty)
+        XCTAssertEqual(s.message, "This image has no label to remove.")
+        // set, x (blank), set again, undo: back to the blank row, said so in the decision.
+        let (t, e) = run(session(), [.set("MONOCYTE"), .previous, .removeLabel, .set("LYMPHOCYTE"), .undo])
+        XCTAssertEqual(e.last, Decision(index: 0, image: "1", action: .undo, label: [], opinion: nil, blank: true))
+        XCTAssertEqual(t.labels[0], .init(categories: [], source: .person))
+        let (v, f) = run(t, [.undo, .undo])
+        XCTAssertEqual(f.map(\.label), [["MONOCYTE"], []])
+        XCTAssertEqual(f.map(\.blank), [false, false], "the first undo restores a class, the last leaves no row")
+        XCTAssertNil(v.labels[0])
+    }
 }

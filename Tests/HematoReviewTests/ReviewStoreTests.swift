@@ -250,6 +250,33 @@ final class ReviewStoreTests: XCTestCase {
         XCTAssertEqual(second.decidedByPerson, ["1"])
         withExtendedLifetime(first) {}
     }
+
+    /// Issue 13: `x` on a single label leaves the dataset's blank Category, and the journal says
+    /// so, so that reopening (and an undo back to it) keeps the row rather than dropping it.
+    func testABlankedLabelStaysARowWithABlankCategory() throws {
+        let path = folder + "/labels.csv"
+        try write(",Image,Category\r\n,0,\"NEUTROPHIL, EOSINOPHIL\"\r\n", path)
+        do {
+            let store = try ReviewStore(labelsPath: path, reviewer: "t")
+            try store.record(entry("0", .remove, ["NEUTROPHIL"]))
+            try store.record(JournalEntry(time: "2026-11-26T00:00:00Z", reviewer: "t", image: "0", imageHash: nil, model: "m",
+                                          probabilities: nil, action: .remove, label: [], blank: true))
+            XCTAssertEqual(try bytes(path), ",Image,Category\r\n,0,\r\n")
+            try store.record(entry("0", .set, ["MONOCYTE"]))
+            try store.record(JournalEntry(time: "2026-11-26T00:00:00Z", reviewer: "t", image: "0", imageHash: nil, model: "m",
+                                          probabilities: nil, action: .undo, label: [], blank: true))
+            XCTAssertEqual(try bytes(path), ",Image,Category\r\n,0,\r\n")
+            XCTAssertEqual(store.decidedByPerson, ["0"])
+        }
+        let journal = try String(contentsOfFile: folder + "/labels.journal.jsonl", encoding: .utf8)
+        XCTAssertEqual(journal.components(separatedBy: "\"blank\":true").count - 1, 2, "written only where true")
+        // The CSV lost (a kill between the two writes): replay puts the blank row back, not nothing.
+        try write(",Image,Category\r\n", path)
+        let reopened = try ReviewStore(labelsPath: path, reviewer: "t")
+        XCTAssertEqual(reopened.labels.categories(forImage: "0"), [])
+        XCTAssertEqual(try bytes(path), ",Image,Category\r\n,0,\r\n")
+        XCTAssertEqual(try LabelsFile(bytes: Array(try bytes(path).utf8)).categories(forImage: "0"), [])
+    }
 }
 
 import HematoFiles

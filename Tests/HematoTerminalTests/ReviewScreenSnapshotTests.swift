@@ -77,6 +77,20 @@ final class ReviewScreenSnapshotTests: XCTestCase {
         try assertSnapshot(grid, "help-100x30")
     }
 
+    /// Issue 13: at 80×24, a multi-label too long for one line wraps after a comma (cut ones end
+    /// in "…": DifferentialTextTests), and the
+    /// differential of the labels so far fits in the rows left (two classes a line).
+    func testAMultiLabelAndTheDifferentialAt80x24() throws {
+        var s = session().reduce(.set("NEUTROPHIL")).0.reduce(.previous).0
+        for cls in ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "BASOPHIL"] { s = s.reduce(.add(cls)).0 }
+        var grid = CellGrid(width: 80, height: 24)
+        screen().draw(s, into: &grid)
+        XCTAssertTrue(grid.text.contains("NEUTROPHIL, EOSINOPHIL,"), grid.text)
+        XCTAssertTrue(grid.text.contains("LYMPHOCYTE, MONOCYTE, BASOPHIL"), grid.text)
+        XCTAssertTrue(grid.text.contains("NEU 2 29%"), grid.text)
+        try assertSnapshot(grid, "multi-label-80x24")
+    }
+
     func testTooSmallTerminalSaysSo() {
         var grid = CellGrid(width: 40, height: 10)
         XCTAssertNil(screen().draw(session(), into: &grid))
