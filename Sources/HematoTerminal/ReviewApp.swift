@@ -67,6 +67,7 @@ public final class ReviewApp {
         Signals.install()
         let backend = CursesBackend()
         defer { backend.end() }
+        defer { backend.writeRaw(PicturePainter.clearing(options.capabilities)) }  // a kitty picture would outlive the screen
         defer { try? store.flush() }  // every way out (q, a signal) brings labels.csv up to date; run()'s caller reports a failure
         let screen = ReviewScreen(folderName: options.folder, graphicsMode: options.capabilities.graphics.rawValue, theme: options.theme)
         var pictureOnScreen: PictureKey?
@@ -134,6 +135,7 @@ public final class ReviewApp {
                 wantedPicture = wanted
                 if wanted == nil && pictureOnScreen != nil {
                     backend.invalidate()  // curses repaints every cell, wiping the old picture
+                    backend.writeRaw(PicturePainter.clearing(options.capabilities))  // kitty's pictures are not cells
                     pictureOnScreen = nil
                 }
                 backend.show(grid)
@@ -143,7 +145,7 @@ public final class ReviewApp {
                         pictureOnScreen = wanted
                     } else if pictureOnScreen != nil {
                         // The old picture must not stand beside the new image's name while the new one is painted.
-                        backend.writeRaw(BlockPicture.blank(pane: wanted.pane, message: ""))
+                        backend.writeRaw(PicturePainter.clearing(options.capabilities) + BlockPicture.blank(pane: wanted.pane, message: ""))
                         pictureOnScreen = nil
                     }
                 }
@@ -164,6 +166,7 @@ public final class ReviewApp {
             case .resize?:
                 dirty = true
                 backend.invalidate()
+                backend.writeRaw(PicturePainter.clearing(options.capabilities))
                 pictureOnScreen = nil
                 continue
             case .key(let k)?:
@@ -176,6 +179,7 @@ public final class ReviewApp {
                 continue
             }
             if action == .suspend {
+                backend.writeRaw(PicturePainter.clearing(options.capabilities))
                 backend.suspend()
                 pictureOnScreen = nil
                 continue
@@ -277,7 +281,7 @@ struct PictureCache {
     }
 }
 
-/// Turns a file into the escape sequences that paint it in the pane: half blocks, or sixel.
+/// Turns a file into the escape sequences that paint it in the pane: half blocks, sixel or kitty.
 public enum PicturePainter {
     /// tmux drops passthrough sequences over 1 MB.
     static let tmuxLimit = 1_000_000
@@ -290,6 +294,10 @@ public enum PicturePainter {
                 let target = (pane.width * capabilities.cellWidth, pane.height * capabilities.cellHeight)
                 let image = CellOutlines.drawn(cells, on: try ImageDecoding.load(path, covering: target))
                 return try sixel(image, pane: pane, capabilities: capabilities)
+            case .kitty:
+                let target = (pane.width * capabilities.cellWidth, pane.height * capabilities.cellHeight)
+                let image = CellOutlines.drawn(cells, on: try ImageDecoding.load(path, covering: target))
+                return kitty(image, pane: pane, capabilities: capabilities)
             default:
                 let image = CellOutlines.drawn(cells, on: try ImageDecoding.load(path, covering: (pane.width, pane.height * 2)))
                 return BlockPicture.render(image, pane: pane, palette: capabilities.palette)
@@ -308,6 +316,43 @@ public enum PicturePainter {
         let columns = (w + cw - 1) / cw, rows = (h + ch - 1) / ch
         let left = pane.x + (pane.width - columns) / 2, top = pane.y + (pane.height - rows) / 2
         return BlockPicture.blank(pane: pane, message: "") + "\u{1B}[\(top + 1);\(left + 1)H" + String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Deletes the last kitty picture (text written over it would not), blanks the pane, then places
+    /// the new one, centred, in the cells a sixel picture of the same size would cover.
+    static func kitty(_ image: RGBImage, pane: ReviewScreen.Rect, capabilities: TerminalCapabilities) -> String {
+        let cw = capabilities.cellWidth, ch = capabilities.cellHeight
+        let scale = min(Double(pane.width * cw) / Double(image.width), Double(pane.height * ch) / Double(image.height))
+        let (bytes, columns, rows) = kittySequence(image, width: Int(Double(image.width) * scale), height: Int(Double(image.height) * scale),
+                                                   capabilities: capabilities, moveCursor: false)
+        let left = pane.x + (pane.width - columns) / 2, top = pane.y + (pane.height - rows) / 2
+        return clearing(capabilities) + BlockPicture.blank(pane: pane, message: "") + "\u{1B}[\(top + 1);\(left + 1)H"
+            + String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// What removes pictures that curses cannot see: kitty's delete (wrapped for tmux when it must be);
+    /// nothing for sixel and blocks, which are text cells that curses repaints.
+    public static func clearing(_ capabilities: TerminalCapabilities) -> String {
+        guard capabilities.graphics == .kitty else { return "" }
+        let bytes = capabilities.viaTmux ? SixelEncoder.tmuxPassthrough(KittyGraphics.deleteAll) : KittyGraphics.deleteAll
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The picture resampled to `width`×`height` pixels and sent as kitty graphics, scaled into the
+    /// cells those pixels cover; wrapped for tmux when asked, halved until it fits tmux's limit.
+    /// Returns the sequence and the cells it covers.
+    public static func kittySequence(_ image: RGBImage, width: Int, height: Int, capabilities: TerminalCapabilities,
+                                     moveCursor: Bool) -> ([UInt8], Int, Int) {
+        let cw = max(1, capabilities.cellWidth), ch = max(1, capabilities.cellHeight)
+        var w = max(1, width), h = max(1, height)
+        var bytes: [UInt8] = []
+        repeat {
+            bytes = KittyGraphics.display(Resampling.resized(image, width: w, height: h),
+                                          columns: (width + cw - 1) / cw, rows: (height + ch - 1) / ch, moveCursor: moveCursor)
+            if capabilities.viaTmux { bytes = SixelEncoder.tmuxPassthrough(bytes) }
+            if capabilities.viaTmux && bytes.count > tmuxLimit { w /= 2; h /= 2 } else { break }
+        } while w > 16
+        return (bytes, (width + cw - 1) / cw, (height + ch - 1) / ch)
     }
 
     /// The picture at `width`×`height` as one sixel sequence, wrapped for tmux when asked,

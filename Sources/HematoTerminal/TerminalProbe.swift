@@ -1,12 +1,14 @@
 import Foundation
 
 /// Asks the terminal what it can do, on /dev/tty, before curses starts:
-/// DA1 (a `4` among its parameters means sixel), the cell size in pixels
+/// the kitty graphics query followed by DA1 (a kitty terminal answers the query
+/// before DA1; a `4` among DA1's parameters means sixel), the cell size in pixels
 /// (TIOCGWINSZ, else `CSI 16 t`, else `CSI 14 t` over rows and columns), and
 /// whether we are inside tmux. Every question has a short timeout, so a
 /// terminal that never answers costs a fraction of a second, never a hang.
 public struct TerminalProbe: Sendable {
     public var sixel = false
+    public var kitty = false
     public var cellWidth = 0
     public var cellHeight = 0
     public var inTmux = false
@@ -28,10 +30,7 @@ public struct TerminalProbe: Sendable {
         tcsetattr(fd, TCSANOW, &raw)
         defer { tcsetattr(fd, TCSANOW, &saved) }
 
-        if let reply = ask(fd, "\u{1B}[c", until: UInt8(ascii: "c"), timeout: timeout),
-           let params = reply.split(separator: "?").last?.dropLast() {
-            probe.sixel = params.split(separator: ";").contains("4")
-        }
+        (probe.kitty, probe.sixel) = graphics(fd, inTmux: probe.inTmux, timeout: timeout)
         var size = winsize()
         if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0, size.ws_xpixel > 0, size.ws_ypixel > 0 {
             // xterm counts its 2-pixel border in these: floor gives the true cell (724/120 → 6).
@@ -56,8 +55,22 @@ public struct TerminalProbe: Sendable {
         return probe
     }
 
+    /// Which picture protocols the terminal on `fd` (raw mode) answers for. Outside tmux the kitty
+    /// query goes first; a terminal that does not know it ignores it and answers DA1 alone. tmux
+    /// answers DA1 itself and drops the query, so it is not asked there.
+    static func graphics(_ fd: Int32, inTmux: Bool, timeout: Double) -> (kitty: Bool, sixel: Bool) {
+        let query = (inTmux ? "" : KittyGraphics.query) + "\u{1B}[c"
+        guard let reply = ask(fd, query, until: UInt8(ascii: "c"), after: "\u{1B}[?", timeout: timeout) else { return (false, false) }
+        let kitty = !inTmux && KittyGraphics.acceptsQuery(reply)
+        let params = reply.split(separator: "?").last?.dropLast() ?? ""
+        return (kitty, params.split(separator: ";").contains("4"))
+    }
+
     /// Writes a query and reads the reply up to its final byte, or gives up after `timeout`.
-    static func ask(_ fd: Int32, _ query: String, until final: UInt8, timeout: Double) -> String? {
+    /// With `after`, the final byte only counts once that text has arrived (the DA1 reply
+    /// after a kitty reply, whose text could hold the final byte).
+    static func ask(_ fd: Int32, _ query: String, until final: UInt8, after: String? = nil, timeout: Double) -> String? {
+        let opener = after.map { Array($0.utf8) }
         tcflush(fd, TCIFLUSH)
         let bytes = Array(query.utf8)
         guard write(fd, bytes, bytes.count) == bytes.count else { return nil }
@@ -70,10 +83,17 @@ public struct TerminalProbe: Sendable {
             var b: UInt8 = 0
             guard read(fd, &b, 1) == 1 else { break }
             reply.append(b)
-            if b == final, reply.first == 0x1B { return String(decoding: reply, as: UTF8.self) }
-            if reply.count > 256 { break }
+            if b == final, reply.first == 0x1B, opener.map({ contains(reply, $0) }) ?? true {
+                return String(decoding: reply, as: UTF8.self)
+            }
+            if reply.count > 512 { break }
         }
         return nil
+    }
+
+    static func contains(_ bytes: [UInt8], _ part: [UInt8]) -> Bool {
+        guard bytes.count >= part.count else { return false }
+        return (0...(bytes.count - part.count)).contains { bytes[$0..<$0 + part.count].elementsEqual(part) }
     }
 
     static func numbers(_ reply: String) -> [Int]? {

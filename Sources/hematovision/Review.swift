@@ -27,7 +27,7 @@ struct Review: ParsableCommand {
     @Option(help: ArgumentHelp("Colour theme: dark, light, high-contrast, monochrome, or a .theme file (default: `theme` in the config file, else dark).", valueName: "name|file"))
     var theme: String?
 
-    @Option(help: "How to show pictures: auto, sixel, blocks or none (also HEMATOVISION_GRAPHICS, then `graphics` in the config file).")
+    @Option(help: "How to show pictures: auto, kitty, sixel, blocks or none (also HEMATOVISION_GRAPHICS, then `graphics` in the config file).")
     var graphics: GraphicsMode?
 
     @Option(help: "Your name in the journal (default: the login name).")

@@ -8,12 +8,12 @@ import HematoTerminal
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print images with their predictions, without a full screen (a quick look or a demo).",
-        discussion: "Pictures are sixel where the terminal reports it, coloured half blocks otherwise.")
+        discussion: "Pictures are kitty graphics or sixel where the terminal answers for them, coloured half blocks otherwise.")
 
     @Argument(help: "Image files.")
     var images: [String]
 
-    @Option(help: "How to show pictures: auto, sixel, blocks or none (also HEMATOVISION_GRAPHICS, then `graphics` in the config file).")
+    @Option(help: "How to show pictures: auto, kitty, sixel, blocks or none (also HEMATOVISION_GRAPHICS, then `graphics` in the config file).")
     var graphics: GraphicsMode?
 
     @Option(help: "Width of each picture in terminal columns.")
@@ -63,6 +63,12 @@ struct Show: ParsableCommand {
             guard let (bytes, _, _) = try? PicturePainter.sixelSequence(image, width: width, height: image.height * width / image.width,
                                                                         viaTmux: c.viaTmux) else { return "" }
             // The cursor ends on the picture's last text row; start the summary on a fresh line.
+            return String(decoding: bytes, as: UTF8.self) + "\n"
+        case .kitty:
+            // The same cells a sixel picture would cover; kitty leaves the cursor after its last column.
+            let width = columns * c.cellWidth
+            let (bytes, _, _) = PicturePainter.kittySequence(image, width: width, height: max(1, image.height * width / image.width),
+                                                            capabilities: c, moveCursor: true)
             return String(decoding: bytes, as: UTF8.self) + "\n"
         }
     }

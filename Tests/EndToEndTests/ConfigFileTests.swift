@@ -18,7 +18,7 @@ final class ConfigFileTests: XCTestCase {
         XCTAssertEqual(bad.warnings, [
             "c line 1: threads must be a whole number from 1 to 64, not 65",
             "c line 2: threads must be a whole number from 1 to 64, not two",
-            "c line 3: graphics must be one of auto, sixel, blocks, none, not Blocks",
+            "c line 3: graphics must be one of auto, kitty, sixel, blocks, none, not Blocks",
         ])
     }
 
