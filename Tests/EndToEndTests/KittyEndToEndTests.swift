@@ -6,43 +6,8 @@ import HematoImage
 /// person would: the picture is found in the screenshot and compared with the source image;
 /// it must be replaced on →, gone under the help and after quitting (kitty's pictures are not
 /// text cells: only the app's delete removes them).
-final class KittyEndToEndTests: XCTestCase {
-    var processes: [Process] = []
-    var display = ""
-
-    override func tearDown() {
-        for p in processes.reversed() where p.isRunning { p.terminate(); p.waitUntilExit() }
-    }
-
-    func start(_ arguments: [String], environment: [String: String] = [:], output: Pipe? = nil) throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = arguments
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        p.standardOutput = output ?? FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        processes.append(p)
-        return p
-    }
-
-    func startX() throws {
-        let pipe = Pipe()
-        _ = try start(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"], output: pipe)
-        var text = ""
-        let deadline = Date().addingTimeInterval(10)
-        while !text.contains("\n") && Date() < deadline { text += String(decoding: pipe.fileHandleForReading.availableData, as: UTF8.self) }
-        display = ":" + text.trimmingCharacters(in: .whitespacesAndNewlines)
-        XCTAssertGreaterThan(display.count, 1, "Xvfb did not say which display it took")
-    }
-
-    func screenshot() throws -> RGBImage {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("hv-kitty-shot-\(UUID()).ppm").path
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        let r = try Harness.run(["import", "-display", display, "-window", "root", file])
-        XCTAssertEqual(r.status, 0, r.error)
-        return try ImageDecoding.load(file)
-    }
+final class KittyEndToEndTests: VirtualDisplayTestCase {
+    override var screen: String { "1280x800x24" }
 
     /// The picture's rectangle in the left half of the screen (the pane; the sidebar is right of
     /// it): the rows that are 40 % bright there (a portrait picture covers 57 %), then the columns mostly bright in those rows.

@@ -4,45 +4,7 @@ import HematoImage
 
 /// The review screen in a real sixel terminal (xterm -ti vt340 under Xvfb), looked at
 /// as a person would: screenshots, compared pixel by pixel with the source pictures.
-final class SixelEndToEndTests: XCTestCase {
-    var processes: [Process] = []
-    var display = ""
-
-    override func tearDown() {
-        for p in processes.reversed() where p.isRunning { p.terminate(); p.waitUntilExit() }
-    }
-
-    func start(_ arguments: [String], environment: [String: String] = [:], output: Pipe? = nil) throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = arguments
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        p.standardOutput = output ?? FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        processes.append(p)
-        return p
-    }
-
-    /// Starts Xvfb on a free display (it writes the number it chose).
-    func startX() throws {
-        let pipe = Pipe()
-        _ = try start(["Xvfb", "-displayfd", "1", "-screen", "0", "1024x768x24", "-nolisten", "tcp"], output: pipe)
-        var text = ""
-        let deadline = Date().addingTimeInterval(10)
-        while !text.contains("\n") && Date() < deadline { text += String(decoding: pipe.fileHandleForReading.availableData, as: UTF8.self) }
-        display = ":" + text.trimmingCharacters(in: .whitespacesAndNewlines)
-        XCTAssertGreaterThan(display.count, 1, "Xvfb did not say which display it took")
-    }
-
-    func screenshot() throws -> RGBImage {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("hv-shot-\(UUID()).ppm").path
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        let r = try Harness.run(["import", "-display", display, "-window", "root", file])
-        XCTAssertEqual(r.status, 0, r.error)
-        return try ImageDecoding.load(file)
-    }
-
+final class SixelEndToEndTests: VirtualDisplayTestCase {
     /// Mean absolute difference (0–255) between the screen's picture area and a source
     /// picture, both reduced to a 16×12 grid of block averages (robust to dithering).
     func difference(_ shot: RGBImage, _ source: RGBImage, area: (x: Int, y: Int, w: Int, h: Int)) -> Double {
