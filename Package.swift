@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "HematoFilesTests", dependencies: ["HematoFiles"]),
         .testTarget(name: "HematoImageTests", dependencies: ["HematoImage"], exclude: ["Fixtures"]),
         .testTarget(name: "HematoAdaptTests", dependencies: ["HematoAdapt"]),
-        .testTarget(name: "HematoReviewTests", dependencies: ["HematoReview"], exclude: ["Fixtures"]),
+        .testTarget(name: "HematoReviewTests", dependencies: ["HematoReview", "HematoFiles"], exclude: ["Fixtures"]),
         .testTarget(name: "HematoNetTests", dependencies: ["HematoNet", "HematoImage"]),
         .testTarget(name: "HematoTerminalTests", dependencies: ["HematoTerminal", "HematoReview", "HematoImage"],
                     exclude: ["Snapshots"]),

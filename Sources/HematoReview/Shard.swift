@@ -1,3 +1,5 @@
+import HematoFiles
+
 /// One part of a folder listing split N ways (`classify --shard K/N`, a Slurm array task).
 ///
 /// An image belongs to shard `fnv1a64(path relative to its folder) mod N + 1`: a hash of
@@ -57,15 +59,6 @@ public struct Shard: Equatable, Hashable, Sendable, CustomStringConvertible {
 
     /// The shard (1...count) a path relative to its folder belongs to.
     public static func index<Path: Sequence>(ofRelativePath path: Path, count: Int) -> Int where Path.Element == UInt8 {
-        Int(fnv1a64(path) % UInt64(count)) + 1
-    }
-
-    /// FNV-1a, 64 bits: HematoImage's `ContentHash` has the same few lines, but this module
-    /// sits beside HematoImage, not on it, and this one is part of a file format (the split).
-    public static func fnv1a64<Bytes: Sequence>(_ bytes: Bytes, startingAt start: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64
-    where Bytes.Element == UInt8 {
-        var hash = start
-        for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return hash
+        Int(ContentHash.fnv1a64(path) % UInt64(count)) + 1
     }
 }

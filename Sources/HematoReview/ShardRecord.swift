@@ -1,4 +1,5 @@
 import Foundation
+import HematoFiles
 
 /// What `classify --shard K/N -o PART.csv` writes beside its labels, as `PART.csv.shard.json`,
 /// so that `merge` can check the parts before joining them. The labels file itself stays
@@ -80,17 +81,17 @@ public struct ShardRecord: Equatable, Sendable {
 
     /// A fingerprint of bytes as the record writes it: 16 hex digits.
     public static func hash<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        let hex = String(Shard.fnv1a64(bytes), radix: 16)
+        let hex = String(ContentHash.fnv1a64(bytes), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// The identity of a whole walk: every folder's image paths and unreadable names, in order.
     public static func listing(_ listings: [ImageFolder.Listing]) -> Listing {
-        var hash = Shard.fnv1a64([UInt8]())
+        var hash = ContentHash.fnv1a64([UInt8]())
         for listing in listings {
-            for image in listing.images { hash = Shard.fnv1a64([UInt8(ascii: "I")] + Array(image.utf8) + [0], startingAt: hash) }
-            for s in listing.skipped { hash = Shard.fnv1a64([UInt8(ascii: "U")] + s.path + [0], startingAt: hash) }
-            hash = Shard.fnv1a64([UInt8(ascii: "/")], startingAt: hash)  // the end of one folder
+            for image in listing.images { hash = ContentHash.fnv1a64([UInt8(ascii: "I")] + Array(image.utf8) + [0], startingAt: hash) }
+            for s in listing.skipped { hash = ContentHash.fnv1a64([UInt8(ascii: "U")] + s.path + [0], startingAt: hash) }
+            hash = ContentHash.fnv1a64([UInt8(ascii: "/")], startingAt: hash)  // the end of one folder
         }
         let hex = String(hash, radix: 16)
         return Listing(images: listings.reduce(0) { $0 + $1.images.count }, unreadable: listings.reduce(0) { $0 + $1.skipped.count },

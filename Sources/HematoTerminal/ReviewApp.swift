@@ -1,5 +1,6 @@
 import Foundation
 import HematoAdapt
+import HematoFiles
 import HematoImage
 import HematoReview
 import Synchronization

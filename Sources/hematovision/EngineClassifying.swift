@@ -1,3 +1,4 @@
+import HematoFiles
 import HematoImage
 import HematoNet
 import HematoReview

@@ -1,4 +1,5 @@
 import XCTest
+import HematoFiles
 @testable import HematoReview
 
 final class ShardTests: XCTestCase {
@@ -22,8 +23,8 @@ final class ShardTests: XCTestCase {
 
     /// The split is part of the file format: these values must hold on every machine, forever.
     func testTheSplitIsFNV1aOfThePathBytesAndTheSameEverywhere() {
-        XCTAssertEqual(Shard.fnv1a64(Array("a".utf8)), 0xaf63_dc4c_8601_ec8c)  // the published FNV-1a test vector
-        XCTAssertEqual(Shard.fnv1a64(Array("BloodImage_00001.jpg".utf8)), 0x8b5d_4900_b92d_a49d)
+        XCTAssertEqual(ContentHash.fnv1a64(Array("a".utf8)), 0xaf63_dc4c_8601_ec8c)  // the published FNV-1a test vector
+        XCTAssertEqual(ContentHash.fnv1a64(Array("BloodImage_00001.jpg".utf8)), 0x8b5d_4900_b92d_a49d)
         XCTAssertEqual(Shard.index(ofRelativePath: Array("BloodImage_00001.jpg".utf8), count: 3), 2)
         XCTAssertEqual(Shard.index(ofRelativePath: Array("nested/cell 7.jpeg".utf8), count: 3), 1)
         XCTAssertEqual(Shard.index(ofRelativePath: Array("nested/cell 7.jpeg".utf8), count: 8), 3)
