@@ -159,3 +159,15 @@ def contact_sheet(source: ViewSource, path: str, count: int = 32, side: int = 16
     rows = [torch.cat(list(x[r * 8:(r + 1) * 8]), 2) for r in range(count // 8)]
     a = (torch.cat(rows, 1).permute(1, 2, 0).clamp(0, 1).numpy() * 255).astype(np.uint8)
     Image.fromarray(a).save(path)
+
+
+if __name__ == "__main__":
+    import argparse
+    from pathlib import Path
+    ap = argparse.ArgumentParser(description="A contact sheet of training views, to look at what the network is shown.")
+    ap.add_argument("out", help="PNG to write")
+    ap.add_argument("--pack", default=str(Path(__file__).parent / ".pack"), help="a views pack (pack.py --recipe views)")
+    args = ap.parse_args()
+    z = np.load(Path(args.pack) / "train.npz")
+    contact_sheet(ViewSource(z, np.arange(len(z["labels"]))[:: max(1, len(z["labels"]) // 32)][:32]), args.out)
+    print(f"wrote {args.out}")
