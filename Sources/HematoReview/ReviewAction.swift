@@ -15,6 +15,8 @@ public enum ReviewAction: Equatable, Sendable {
     case cancel                  // Esc: close the help, clear the filter; never quits
     case suspend                 // Ctrl-Z: the terminal side stops the process; the session is unchanged
     case quit
+    /// A word for the reviewer on the message line; `unlessBusy` keeps a message already showing.
+    case notify(String, unlessBusy: Bool)
     case opinion(index: Int, ModelOpinion)
     /// The white cells the model's view found in an image.
     case cellsFound(index: Int, [CellOpinion])
@@ -70,6 +72,9 @@ extension ReviewSession {
             } else {
                 next.message = "Esc closes the help or clears the filter; q quits."
             }
+            return (next, nil)
+        case .notify(let text, let unlessBusy):
+            next.message = unlessBusy && message != nil ? message : text
             return (next, nil)
         case .suspend:
             return (next, nil)

@@ -43,7 +43,8 @@ public struct ReviewSession: Equatable, Sendable {
     /// How far to trust the model here: agreement so far, adaptation, shift.
     public var trust = Trust()
     public var showingHelp = false
-    public var message: String?
+    /// Set through `.notify` and cleared by the next action, so every message passes the reducer.
+    public internal(set) var message: String?
     public private(set) var finished = false
 
     public struct Trust: Equatable, Sendable {

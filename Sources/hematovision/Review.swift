@@ -77,7 +77,7 @@ struct Review: ParsableCommand {
                                     decidedByPerson: store.decidedByPerson, resumeAfter: store.lastImage)
         // A torn journal line, replayed decisions, image names that are no image files.
         let notes = store.notes + (listing.skipped.isEmpty ? [] : [Self.skippedSummary(listing.skipped) + "."])
-        if !notes.isEmpty { session.message = notes.joined(separator: " ") }
+        if !notes.isEmpty { session = session.reduce(.notify(notes.joined(separator: " "), unlessBusy: false)).0 }
         let app = ReviewApp(session: session, store: store,
                             options: .init(folder: folder, theme: chosenTheme,
                                            capabilities: .detect(requested: requested, environment: environment), reviewer: who),

@@ -24,6 +24,16 @@ final class ReviewSessionTests: XCTestCase {
         return (s, decisions)
     }
 
+    /// Messages pass the reducer: shown until the next key, and one that must not drown another waits its turn.
+    func testNotifyShowsAMessageUntilTheNextAction() {
+        let (s, d) = run(session(), [.notify("first", unlessBusy: false), .notify("second", unlessBusy: true)])
+        XCTAssertEqual(d, [])
+        XCTAssertEqual(s.message, "first", "a quiet message does not replace one showing")
+        XCTAssertEqual(run(s, [.notify("third", unlessBusy: false)]).0.message, "third")
+        XCTAssertNil(run(s, [.next]).0.message, "the next key clears it")
+        XCTAssertEqual(run(session(), [.notify("quiet", unlessBusy: true)]).0.message, "quiet")
+    }
+
     func testAcceptTakesThePredictionAndMovesOn() {
         let (s, d) = run(session(), [.opinion(index: 0, predicted([0.1, 0.2, 0.6, 0.1])), .accept])
         XCTAssertEqual(d, [Decision(index: 0, image: "1", action: .accept, label: ["MONOCYTE"], opinion: predicted([0.1, 0.2, 0.6, 0.1]))])

@@ -1,0 +1,90 @@
+import HematoImage
+import HematoReview
+
+/// Turns a file into the escape sequences that paint it in the pane: half blocks, sixel or kitty.
+public enum PicturePainter {
+    /// tmux drops passthrough sequences over 1 MB.
+    static let tmuxLimit = 1_000_000
+
+    public static func paint(path: String, pane: ReviewScreen.Rect, capabilities: TerminalCapabilities,
+                             cells: [CellOpinion] = []) -> String {
+        do {
+            switch capabilities.graphics {
+            case .sixel:
+                let target = (pane.width * capabilities.cellWidth, pane.height * capabilities.cellHeight)
+                let image = CellOutlines.drawn(cells, on: try ImageDecoding.load(path, covering: target))
+                return try sixel(image, pane: pane, capabilities: capabilities)
+            case .kitty:
+                let target = (pane.width * capabilities.cellWidth, pane.height * capabilities.cellHeight)
+                let image = CellOutlines.drawn(cells, on: try ImageDecoding.load(path, covering: target))
+                return kitty(image, pane: pane, capabilities: capabilities)
+            default:
+                let image = CellOutlines.drawn(cells, on: try ImageDecoding.load(path, covering: (pane.width, pane.height * 2)))
+                return BlockPicture.render(image, pane: pane, palette: capabilities.palette)
+            }
+        } catch {
+            return BlockPicture.blank(pane: pane, message: "cannot show this file: \(error)")
+        }
+    }
+
+    /// Blanks the pane's cells (which erases the last picture), then places the new one, centred.
+    static func sixel(_ image: RGBImage, pane: ReviewScreen.Rect, capabilities: TerminalCapabilities) throws -> String {
+        let cw = capabilities.cellWidth, ch = capabilities.cellHeight
+        let scale = min(Double(pane.width * cw) / Double(image.width), Double(pane.height * ch) / Double(image.height))
+        let (bytes, w, h) = try sixelSequence(image, width: Int(Double(image.width) * scale),
+                                              height: Int(Double(image.height) * scale), viaTmux: capabilities.viaTmux)
+        let columns = (w + cw - 1) / cw, rows = (h + ch - 1) / ch
+        let left = pane.x + (pane.width - columns) / 2, top = pane.y + (pane.height - rows) / 2
+        return BlockPicture.blank(pane: pane, message: "") + "\u{1B}[\(top + 1);\(left + 1)H" + String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Deletes the last kitty picture (text written over it would not), blanks the pane, then places
+    /// the new one, centred, in the cells a sixel picture of the same size would cover.
+    static func kitty(_ image: RGBImage, pane: ReviewScreen.Rect, capabilities: TerminalCapabilities) -> String {
+        let cw = capabilities.cellWidth, ch = capabilities.cellHeight
+        let scale = min(Double(pane.width * cw) / Double(image.width), Double(pane.height * ch) / Double(image.height))
+        let (bytes, columns, rows) = kittySequence(image, width: Int(Double(image.width) * scale), height: Int(Double(image.height) * scale),
+                                                   capabilities: capabilities, moveCursor: false)
+        let left = pane.x + (pane.width - columns) / 2, top = pane.y + (pane.height - rows) / 2
+        return clearing(capabilities) + BlockPicture.blank(pane: pane, message: "") + "\u{1B}[\(top + 1);\(left + 1)H"
+            + String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// What removes pictures that curses cannot see: kitty's delete (wrapped for tmux when it must be);
+    /// nothing for sixel and blocks, which are text cells that curses repaints.
+    public static func clearing(_ capabilities: TerminalCapabilities) -> String {
+        guard capabilities.graphics == .kitty else { return "" }
+        let bytes = capabilities.viaTmux ? SixelEncoder.tmuxPassthrough(KittyGraphics.deleteAll) : KittyGraphics.deleteAll
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The picture resampled to `width`×`height` pixels and sent as kitty graphics, scaled into the
+    /// cells those pixels cover; wrapped for tmux when asked, halved until it fits tmux's limit.
+    /// Returns the sequence and the cells it covers.
+    public static func kittySequence(_ image: RGBImage, width: Int, height: Int, capabilities: TerminalCapabilities,
+                                     moveCursor: Bool) -> ([UInt8], Int, Int) {
+        let cw = max(1, capabilities.cellWidth), ch = max(1, capabilities.cellHeight)
+        var w = max(1, width), h = max(1, height)
+        var bytes: [UInt8] = []
+        repeat {
+            bytes = KittyGraphics.display(Resampling.resized(image, width: w, height: h),
+                                          columns: (width + cw - 1) / cw, rows: (height + ch - 1) / ch, moveCursor: moveCursor)
+            if capabilities.viaTmux { bytes = SixelEncoder.tmuxPassthrough(bytes) }
+            if capabilities.viaTmux && bytes.count > tmuxLimit { w /= 2; h /= 2 } else { break }
+        } while w > 16
+        return (bytes, (width + cw - 1) / cw, (height + ch - 1) / ch)
+    }
+
+    /// The picture at `width`×`height` as one sixel sequence, wrapped for tmux when asked,
+    /// halved until it fits tmux's limit. Returns the size it was finally encoded at.
+    public static func sixelSequence(_ image: RGBImage, width: Int, height: Int, viaTmux: Bool) throws -> ([UInt8], Int, Int) {
+        var w = max(1, width), h = max(1, height)
+        var bytes: [UInt8] = []
+        repeat {
+            bytes = try SixelEncoder.encode(Resampling.resized(image, width: w, height: h))
+            if viaTmux { bytes = SixelEncoder.tmuxPassthrough(bytes) }
+            if viaTmux && bytes.count > tmuxLimit { w /= 2; h /= 2 } else { break }
+        } while w > 16
+        return (bytes, w, h)
+    }
+}
