@@ -8,6 +8,10 @@ int hv_key_resize(void) { return KEY_RESIZE; }
 int hv_key_up(void) { return KEY_UP; }
 int hv_key_down(void) { return KEY_DOWN; }
 int hv_key_left(void) { return KEY_LEFT; }
+int hv_key_home(void) { return KEY_HOME; }
+int hv_key_end(void) { return KEY_END; }
+int hv_key_page_up(void) { return KEY_PPAGE; }
+int hv_key_page_down(void) { return KEY_NPAGE; }
 int hv_key_right(void) { return KEY_RIGHT; }
 int hv_key_enter(void) { return KEY_ENTER; }
 int hv_err(void) { return ERR; }

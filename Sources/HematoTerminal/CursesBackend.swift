@@ -68,6 +68,10 @@ final class CursesBackend {
         case hv_key_right(): return .key(.right)
         case hv_key_up(): return .key(.up)
         case hv_key_down(): return .key(.down)
+        case hv_key_home(): return .key(.home)
+        case hv_key_end(): return .key(.end)
+        case hv_key_page_up(): return .key(.pageUp)
+        case hv_key_page_down(): return .key(.pageDown)
         case 9: return .key(.tab)
         case 27: return escapeOrSequence()
         case 1...26: return .key(.control(Character(UnicodeScalar(UInt8(ch) + 96))))
@@ -91,6 +95,7 @@ final class CursesBackend {
             rest.append(UInt8(truncatingIfNeeded: next))
         }
         if rest.isEmpty { return .key(.escape) }
+        if let key = Key(sequenceAfterEscape: rest) { return .key(key) }
         if rest.count == 1, (32...126).contains(rest[0]) { return .key(.unknown("Alt+" + String(UnicodeScalar(rest[0])))) }
         return .key(.unknown(DisplayName.escaped("\u{1B}" + String(decoding: rest, as: UTF8.self))))
     }

@@ -4,6 +4,7 @@ import HematoReview
 public enum Key: Hashable, Sendable {
     case character(Character)
     case enter, left, right, up, down, tab, escape
+    case home, end, pageUp, pageDown
     /// Ctrl and a letter (raw mode delivers Ctrl-C and Ctrl-Z as keys, not signals).
     case control(Character)
     /// Anything else the terminal sent (Alt combinations, function keys, unknown sequences), named for a message.
@@ -20,55 +21,111 @@ public enum Key: Hashable, Sendable {
         case .down: return "↓"
         case .tab: return "Tab"
         case .escape: return "Esc"
+        case .home: return "Home"
+        case .end: return "End"
+        case .pageUp: return "PgUp"
+        case .pageDown: return "PgDn"
         case .control(let c): return "Ctrl-" + String(c).uppercased()
         case .unknown(let name): return name
         }
     }
 }
 
-/// One table drives input handling, the `?` help screen and the README's key
-/// table, so they cannot disagree.
+extension Key {
+    /// Home, End, PgUp and PgDn from the bytes after Esc, when curses did not decode them (some
+    /// tmux and screen setups send the VT220 forms `[1~` `[4~` `[5~` `[6~`, others `[H` `[F` or `OH` `OF`).
+    init?(sequenceAfterEscape rest: [UInt8]) {
+        switch String(decoding: rest, as: UTF8.self) {
+        case "[1~", "[7~", "[H", "OH": self = .home
+        case "[4~", "[8~", "[F", "OF": self = .end
+        case "[5~": self = .pageUp
+        case "[6~": self = .pageDown
+        default: return nil
+        }
+    }
+}
+
+/// One table drives input handling, the `?` help screen, the hint bar and the
+/// README's key table, so they cannot disagree.
 public struct Keymap: Sendable {
     public struct Binding: Sendable {
         public let keys: [Key]
         public let action: ReviewAction
         public let help: String
+        /// On the hint bar: bindings with the same word share one hint (their first keys side by side).
+        public let hint: Hint?
+
+        public init(keys: [Key], action: ReviewAction, help: String, hint: Hint? = nil) {
+            self.keys = keys
+            self.action = action
+            self.help = help
+            self.hint = hint
+        }
+    }
+
+    /// A word for the hint bar, and its place there: a narrow terminal drops the highest ranks first.
+    public struct Hint: Sendable {
+        public let word: String
+        public let rank: Int
+
+        public init(_ word: String, rank: Int) {
+            self.word = word
+            self.rank = rank
+        }
     }
 
     public let bindings: [Binding]
 
     public static let review: Keymap = {
         var b: [Binding] = [
-            Binding(keys: [.enter, .character(" ")], action: .accept, help: "confirm the label, else the prediction; next"),
+            Binding(keys: [.enter, .character(" ")], action: .accept, help: "confirm the label, else the prediction; next",
+                    hint: Hint("accept", rank: 0)),
         ]
         let classes: [(Character, Character, String)] = [("e", "1", "EOSINOPHIL"), ("l", "2", "LYMPHOCYTE"),
                                                           ("m", "3", "MONOCYTE"), ("n", "4", "NEUTROPHIL"), ("b", "5", "BASOPHIL")]
         for (letter, digit, name) in classes {
-            b.append(Binding(keys: [.character(letter), .character(digit)], action: .set(name), help: "label \(name), next image"))
+            b.append(Binding(keys: [.character(letter), .character(digit)], action: .set(name), help: "label \(name), next image",
+                             hint: Hint("set", rank: 1)))
         }
         for (letter, _, name) in classes {
             b.append(Binding(keys: [.character(Character(letter.uppercased()))], action: .add(name),
-                             help: "add \(name) (an image with several cells)"))
+                             help: "add \(name) (an image with several cells)", hint: Hint("add", rank: 5)))
         }
         b += [
-            Binding(keys: [.character("x")], action: .removeLabel, help: "remove the last of several labels, or blank the label"),
-            Binding(keys: [.character("u")], action: .undo, help: "undo the last decision (repeatable)"),
+            Binding(keys: [.character("x")], action: .removeLabel, help: "remove the last of several labels, or blank the label",
+                    hint: Hint("remove", rank: 8)),
+            Binding(keys: [.character("u")], action: .undo, help: "undo the last decision (repeatable)", hint: Hint("undo", rank: 2)),
             Binding(keys: [.character("s")], action: .skip, help: "skip: next image, no decision"),
-            Binding(keys: [.right, .character("j"), .down], action: .next, help: "next image"),
-            Binding(keys: [.left, .character("k"), .up], action: .previous, help: "previous image"),
-            Binding(keys: [.tab], action: .nextUnreviewed, help: "jump to the next image without a label"),
-            Binding(keys: [.character("o")], action: .toggleOrder, help: "order: by name / least confident first"),
-            Binding(keys: [.character("f")], action: .cycleFilter, help: "filter by predicted class (cycles)"),
-            Binding(keys: [.character("?"), .character("h")], action: .toggleHelp, help: "show or hide this help"),
+            Binding(keys: [.left, .character("k"), .up], action: .previous, help: "previous image", hint: Hint("move", rank: 6)),
+            Binding(keys: [.right, .character("j"), .down], action: .next, help: "next image", hint: Hint("move", rank: 6)),
+            Binding(keys: [.tab], action: .nextUnreviewed, help: "jump to the next image without a label", hint: Hint("unreviewed", rank: 7)),
+            Binding(keys: [.character("o")], action: .toggleOrder, help: "order: by name / least confident first", hint: Hint("order", rank: 9)),
+            Binding(keys: [.character("f")], action: .cycleFilter, help: "filter by predicted class (cycles)", hint: Hint("filter", rank: 10)),
+            Binding(keys: [.character("?"), .character("h")], action: .toggleHelp, help: "show or hide this help", hint: Hint("help", rank: 3)),
             Binding(keys: [.escape], action: .cancel, help: "close the help, or clear the filter"),
             Binding(keys: [.control("z")], action: .suspend, help: "suspend (fg brings the review back)"),
-            Binding(keys: [.character("q"), .control("c")], action: .quit, help: "quit, all saved (Ctrl-C exits with status 130)"),
+            Binding(keys: [.character("q"), .control("c")], action: .quit, help: "quit, all saved (Ctrl-C exits with status 130)",
+                    hint: Hint("quit", rank: 4)),
         ]
         return Keymap(bindings: b)
     }()
 
     public func action(for key: Key) -> ReviewAction? {
         bindings.first { $0.keys.contains(key) }?.action
+    }
+
+    /// The hint bar's entries, most needed first: each word once, with the first key of every
+    /// binding that shares it ("e l m n b  set").
+    public var hints: [(keys: String, word: String)] {
+        var order: [(word: String, rank: Int)] = []
+        var keys: [String: [String]] = [:]
+        for b in bindings {
+            guard let hint = b.hint, let first = b.keys.first else { continue }
+            if keys[hint.word] == nil { order.append((hint.word, hint.rank)) }
+            keys[hint.word, default: []].append(first.label)
+        }
+        return order.enumerated().sorted { ($0.element.rank, $0.offset) < ($1.element.rank, $1.offset) }
+            .map { (keys[$0.element.word]!.joined(separator: " "), $0.element.word) }
     }
 
     /// The README's key table, generated from the same bindings.

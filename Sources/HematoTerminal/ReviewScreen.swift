@@ -11,11 +11,11 @@ public struct ReviewScreen {
     public static let minimumSize = (width: 64, height: 14)
 
     public var folderName: String
-    public var graphicsMode: String
+    public var graphicsMode: GraphicsMode
     public var theme: Theme
     public var keymap: Keymap = .review
 
-    public init(folderName: String, graphicsMode: String, theme: Theme) {
+    public init(folderName: String, graphicsMode: GraphicsMode, theme: Theme) {
         self.folderName = folderName
         self.graphicsMode = graphicsMode
         self.theme = theme
@@ -44,7 +44,7 @@ public struct ReviewScreen {
             drawHelp(&g)
             return nil
         }
-        if graphicsMode == "none" {
+        if graphicsMode == .none {
             g.put("(pictures off: --graphics none)", x: 2, y: pane.y + pane.height / 2, style: theme["dim"])
             return nil
         }
@@ -58,7 +58,7 @@ public struct ReviewScreen {
         if s.classifiedCount < s.names.count { right += " · \(s.classifiedCount) classified" }
         right += " · \(s.order.rawValue)"
         if let f = s.filter { right += " · only \(f)" }
-        right += " · \(graphicsMode) "
+        right += " · \(graphicsMode.rawValue) "
         let left = " HematoVision  \(DisplayName.escaped(folderName))"
         g.put(left, x: 0, y: 0, style: style, maxWidth: max(0, g.width - right.count - 1))
         g.put(right, x: max(0, g.width - right.count), y: 0, style: style)
@@ -210,11 +210,9 @@ public struct ReviewScreen {
     private func drawHints(_ g: inout CellGrid) {
         let y = g.height - 1
         g.fill(x: 0, y: y, width: g.width, height: 1, style: theme["hint"])
-        // Most needed first: a narrow terminal drops hints from the right.
-        let hints: [(String, String)] = [("Enter", "accept"), ("e l m n b", "set"), ("u", "undo"), ("?", "help"), ("q", "quit"),
-                                         ("E L M N B", "add"), ("←→", "move"), ("Tab", "unreviewed"), ("o", "order"), ("f", "filter")]
+        // Most needed first (the keymap ranks them): a narrow terminal drops hints from the right.
         var x = 1
-        for (key, what) in hints {
+        for (key, what) in keymap.hints {
             guard x + key.count + what.count + 3 < g.width else { break }
             x += g.put(key, x: x, y: y, style: theme["hint_key"])
             x += g.put(" " + what + "  ", x: x, y: y, style: theme["hint"])

@@ -86,7 +86,7 @@ struct Bench: ParsableCommand {
         let listed = clock()
         let labels = FileManager.default.contents(atPath: folder + "/labels.csv").flatMap { try? LabelsFile(bytes: [UInt8]($0)) } ?? LabelsFile()
         var session = ReviewSession(names: names, modelLabels: model.labels, existing: labels)
-        let screen = ReviewScreen(folderName: folder, graphicsMode: "blocks", theme: .builtIn)
+        let screen = ReviewScreen(folderName: folder, graphicsMode: .blocks, theme: .builtIn)
         var grid = CellGrid(width: 120, height: 40)
         let pane = screen.draw(session, into: &grid)!
         let blocks = TerminalCapabilities(graphics: .blocks, palette: .trueColour)

@@ -21,4 +21,44 @@ final class KeymapTests: XCTestCase {
         let text = try String(contentsOf: readme, encoding: .utf8)
         XCTAssertTrue(text.contains(Keymap.review.markdownTable), "README.md's key table differs from the keymap; paste Keymap.review.markdownTable")
     }
+
+    /// The hint bar is built from the keymap: every hint names keys that do what it says, the
+    /// class keys share one hint, and the most needed come first.
+    func testTheHintBarComesFromTheKeymap() {
+        let map = Keymap.review
+        let hints = map.hints
+        XCTAssertEqual(hints.first?.word, "accept")
+        XCTAssertEqual(hints.first { $0.word == "set" }?.keys, "e l m n b")
+        XCTAssertEqual(hints.first { $0.word == "move" }?.keys, "← →")
+        XCTAssertEqual(Set(hints.map(\.word)).count, hints.count, "each word once")
+        XCTAssertTrue(hints.contains { $0.word == "remove" && $0.keys == "x" }, "x is on the bar")
+        for hint in hints {
+            for label in hint.keys.split(separator: " ") {
+                let binding = map.bindings.first { $0.keys.first?.label == String(label) }
+                XCTAssertEqual(binding?.hint?.word, hint.word, "\(label) is hinted as \(hint.word)")
+            }
+        }
+        var grid = CellGrid(width: 200, height: 20)
+        let screen = ReviewScreen(folderName: "f", graphicsMode: .blocks, theme: .builtIn)
+        screen.draw(ReviewSession(names: ["a.jpg"], modelLabels: ["EOSINOPHIL"]), into: &grid)
+        let bar = grid.text.split(separator: "\n", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+        var previous = bar.startIndex
+        for hint in hints {
+            guard let at = bar.range(of: hint.keys + " " + hint.word, range: previous..<bar.endIndex) else {
+                return XCTFail("\(hint.keys) \(hint.word) missing or out of order in \(bar)")
+            }
+            previous = at.upperBound
+        }
+    }
+
+    /// Home, End and the page keys arrive as raw sequences in some tmux setups; each known form is
+    /// read as its key, and anything else stays unknown (shown escaped, never acted on).
+    func testRawSequencesForHomeEndAndThePageKeys() {
+        let cases: [(String, Key?)] = [("[1~", .home), ("[H", .home), ("OH", .home), ("[4~", .end), ("[F", .end),
+                                       ("OF", .end), ("[5~", .pageUp), ("[6~", .pageDown), ("[2~", nil), ("[5", nil), ("", nil)]
+        for (bytes, key) in cases {
+            XCTAssertEqual(Key(sequenceAfterEscape: Array(bytes.utf8)), key, bytes)
+        }
+        XCTAssertEqual(Key.pageDown.label, "PgDn")
+    }
 }
