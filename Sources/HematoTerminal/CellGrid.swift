@@ -46,6 +46,45 @@ public struct CellGrid: Equatable, Sendable {
     }
 }
 
+extension CellGrid {
+    /// The colours and attributes, as text a snapshot file can hold: each style gets a letter in the
+    /// order it first appears (reading row by row), a legend spells each letter out, and a map gives
+    /// every cell's letter. A wrong colour changes the legend or the map, so snapshot tests fail on it.
+    public var styleText: String {
+        let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        var letterOf: [Style: Character] = [:]
+        var legend: [String] = []
+        var map: [String] = []
+        for y in 0..<height {
+            var row = ""
+            for x in 0..<width {
+                let style = self[x, y].style
+                if letterOf[style] == nil {
+                    let letter = legend.count < letters.count ? letters[legend.count] : "?"
+                    letterOf[style] = letter
+                    legend.append("\(letter) \(style.summary)")
+                }
+                row.append(letterOf[style]!)
+            }
+            map.append(row)
+        }
+        return (["styles:"] + legend + ["cells:"] + map).joined(separator: "\n")
+    }
+}
+
+extension Style {
+    /// "fg 15 bg 24 bold": what a snapshot's legend says of a style ("default" for the terminal's own).
+    var summary: String {
+        var parts: [String] = []
+        parts.append("fg " + (foreground.map(String.init) ?? "default"))
+        parts.append("bg " + (background.map(String.init) ?? "default"))
+        if bold { parts.append("bold") }
+        if reverse { parts.append("reverse") }
+        if dim { parts.append("dim") }
+        return parts.joined(separator: " ")
+    }
+}
+
 /// Colours and attributes of one cell. Colours are xterm-256 indexes; nil is the terminal's default.
 public struct Style: Equatable, Hashable, Sendable {
     public var foreground: UInt8?

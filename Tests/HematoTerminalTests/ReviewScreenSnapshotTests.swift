@@ -3,7 +3,8 @@ import XCTest
 import HematoReview
 @testable import HematoTerminal
 
-/// The screen drawn into a grid and compared, as text, with a snapshot file.
+/// The screen drawn into a grid and compared, as text, with a snapshot file: the characters,
+/// then every cell's colours and attributes (`CellGrid.styleText`), so a wrong colour fails too.
 /// A changed screen fails until the snapshot is looked at and re-recorded
 /// with HV_RECORD_SNAPSHOTS=1.
 final class ReviewScreenSnapshotTests: XCTestCase {
@@ -12,7 +13,7 @@ final class ReviewScreenSnapshotTests: XCTestCase {
 
     func assertSnapshot(_ grid: CellGrid, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let url = Self.snapshots.appendingPathComponent(name + ".txt")
-        let text = grid.text + "\n"
+        let text = grid.text + "\n" + grid.styleText + "\n"
         if ProcessInfo.processInfo.environment["HV_RECORD_SNAPSHOTS"] == "1" {
             try text.write(to: url, atomically: true, encoding: .utf8)
             XCTFail("recorded \(name); look at it, then run again without HV_RECORD_SNAPSHOTS", file: file, line: line)
@@ -20,6 +21,24 @@ final class ReviewScreenSnapshotTests: XCTestCase {
         }
         let expected = try String(contentsOf: url, encoding: .utf8)
         XCTAssertEqual(text, expected, "screen differs from \(name).txt", file: file, line: line)
+    }
+
+    /// The style map is what catches a wrong colour: here the top class's bar is drawn in the
+    /// plain bar colour, as a slip in the screen would draw it, and the snapshot must differ.
+    func testASnapshotSeesAWrongColour() throws {
+        var grid = CellGrid(width: 100, height: 24)
+        _ = screen().draw(session(), into: &grid)
+        let right = grid.styleText
+        let theme = Theme.builtIn
+        var recoloured = grid
+        for y in 0..<grid.height {
+            for x in 0..<grid.width where grid[x, y].style == theme["bar_top"] {
+                recoloured[x, y] = CellGrid.Cell(character: grid[x, y].character, style: theme["bar"])
+            }
+        }
+        XCTAssertEqual(recoloured.text, grid.text, "the same characters")
+        XCTAssertNotEqual(recoloured.styleText, right)
+        XCTAssertNotEqual(theme["bar_top"], theme["bar"], "the built-in theme tells the top bar apart")
     }
 
     func session() -> ReviewSession {
@@ -32,7 +51,7 @@ final class ReviewScreenSnapshotTests: XCTestCase {
         return s
     }
 
-    func screen() -> ReviewScreen { ReviewScreen(folderName: "slides/patient 7", graphicsMode: "blocks", theme: .builtIn) }
+    func screen() -> ReviewScreen { ReviewScreen(folderName: "slides/patient 7", graphicsMode: .blocks, theme: .builtIn) }
 
     /// Issue 11, defect 16: the screen says when the file's label and the model disagree (Enter keeps the label).
     func testALabelTheModelDisagreesWithIsPointedOut() {
