@@ -8,7 +8,24 @@
 /// exactly. An older journal does not say, and labels.csv has been rewritten since, so that
 /// step (and every older one) is refused with a message rather than guessed.
 extension ReviewSession {
-    public mutating func seedUndo(fromJournal entries: [JournalEntry]) {
+    /// What undo needs of one journal entry: kept for the whole sitting, so not the probabilities.
+    public struct JournalStep: Equatable, Sendable {
+        public let image: String
+        public let action: JournalEntry.Action
+        public let labelRow: [String]?
+        public let before: JournalEntry.Before?
+
+        public init(_ e: JournalEntry) {
+            image = e.image
+            action = e.action
+            labelRow = e.labelRow
+            before = e.before
+        }
+    }
+
+    public mutating func seedUndo(fromJournal entries: [JournalEntry]) { seedUndo(fromJournal: entries.map(JournalStep.init)) }
+
+    public mutating func seedUndo(fromJournal entries: [JournalStep]) {
         var index: [String: Int] = [:]
         for (i, key) in keys.enumerated() where index[key] == nil { index[key] = i }
         var after: [String: [String]?] = [:]  // each image's labels.csv row after the entries so far (nil: no row)

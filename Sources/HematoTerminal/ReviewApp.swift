@@ -195,7 +195,7 @@ public final class ReviewApp {
         case .key(let k):
             pressed = k
         }
-        if session.prompt != nil, pressed != .control("c") {  // an open prompt takes the keys as text
+        if session.prompt != nil, pressed != .control("c"), pressed != .control("z") {  // an open prompt takes the keys as text
             Keymap.promptAction(for: pressed).map(apply)
             askForPredictions()
             return nil
