@@ -50,7 +50,7 @@ public struct SessionSummary: Equatable, Sendable {
         let perDecision = medianSeconds.map { String(format: ", median %.1f s per decision", $0) } ?? ""
         lines.append("this session: \(agreement.decisions) image(s) decided in \(entries) step(s)\(perDecision)")
         if blind {
-            lines.append("  blind review: \(blindDecisions) decided with the model's answer hidden (the rest were looked at again after it was shown)")
+            lines.append("  blind review: \(blindDecisions) of \(agreement.decisions) decided with the model's answer hidden")
         }
         var verdict = "  accepted \(agreement.accepted), corrected \(agreement.corrected) (against the model's top class at the time)"
         if agreement.withoutPrediction > 0 { verdict += "; \(agreement.withoutPrediction) decided before a prediction" }

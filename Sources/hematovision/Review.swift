@@ -15,7 +15,10 @@ struct Review: ParsableCommand {
             class (E, L, M, N, B add one for images with several cells); u undoes; ? lists every key. \
             Every decision is written to FOLDER/labels.csv (the dataset's format) and to a journal \
             beside it before the next image is shown, so quitting, a crash or a dropped SSH \
-            connection loses nothing, and reopening the folder continues where you stopped.
+            connection loses nothing, and reopening the folder continues where you stopped (u then \
+            undoes earlier sittings' decisions too). Home, End, PgUp, PgDn, g (go to a number) and / \
+            (search names) move through a large folder; F filters by label. --blind hides the model's \
+            answer on each image until you have decided it.
             """)
 
     @Argument(help: "The folder to review.")

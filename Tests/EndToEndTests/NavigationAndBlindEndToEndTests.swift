@@ -86,7 +86,7 @@ final class NavigationAndBlindEndToEndTests: XCTestCase {
         try t.send("o")                        // least confident first would tell the answers
         try t.waitFor("Blind review: the order")
         try t.send("q")
-        try t.waitFor("EXIT=0", "2/16 labelled", "blind review: 2 decided with the model's answer hidden")
+        try t.waitFor("EXIT=0", "2/16 labelled", "blind review: 2 of 2 decided with the model's answer hidden")
 
         let journal = try Journal.read(path: folder + "/labels.journal.jsonl")
         XCTAssertEqual(journal.map(\.mode), [.blind, .blind])

@@ -175,7 +175,7 @@ final class BlindReviewTests: XCTestCase {
         let entries = [decided("1", "EOSINOPHIL", model: "EOSINOPHIL", .blind), decided("2", "MONOCYTE", model: "MONOCYTE", .blind),
                        decided("2", "LYMPHOCYTE", model: "MONOCYTE", .open)]
         let text = SessionSummary(entries: entries, openedAt: opened, blind: true).text
-        XCTAssertTrue(text.contains("blind review: 1 decided with the model's answer hidden"), text)
+        XCTAssertTrue(text.contains("blind review: 1 of 2 decided with the model's answer hidden"), text)
         XCTAssertFalse(SessionSummary(entries: entries, openedAt: opened).text.contains("blind"))
     }
 }
