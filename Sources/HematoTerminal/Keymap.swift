@@ -107,6 +107,16 @@ public struct Keymap: Sendable {
             Binding(keys: [.character("q"), .control("c")], action: .quit, help: "quit, all saved (Ctrl-C exits with status 130)",
                     hint: Hint("quit", rank: 4)),
         ]
+        b += [  // navigation in a large folder, the prompt and the label filters (ReviewSession+Navigation.swift)
+            Binding(keys: [.home], action: .first, help: "first image"),
+            Binding(keys: [.end], action: .last, help: "last image"),
+            Binding(keys: [.pageUp], action: .pageBack, help: "\(ReviewSession.pageStep) images back"),
+            Binding(keys: [.pageDown], action: .pageForward, help: "\(ReviewSession.pageStep) images forward"),
+            Binding(keys: [.character("g")], action: .openPrompt(.goTo), help: "go to image number: digits, Enter (Esc cancels)"),
+            Binding(keys: [.character("/")], action: .openPrompt(.search), help: "search names; / then Enter again finds the next",
+                    hint: Hint("find", rank: 11)),
+            Binding(keys: [.character("F")], action: .cycleLabelFilter, help: "label filter: unlabelled, model ≠ label, each class"),
+        ]
         return Keymap(bindings: b)
     }()
 
