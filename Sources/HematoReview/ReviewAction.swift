@@ -22,6 +22,10 @@ public enum ReviewAction: Equatable, Sendable {
     case cellsFound(index: Int, [CellOpinion])
     /// The model adapted: new probabilities for images already classified.
     case repredicted([Int: [Float]], trust: ReviewSession.Trust)
+    case toggleActivationMap     // c: the heat map of the predicted class over the picture
+    case toggleZoom              // z: the picture zoomed to the cell
+    /// Where the evidence for the predicted class lies in an image (PictureView.swift).
+    case activationMapFound(index: Int, ActivationMap)
 }
 
 /// A decision to put on disk before the session that contains it is shown.
@@ -63,6 +67,8 @@ extension ReviewSession {
         case .toggleHelp:
             next.showingHelp.toggle()
             return (next, nil)
+        case .toggleActivationMap, .toggleZoom, .activationMapFound:
+            return (reducedPictureView(action), nil)
         case .cancel:
             if next.showingHelp {
                 next.showingHelp = false

@@ -46,6 +46,10 @@ public struct ReviewSession: Equatable, Sendable {
     /// Set through `.notify` and cleared by the next action, so every message passes the reducer.
     public internal(set) var message: String?
     public private(set) var finished = false
+    /// Activation map and zoom (PictureView.swift): kept while moving between images.
+    public internal(set) var pictureView = PictureView()
+    /// The activation map of each image's predicted class, as the classifier sent it.
+    public internal(set) var activationMaps: [Int: ActivationMap] = [:]
 
     public struct Trust: Equatable, Sendable {
         /// Whether the model's top class matched each decision, counted before it was made.
