@@ -2,10 +2,11 @@ import HematoImage
 import HematoReview
 
 /// The part of a picture that zoom shows, enlarged to the pane: the first white cell the model's view
-/// found, in a square like the canonical view's with a margin; without a cell, the middle half.
+/// found (its nucleus box, which holds most of a white cell) in a square with a margin; without a cell, the middle half.
 public enum ZoomCrop {
-    /// The square's side in nucleus boxes (the canonical view cuts 2.2×; a little more keeps the cell's edge in view).
-    public static let sideInNuclei: Float = 2.6
+    /// The square's side in nucleus boxes: the box and a quarter of it each way. (The canonical view cuts
+    /// 2.2×, which in these fields is most of the picture: no zoom at all.)
+    public static let sideInNuclei: Float = 1.5
 
     /// The rectangle to show, in pixels of a `width`×`height` picture, always inside it: a square centred
     /// on the cell's nucleus box (shifted in from the edges, narrower only where the picture is).
