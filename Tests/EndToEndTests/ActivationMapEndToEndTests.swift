@@ -30,6 +30,28 @@ final class ActivationMapEndToEndTests: XCTestCase {
         return last
     }
 
+    /// A model that sees the whole picture (no `view`): its map covers the whole picture, and zoom,
+    /// with no cell found, shows the middle.
+    func testAWholePictureModelHasAMapAndZoomsToTheMiddle() throws {
+        let model = try Harness.modelFile { $0["view"] = nil }
+        let folder = try Harness.sampleFolder()
+        defer {
+            try? FileManager.default.removeItem(atPath: folder)
+            try? FileManager.default.removeItem(atPath: model)
+        }
+        let t = try TmuxSession("COLORTERM=truecolor \(Harness.binary) '\(folder)' --model '\(model)' --graphics blocks; echo EXIT=$?; sleep 30")
+        try t.waitFor("Image  1 of 16", "Enter accepts")
+        let plain = settledColours(t)
+        XCTAssertFalse(try t.screen().contains("cell 1"), "no cells: the whole picture was classified")
+        try t.send("c")
+        try t.waitFor("View   activation map of")
+        XCTAssertGreaterThan(warm(settledColours(t, differentFrom: plain)), warm(plain) + 50)
+        try t.send("z")
+        try t.waitFor("zoomed to the middle")
+        try t.send("q")
+        try t.waitFor("EXIT=0")
+    }
+
     func waitUntil(_ condition: () throws -> Bool, file: StaticString = #filePath, line: UInt = #line) throws {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {

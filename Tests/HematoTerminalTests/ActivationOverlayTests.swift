@@ -73,6 +73,23 @@ final class ActivationOverlayTests: XCTestCase {
         XCTAssertEqual(lightness, lightness.sorted(), "brighter for more evidence")
     }
 
+    /// The painter blends the map in before encoding, whichever way the terminal shows pictures.
+    func testSixelKittyAndBlocksAllShowTheMap() {
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("SampleImages/BloodImage_00001.jpg").path
+        let pane = ReviewScreen.Rect(x: 0, y: 1, width: 40, height: 15)
+        let hot = ActivationMap(width: 2, height: 2, values: [1, 0, 0, 0], classIndex: 3)
+        let cold = ActivationMap(width: 2, height: 2, values: [0.1, 0, 0, 0], classIndex: 3)
+        for graphics in [GraphicsMode.sixel, .kitty, .blocks] {
+            let caps = TerminalCapabilities(graphics: graphics, palette: .trueColour, cellWidth: 6, cellHeight: 12)
+            let plain = PicturePainter.paint(path: sample, pane: pane, capabilities: caps)
+            XCTAssertFalse(plain.contains("cannot show"), "\(graphics)")
+            XCTAssertNotEqual(PicturePainter.paint(path: sample, pane: pane, capabilities: caps, overlay: hot), plain, "\(graphics)")
+            XCTAssertEqual(PicturePainter.paint(path: sample, pane: pane, capabilities: caps, overlay: cold), plain, "\(graphics)")
+            XCTAssertNotEqual(PicturePainter.paint(path: sample, pane: pane, capabilities: caps, zoomed: true), plain, "\(graphics)")
+        }
+    }
+
     func testTheMapIsKeptAsBytesAndReadBilinearly() {
         let map = ActivationMap(width: 2, height: 1, values: [0, 1], classIndex: 0)
         XCTAssertEqual(map.values, [0, 255])
