@@ -24,14 +24,18 @@ extension ReviewSession {
         var lines: [String] = []
         if pictureView.activationMap {
             if let map = activationMaps[index] {
-                let name = modelLabels.indices.contains(map.classIndex) ? modelLabels[map.classIndex] : "class \(map.classIndex)"
-                lines.append("activation map of \(name)")
+                lines.append("activation map of \(className(map) ?? "class \(map.classIndex)")")
             } else {
-                lines.append("activation map (not ready)")
+                lines.append(opinions[index] == nil ? "activation map (not ready)" : "no activation map here")
             }
         }
         if pictureView.zoomed { lines.append(cells[index]?.first == nil ? "zoomed to the middle" : "zoomed to cell 1") }
         return lines
+    }
+
+    /// The name of the class a map is for, escaped (it comes from the model file).
+    private func className(_ map: ActivationMap) -> String? {
+        modelLabels.indices.contains(map.classIndex) ? DisplayName.escaped(modelLabels[map.classIndex]) : nil
     }
 
     /// The reducer's part for the picture view: the toggles (each says what it did) and the maps arriving
@@ -41,7 +45,7 @@ extension ReviewSession {
         switch action {
         case .toggleActivationMap:
             next.pictureView.activationMap.toggle()
-            let what = current.flatMap { activationMaps[$0] }.flatMap { modelLabels.indices.contains($0.classIndex) ? modelLabels[$0.classIndex] : nil }
+            let what = current.flatMap { activationMaps[$0] }.flatMap(className)
             next.message = next.pictureView.activationMap
                 ? "Activation map on: the heat marks where the evidence for \(what ?? "the predicted class") lies (c hides it)."
                 : "Activation map off."

@@ -55,5 +55,12 @@ final class PictureViewTests: XCTestCase {
         XCTAssertEqual(s.pictureViewLines(0), ["activation map of NEUTROPHIL", "zoomed to the middle"])
         s = s.reduce(.cellsFound(index: 0, [CellOpinion(x: 0.1, y: 0.1, width: 0.2, height: 0.2, probabilities: [0, 0, 0, 1])])).0
         XCTAssertEqual(s.pictureViewLines(0), ["activation map of NEUTROPHIL", "zoomed to cell 1"])
+        // An image the engine could not read has no map, and the sidebar does not promise one.
+        s = s.reduce(.opinion(index: 1, .unreadable(reason: "truncated"))).0.reduce(.next).0
+        XCTAssertEqual(s.pictureViewLines(1), ["no activation map here", "zoomed to the middle"])
+        // Class names come from the model file: shown escaped.
+        let odd = ReviewSession(names: ["a.jpg"], modelLabels: ["A\u{1B}[2J"]).reduce(.activationMapFound(index: 0, map(0))).0
+            .reduce(.toggleActivationMap).0
+        XCTAssertEqual(odd.pictureViewLines(0), ["activation map of A\\e[2J"])
     }
 }
