@@ -22,11 +22,14 @@ public struct Observation: Sendable {
     /// The white cells a model with the canonical cell view found, largest nucleus first (the
     /// opinion is the first one's). Empty when the whole picture was classified.
     public var cells: [CellOpinion]
+    /// Where the evidence for the top class lies (the first cell's, with the canonical view).
+    public var activationMap: ActivationMap?
 
-    public init(opinion: ModelOpinion, feature: [Float]?, cells: [CellOpinion] = []) {
+    public init(opinion: ModelOpinion, feature: [Float]?, cells: [CellOpinion] = [], activationMap: ActivationMap? = nil) {
         self.opinion = opinion
         self.feature = feature
         self.cells = cells
+        self.activationMap = activationMap
     }
 }
 

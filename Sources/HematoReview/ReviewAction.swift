@@ -28,6 +28,10 @@ public enum ReviewAction: Equatable, Sendable {
     case openPrompt(ReviewSession.Prompt.Kind)
     case promptType(Character), promptErase, promptSubmit, promptClose
     case cycleLabelFilter        // all → unlabelled → model and label disagree → each labelled class → all
+    case toggleActivationMap     // c: the heat map of the predicted class over the picture
+    case toggleZoom              // z: the picture zoomed to the cell
+    /// Where the evidence for the predicted class lies in an image (PictureView.swift).
+    case activationMapFound(index: Int, ActivationMap)
 }
 
 /// A decision to put on disk before the session that contains it is shown.
@@ -69,6 +73,8 @@ extension ReviewSession {
         case .toggleHelp:
             next.showingHelp.toggle()
             return (next, nil)
+        case .toggleActivationMap, .toggleZoom, .activationMapFound:
+            return (reducedPictureView(action), nil)
         case .cancel:
             if next.showingHelp {
                 next.showingHelp = false

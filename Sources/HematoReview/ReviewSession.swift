@@ -54,6 +54,10 @@ public struct ReviewSession: Equatable, Sendable {
     public var blind = false
     /// Images decided in this blind sitting: their answer has been shown, even if the decision was undone.
     public internal(set) var revealed: Set<Int> = []
+    /// Activation map and zoom (PictureView.swift): kept while moving between images.
+    public internal(set) var pictureView = PictureView()
+    /// The activation map of each image's predicted class, as the classifier sent it.
+    public internal(set) var activationMaps: [Int: ActivationMap] = [:]
 
     public struct Trust: Equatable, Sendable {
         /// Whether the model's top class matched each decision, counted before it was made.

@@ -5,6 +5,9 @@ struct PictureKey: Hashable, Sendable {
     let pane: ReviewScreen.Rect
     /// The cells to outline: when they arrive after a first paint, the picture is painted again.
     let cells: [CellOpinion]
+    /// The activation map blended in (nil: none), and whether the picture is zoomed to the cell.
+    var overlay: ActivationMap? = nil
+    var zoomed = false
 }
 
 /// Painted pictures for the last few images and pane sizes, so moving back
@@ -19,5 +22,14 @@ struct PictureCache {
         guard self[key] == nil else { return nil }
         entries.append((key, text))
         return entries.count > 8 ? entries.removeFirst().0 : nil
+    }
+}
+
+extension PictureKey {
+    /// The picture of image `index` as the session wants it shown: its cells, and the activation map
+    /// and zoom of the session's picture view.
+    init(index: Int, pane: ReviewScreen.Rect, session: ReviewSession) {
+        self.init(index: index, pane: pane, cells: session.cells[index] ?? [], overlay: session.overlay(index),
+                  zoomed: session.pictureView.zoomed)
     }
 }

@@ -7,24 +7,34 @@ public enum PicturePainter {
     static let tmuxLimit = 1_000_000
 
     public static func paint(path: String, pane: ReviewScreen.Rect, capabilities: TerminalCapabilities,
-                             cells: [CellOpinion] = []) -> String {
+                             cells: [CellOpinion] = [], overlay: ActivationMap? = nil, zoomed: Bool = false) -> String {
+        // Zoom enlarges a part of the picture: decode more pixels so that part still fills the pane.
+        let more = zoomed ? 4 : 1
+        func load(_ target: (Int, Int)) throws -> RGBImage {
+            prepared(try ImageDecoding.load(path, covering: (target.0 * more, target.1 * more)), cells: cells, overlay: overlay, zoomed: zoomed)
+        }
         do {
             switch capabilities.graphics {
             case .sixel:
                 let target = (pane.width * capabilities.cellWidth, pane.height * capabilities.cellHeight)
-                let image = CellOutlines.drawn(cells, on: try ImageDecoding.load(path, covering: target))
-                return try sixel(image, pane: pane, capabilities: capabilities)
+                return try sixel(try load(target), pane: pane, capabilities: capabilities)
             case .kitty:
                 let target = (pane.width * capabilities.cellWidth, pane.height * capabilities.cellHeight)
-                let image = CellOutlines.drawn(cells, on: try ImageDecoding.load(path, covering: target))
-                return kitty(image, pane: pane, capabilities: capabilities)
+                return kitty(try load(target), pane: pane, capabilities: capabilities)
             default:
-                let image = CellOutlines.drawn(cells, on: try ImageDecoding.load(path, covering: (pane.width, pane.height * 2)))
-                return BlockPicture.render(image, pane: pane, palette: capabilities.palette)
+                return BlockPicture.render(try load((pane.width, pane.height * 2)), pane: pane, palette: capabilities.palette)
             }
         } catch {
             return BlockPicture.blank(pane: pane, message: "cannot show this file: \(error)")
         }
+    }
+
+    /// The decoded picture as the pane shows it: the activation map blended in, the cells outlined
+    /// over it (so the outlines stay crisp), then cut to the cell when zoomed.
+    static func prepared(_ picture: RGBImage, cells: [CellOpinion], overlay: ActivationMap?, zoomed: Bool) -> RGBImage {
+        let heated = overlay.map { ActivationOverlay.blended(picture, $0) } ?? picture
+        let outlined = CellOutlines.drawn(cells, on: heated)
+        return zoomed ? ZoomCrop.cropped(outlined, cell: cells.first) : outlined
     }
 
     /// Blanks the pane's cells (which erases the last picture), then places the new one, centred.

@@ -59,7 +59,8 @@ public final class ReviewApp {
         }
         let capabilities = options.capabilities
         painter = BackgroundWorker(name: "painter", setup: {}) { _, key in
-            PicturePainter.paint(path: paths[key.index], pane: key.pane, capabilities: capabilities, cells: key.cells)
+            PicturePainter.paint(path: paths[key.index], pane: key.pane, capabilities: capabilities, cells: key.cells,
+                                 overlay: key.overlay, zoomed: key.zoomed)
         }
     }
 
@@ -107,6 +108,7 @@ public final class ReviewApp {
             }
             apply(.opinion(index: index, opinion))
             if !observation.cells.isEmpty { apply(.cellsFound(index: index, observation.cells)) }
+            if let map = observation.activationMap { apply(.activationMapFound(index: index, map)) }
             outstanding.remove(index)
         }
         if teaches { requestRefit() }  // a reviewed image's feature arrived (a reopened folder)
@@ -152,7 +154,7 @@ public final class ReviewApp {
     private func redraw(_ screen: ReviewScreen, _ backend: CursesBackend) {
         var grid = CellGrid(width: backend.width, height: backend.height)
         let pane = screen.draw(session, into: &grid)
-        let wanted = pane.flatMap { p in session.current.map { PictureKey(index: $0, pane: p, cells: session.cells[$0] ?? []) } }
+        let wanted = pane.flatMap { p in session.current.map { PictureKey(index: $0, pane: p, session: session) } }
         wantedPicture = wanted
         if wanted == nil && pictureOnScreen != nil {
             backend.invalidate()  // curses repaints every cell, wiping the old picture
@@ -175,7 +177,7 @@ public final class ReviewApp {
             var jobs = [wanted]
             if session.position + 1 < session.queue.count {
                 let next = session.queue[session.position + 1]
-                jobs.append(PictureKey(index: next, pane: wanted.pane, cells: session.cells[next] ?? []))
+                jobs.append(PictureKey(index: next, pane: wanted.pane, session: session))
             }
             painter.want(jobs.filter { pictures[$0] == nil })
         }

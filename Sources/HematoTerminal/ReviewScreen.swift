@@ -83,6 +83,9 @@ public struct ReviewScreen {
             row += 1
         }
         line("Image", "\(s.position + 1) of \(s.queue.count)" + (s.queue.count < s.names.count ? " (filtered)" : ""), theme["text"])
+        for (n, text) in s.pictureViewLines(i).enumerated() {  // the heat map or zoom is never mistaken for the picture
+            line(n == 0 ? "View" : "", text, theme["model"])
+        }
         row += 1
         g.put("Prediction", x: x, y: row, style: theme["label"])
         row += 1

@@ -33,7 +33,14 @@ final class EngineClassifying: Classifying, @unchecked Sendable {
                 c.cell.map { CellOpinion(x: Float($0.x) / w, y: Float($0.y) / h, width: Float($0.width) / w, height: Float($0.height) / h,
                                          probabilities: c.prediction.probabilities) }
             }
-            return Observation(opinion: opinion, feature: prediction.pooled, cells: cells)
+            // The map covers what the network saw: the first cell's square, or the whole picture.
+            let top = prediction.topIndex
+            let square = found[0].cell.map { (Float($0.cropX) / w, Float($0.cropY) / h, Float($0.cropSide) / w, Float($0.cropSide) / h) }
+                ?? (0, 0, 1, 1)
+            let map = ActivationMap(width: prediction.featureWidth, height: prediction.featureHeight,
+                                    values: prediction.activationMap(forClass: top), classIndex: top,
+                                    x: square.0, y: square.1, boxWidth: square.2, boxHeight: square.3)
+            return Observation(opinion: opinion, feature: prediction.pooled, cells: cells, activationMap: map)
         } catch {  // ImageError and EngineError both describe themselves
             return Observation(opinion: .unreadable(reason: "\(error)"), feature: nil)
         }

@@ -162,6 +162,23 @@ final class ReviewScreenSnapshotTests: XCTestCase {
         XCTAssertTrue(grid2.text.split(separator: "\n")[0].contains("only unlabelled"), grid2.text)
     }
 
+    /// Issue 13: with c and z on, the sidebar says the picture carries the activation map (of which
+    /// class) and is zoomed, so a reviewer never takes the heat map or the cut-out for the picture itself.
+    func testTheSidebarSaysWhenTheActivationMapAndZoomAreOn() throws {
+        let map = ActivationMap(width: 2, height: 2, values: [1, 0, 0, 0], classIndex: 3)
+        var s = session().reduce(.activationMapFound(index: 0, map)).0
+        var plain = CellGrid(width: 100, height: 24)
+        screen().draw(s, into: &plain)
+        XCTAssertFalse(plain.text.contains("activation map"), plain.text)
+        s = s.reduce(.toggleActivationMap).0.reduce(.toggleZoom).0
+        var grid = CellGrid(width: 100, height: 24)
+        let pane = screen().draw(s, into: &grid)
+        XCTAssertNotNil(pane, "the picture is still shown")
+        XCTAssertTrue(grid.text.contains("View   activation map of NEUTROPHIL"), grid.text)
+        XCTAssertTrue(grid.text.contains("zoomed to the middle"), grid.text)
+        try assertSnapshot(grid, "activation-map-zoom-100x24")
+    }
+
     func testTooSmallTerminalSaysSo() {
         var grid = CellGrid(width: 40, height: 10)
         XCTAssertNil(screen().draw(session(), into: &grid))
