@@ -22,6 +22,15 @@ public enum ReviewAction: Equatable, Sendable {
     case cellsFound(index: Int, [CellOpinion])
     /// The model adapted: new probabilities for images already classified.
     case repredicted([Int: [Float]], trust: ReviewSession.Trust)
+    // The gallery (Gallery.swift). In the single view the row keys move as previous/next do.
+    case toggleGallery
+    case previousRow, nextRow, previousPage, nextPage
+    /// A: the app saves `pageAcceptances` one by one (`acceptingPage`), then the page turns.
+    case acceptPage
+    /// Accept this image (one of A's steps) and stay.
+    case acceptImage(Int)
+    /// The thumbnails the terminal has room for.
+    case galleryLayout(columns: Int, rows: Int)
 }
 
 /// A decision to put on disk before the session that contains it is shown.
@@ -40,6 +49,7 @@ extension ReviewSession {
     /// When persisting fails, the caller keeps the old session: nothing is shown
     /// as done that is not on disk.
     public func reduce(_ action: ReviewAction) -> (ReviewSession, Decision?) {
+        if let handled = reduceInGallery(action) { return handled }
         var next = self
         next.message = nil
         switch action {
@@ -178,7 +188,7 @@ extension ReviewSession {
         return (next, nil)
     }
 
-    private mutating func decide(index: Int, categories: [String], action: JournalEntry.Action, advance: Bool) -> (ReviewSession, Decision?) {
+    mutating func decide(index: Int, categories: [String], action: JournalEntry.Action, advance: Bool) -> (ReviewSession, Decision?) {
         // Adding or removing a class refines a decision already counted; it is not a new one.
         if let predicted = predictedClass(index), action == .accept || action == .set { trust.agreements.append(categories == [predicted]) }
         pushUndo(Undo(index: index, previous: labels[index]))

@@ -46,6 +46,8 @@ public struct ReviewSession: Equatable, Sendable {
     /// Set through `.notify` and cleared by the next action, so every message passes the reducer.
     public internal(set) var message: String?
     public private(set) var finished = false
+    /// The gallery of one predicted class, when it is open (Gallery.swift).
+    public internal(set) var gallery: Gallery?
 
     public struct Trust: Equatable, Sendable {
         /// Whether the model's top class matched each decision, counted before it was made.
