@@ -230,6 +230,19 @@ public struct ReviewScreen {
                               "add a class (an image with several cells)"), at: first)
             }
         }
+        // Shorter still (the gallery's keys too): the five "label a class" keys share a line, then the gallery's.
+        let height = g.height
+        func merge(_ picked: (ReviewAction) -> Bool, keys suffix: String, help: String) {
+            guard lines.count + 4 > height - 1 else { return }
+            let chosen = keymap.bindings.filter { picked($0.action) }
+            let helps = Set(chosen.map(\.help))
+            guard let first = lines.firstIndex(where: { helps.contains($0.help) }) else { return }
+            lines.removeAll { helps.contains($0.help) }
+            lines.insert((chosen.compactMap { $0.keys.first?.label }.joined(separator: " ") + suffix, help), at: first)
+        }
+        merge({ if case .set = $0 { return true } else { return false } }, keys: " 1-5", help: "label a class, next image")
+        merge({ [.toggleGallery, .previousRow, .nextRow, .acceptPage, .nextPage, .previousPage].contains($0) }, keys: "",
+              help: "gallery (v): ↑ ↓ rows, A accepts the page, ] [ pages")
         let rows = lines.count + 4
         let width = min(g.width - 4, 72)
         let top = max(1, (g.height - rows) / 2), left = (g.width - width) / 2

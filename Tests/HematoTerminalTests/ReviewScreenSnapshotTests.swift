@@ -90,10 +90,10 @@ final class ReviewScreenSnapshotTests: XCTestCase {
     func testHelpListsEveryBinding() throws {
         var s = session()
         s = s.reduce(.toggleHelp).0
-        var grid = CellGrid(width: 100, height: 30)
+        var grid = CellGrid(width: 100, height: 36)
         XCTAssertNil(screen().draw(s, into: &grid), "no picture under the help")
         for b in Keymap.review.bindings { XCTAssertTrue(grid.text.contains(b.help), b.help) }
-        try assertSnapshot(grid, "help-100x30")
+        try assertSnapshot(grid, "help-100x36")
     }
 
     /// Issue 13: at 80×24, a multi-label too long for one line wraps after a comma (cut ones end
