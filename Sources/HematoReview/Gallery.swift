@@ -2,9 +2,11 @@
 /// class, least confident first, with a cursor. The reviewer picks out the odd ones with a
 /// class key and confirms the rest of the page with one key (`A`).
 ///
-/// The members are taken when the gallery opens (or its class changes, or the model adapts),
-/// so pages do not shift under the reviewer's eyes when a label changes; images classified
-/// later join at the end. The page size follows the terminal (`.galleryLayout`).
+/// The members are taken when the gallery opens (or its class changes), so pages do not shift
+/// under the reviewer's eyes when a label changes or the model adapts to the reviewer's lab;
+/// images classified later join at the end. Accepting an image of the page confirms the class
+/// the page shows (what the reviewer saw), even if the adapted model now ranks another first.
+/// The page size follows the terminal (`.galleryLayout`).
 public struct Gallery: Equatable, Sendable {
     /// The predicted class shown.
     public let predicted: String
@@ -114,11 +116,7 @@ extension ReviewSession {
             var plain = self
             plain.gallery = nil
             var (after, decision) = plain.reduce(action)
-            if case .repredicted = action {  // the model adapted: confidences (and classes) moved
-                var rebuilt = Gallery(predicted: g.predicted, in: after, at: g.current)
-                rebuilt.shape(columns: g.columns, rows: g.rows)
-                moved = rebuilt
-            } else if let d = decision, let at = g.members.firstIndex(of: d.index) {
+            if let d = decision, let at = g.members.firstIndex(of: d.index) {
                 moved.move(to: at)
             }
             after.gallery = moved
@@ -181,17 +179,15 @@ extension ReviewSession {
                 }
                 return next.decide(index: i, categories: Array(existing.dropLast()), action: .remove, advance: false)
             default:
-                // Like Enter: a label the image has is confirmed; otherwise the prediction is taken.
-                guard let categories = existing.isEmpty ? predictedClass(i).map({ [$0] }) : existing else {
-                    next.message = "The prediction is not ready yet; choose a class."
-                    break
-                }
-                return next.decide(index: i, categories: categories, action: .accept, advance: false)
+                // Like Enter: a label the image has is confirmed; otherwise the class this page shows.
+                return next.decide(index: i, categories: existing.isEmpty ? [g.predicted] : existing, action: .accept, advance: false)
             }
         case .acceptPage:
             // The app has saved `pageAcceptances` first; the page turns only when none is left.
             let left = next.pageAcceptances.count
-            if left > 0 {
+            if g.members.isEmpty {
+                next.message = "No image here."
+            } else if left > 0 {
                 next.message = "\(left) on this page are not accepted yet; A accepts them."
             } else if g.page + 1 < g.pageCount {
                 moved.move(to: (g.page + 1) * g.pageSize)

@@ -85,7 +85,7 @@ public struct GalleryScreen {
         }
     }
 
-    /// "#26  62%" (the labels.csv key, escaped, or the file's name), then on the right what a
+    /// "#26  62%" (the labels.csv key, escaped, or the file's name; the page's class's probability), then on the right what a
     /// person made of it: ✓ when they kept the predicted class, the class they chose otherwise.
     private func drawCaption(_ s: ReviewSession, _ index: Int, _ predicted: String, x: Int, y: Int, width: Int, here: Bool,
                              _ g: inout CellGrid) {
@@ -101,7 +101,9 @@ public struct GalleryScreen {
             }
             if here { markStyle.background = base.background }
         }
-        let percent = s.confidence(index).map { String(format: "%3.0f%%", Double($0) * 100) } ?? "  ?%"
+        // The probability of the class the page shows (the model may have adapted since it opened).
+        let p = s.opinions[index]?.probabilities, k = s.modelLabels.firstIndex(of: predicted)
+        let percent = p.flatMap { p in k.flatMap { p.indices.contains($0) ? String(format: "%3.0f%%", Double(p[$0]) * 100) : nil } } ?? "  ?%"
         let key = s.keys[index]
         let name = DisplayName.escaped(key.allSatisfy(\.isNumber) ? "#" + key : key)
         let room = max(0, width - percent.count - 1 - (mark.isEmpty ? 0 : mark.count + 1))

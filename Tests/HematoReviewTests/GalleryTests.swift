@@ -158,6 +158,22 @@ final class GalleryTests: XCTestCase {
         XCTAssertEqual(retried.session.gallery?.page, 1)
     }
 
+    /// The model adapting to the reviewer moves probabilities (here every image to LYMPHOCYTE):
+    /// the page does not change under the reviewer, and A confirms the class the page shows.
+    func testThePageStaysWhenTheModelAdaptsAndAcceptsTheClassItShows() throws {
+        var s = run(opened(), [.previousPage]).0
+        let moved = Dictionary(uniqueKeysWithValues: (0..<19).map { ($0, [Float(0.1), 0.7, 0.1, 0.1]) })
+        s = s.reduce(.repredicted(moved, trust: s.trust)).0
+        XCTAssertEqual(s.predictedClass(neutrophilOrder[0]), "LYMPHOCYTE")
+        XCTAssertEqual(s.gallery?.members, neutrophilOrder)
+        XCTAssertEqual(s.gallery?.cursor, 0)
+        var saved: [Decision] = []
+        _ = s.acceptingPage { saved.append($0) }
+        XCTAssertEqual(saved.count, 12)
+        XCTAssertTrue(saved.allSatisfy { $0.label == ["NEUTROPHIL"] && $0.action == .accept }, "\(saved.map(\.label))")
+        XCTAssertEqual(saved.first?.opinion?.probabilities, [0.1, 0.7, 0.1, 0.1], "the journal keeps what the model said")
+    }
+
     func testEscOrVGoesBackToTheSingleViewAtTheCursorsImage() throws {
         let s = run(opened(), [.previousPage, .next, .next, .next, .cancel]).0
         XCTAssertNil(s.gallery)
