@@ -12,6 +12,9 @@ public struct Gallery: Equatable, Sendable {
     public let predicted: String
     /// Indexes into the session's `names`, least confident first.
     public private(set) var members: [Int]
+    /// The model's confidence in each member when it joined (what ordered the page; the model
+    /// adapting to the reviewer does not reshuffle or renumber a page being looked at).
+    public private(set) var confidences: [Float]
     /// Position in `members`; the page is the one that holds it.
     public private(set) var cursor = 0
     public private(set) var columns = 4
@@ -35,6 +38,7 @@ public struct Gallery: Equatable, Sendable {
         for i in s.names.indices where s.predictedClass(i) == predicted { scored.append((i, s.confidence(i) ?? 0)) }
         scored.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
         members = scored.map(\.0)
+        confidences = scored.map(\.1)
         if let image, let at = members.firstIndex(of: image) { cursor = at }
     }
 
@@ -45,7 +49,11 @@ public struct Gallery: Equatable, Sendable {
         self.rows = max(1, rows)
     }
 
-    mutating func join(_ index: Int) { if !members.contains(index) { members.append(index) } }
+    mutating func join(_ index: Int, confidence: Float) {
+        guard !members.contains(index) else { return }
+        members.append(index)
+        confidences.append(confidence)
+    }
 }
 
 extension ReviewSession {
@@ -109,7 +117,7 @@ extension ReviewSession {
             var plain = self
             plain.gallery = nil
             var (after, decision) = plain.reduce(action)
-            if after.predictedClass(index) == g.predicted { moved.join(index) }
+            if after.predictedClass(index) == g.predicted { moved.join(index, confidence: after.confidence(index) ?? 0) }
             after.gallery = moved
             return (after, decision)
         case .repredicted, .undo:

@@ -53,7 +53,7 @@ public struct GalleryScreen {
             let (frame, picture) = Self.tile(slot, columns: gallery.columns, rows: gallery.rows, width: g.width, height: g.height)
             let here = first + slot == gallery.cursor
             if here { drawFrame(frame, &g) }
-            drawCaption(s, index, gallery.predicted, x: picture.x, y: picture.y + picture.height, width: picture.width, here: here, &g)
+            drawCaption(s, index, gallery.predicted, gallery.confidences[first + slot], x: picture.x, y: picture.y + picture.height, width: picture.width, here: here, &g)
             if graphicsMode == .none {
                 g.put("(pictures off)", x: picture.x, y: picture.y + picture.height / 2, style: theme["dim"], maxWidth: picture.width)
             } else {
@@ -85,9 +85,11 @@ public struct GalleryScreen {
         }
     }
 
-    /// "#26  62%" (the labels.csv key, escaped, or the file's name; the page's class's probability), then on the right what a
-    /// person made of it: ✓ when they kept the predicted class, the class they chose otherwise.
-    private func drawCaption(_ s: ReviewSession, _ index: Int, _ predicted: String, x: Int, y: Int, width: Int, here: Bool,
+    /// "#26  62%" (the labels.csv key, escaped, or the file's name; the confidence that ordered the
+    /// page), then on the right what a person made of it: "ok" when they kept the class shown,
+    /// "->LYM" when they chose another, "csv MON" for a label from labels.csv. ASCII, so a
+    /// terminal font without arrows or check marks (xterm's default) still shows them.
+    private func drawCaption(_ s: ReviewSession, _ index: Int, _ predicted: String, _ confidence: Float, x: Int, y: Int, width: Int, here: Bool,
                              _ g: inout CellGrid) {
         let base = here ? theme["title"] : theme["text"]
         g.fill(x: x, y: y, width: width, height: 1, style: base)
@@ -95,15 +97,13 @@ public struct GalleryScreen {
         if let label = s.labels[index] {
             let short = label.categories.isEmpty ? "blank" : label.categories.map { String(DisplayName.escaped($0).prefix(3)) }.joined(separator: "+")
             switch (label.source, label.categories == [predicted]) {
-            case (.person, true): (mark, markStyle) = ("✓", theme["person"])
-            case (.person, false): (mark, markStyle) = ("→" + short, theme["warning"])
+            case (.person, true): (mark, markStyle) = ("ok", theme["person"])
+            case (.person, false): (mark, markStyle) = ("->" + short, theme["warning"])
             case (.file, _): (mark, markStyle) = ("csv " + short, theme["file"])
             }
             if here { markStyle.background = base.background }
         }
-        // The probability of the class the page shows (the model may have adapted since it opened).
-        let p = s.opinions[index]?.probabilities, k = s.modelLabels.firstIndex(of: predicted)
-        let percent = p.flatMap { p in k.flatMap { p.indices.contains($0) ? String(format: "%3.0f%%", Double(p[$0]) * 100) : nil } } ?? "  ?%"
+        let percent = String(format: "%3.0f%%", Double(confidence) * 100)
         let key = s.keys[index]
         let name = DisplayName.escaped(key.allSatisfy(\.isNumber) ? "#" + key : key)
         let room = max(0, width - percent.count - 1 - (mark.isEmpty ? 0 : mark.count + 1))

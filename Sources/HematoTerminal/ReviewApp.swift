@@ -76,6 +76,7 @@ public final class ReviewApp {
     private var thumbnailsOnScreen: [ReviewScreen.Rect: PictureKey] = [:]
     private var wantedThumbnails = Set<PictureKey>()
     private var galleryShown = false
+    private var lastGalleryGrid: CellGrid?
 
     /// Runs until the reviewer quits or a signal arrives. Each turn: take what the workers
     /// finished, redraw if anything changed, handle one key (or time out and go round again).
@@ -259,6 +260,7 @@ public final class ReviewApp {
             backend.writeRaw(PicturePainter.clearing(options.capabilities))
             pictureOnScreen = nil
             thumbnailsOnScreen = [:]
+            lastGalleryGrid = nil
             galleryShown = open
         }
         guard open, let shown = session.gallery else { return false }
@@ -282,6 +284,16 @@ public final class ReviewApp {
                 thumbnailsOnScreen[place] = nil
             }
         }
+        // curses may rewrite the blank cells it believes lie between two changes on a row (a
+        // frame moving, a mark appearing), which wipes sixel and block pictures there: those on
+        // a changed row are written again. (kitty's pictures are not in the cells.)
+        if options.capabilities.graphics != .kitty {
+            let changed = Self.changedRows(from: lastGalleryGrid, to: grid)
+            for place in thumbnailsOnScreen.keys where (place.y..<(place.y + place.height)).contains(where: changed.contains) {
+                thumbnailsOnScreen[place] = nil
+            }
+        }
+        lastGalleryGrid = grid
         backend.show(grid)
         for key in wanted where thumbnailsOnScreen[key.pane] != key {
             if let text = thumbnails[key] {
@@ -301,6 +313,12 @@ public final class ReviewApp {
         }
         dirty = false
         return true
+    }
+
+    /// The rows where two grids differ (all of them when there is no last grid or its size differs).
+    static func changedRows(from old: CellGrid?, to new: CellGrid) -> Set<Int> {
+        guard let old, old.width == new.width, old.height == new.height else { return Set(0..<new.height) }
+        return Set((0..<new.height).filter { y in (0..<new.width).contains { old[$0, y] != new[$0, y] } })
     }
 
     /// A: one journal line per image on the page, each on disk before it counts; a failure

@@ -167,6 +167,7 @@ final class GalleryTests: XCTestCase {
         XCTAssertEqual(s.predictedClass(neutrophilOrder[0]), "LYMPHOCYTE")
         XCTAssertEqual(s.gallery?.members, neutrophilOrder)
         XCTAssertEqual(s.gallery?.cursor, 0)
+        XCTAssertEqual(s.gallery?.confidences, neutrophilOrder.map { neutrophilConfidence[$0] }, "the numbers that ordered the page")
         var saved: [Decision] = []
         _ = s.acceptingPage { saved.append($0) }
         XCTAssertEqual(saved.count, 12)
