@@ -49,8 +49,8 @@ public struct Gallery: Equatable, Sendable {
         self.rows = max(1, rows)
     }
 
+    /// An image classified after the gallery opened (so not a member yet).
     mutating func join(_ index: Int, confidence: Float) {
-        guard !members.contains(index) else { return }
         members.append(index)
         confidences.append(confidence)
     }
@@ -113,11 +113,12 @@ extension ReviewSession {
         next.showingHelp = false
         switch action {
         case .opinion(let index, _):
-            // Reduced as ever, then a newly classified image of this class joins at the end.
+            // Reduced as ever, then a newly classified image of this class joins at the end
+            // (one classified before is a member already, or of another class).
             var plain = self
             plain.gallery = nil
             var (after, decision) = plain.reduce(action)
-            if after.predictedClass(index) == g.predicted { moved.join(index, confidence: after.confidence(index) ?? 0) }
+            if opinions[index] == nil, after.predictedClass(index) == g.predicted { moved.join(index, confidence: after.confidence(index) ?? 0) }
             after.gallery = moved
             return (after, decision)
         case .repredicted, .undo:
@@ -146,7 +147,7 @@ extension ReviewSession {
             }
         case .nextUnreviewed:
             let n = g.members.count
-            if let step = (1...max(1, n)).first(where: { next.labels[g.members[(g.cursor + $0) % n]]?.source != .person }), n > 0 {
+            if n > 0, let step = (1...n).first(where: { next.labels[g.members[(g.cursor + $0) % n]]?.source != .person }) {
                 moved.move(to: (g.cursor + step) % n)
             } else {
                 next.message = "Every \(g.predicted) image has a reviewer's label."

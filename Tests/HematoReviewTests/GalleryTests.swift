@@ -210,6 +210,9 @@ final class GalleryTests: XCTestCase {
         XCTAssertEqual(s.gallery?.members, neutrophilOrder + [19])
         XCTAssertEqual(s.opinions[19], .predicted(probabilities: [0.1, 0.1, 0.1, 0.7], imageHash: "h"))
         XCTAssertEqual(s.gallery?.current, 0, "the cursor stays on its image")
+        let again = s.reduce(.opinion(index: 19, .predicted(probabilities: [0.1, 0.1, 0.1, 0.7], imageHash: "h"))).0
+            .reduce(.opinion(index: 0, .predicted(probabilities: [0.1, 0.1, 0.1, 0.7], imageHash: "h"))).0
+        XCTAssertEqual(again.gallery?.members, neutrophilOrder + [19], "an answer given twice does not add an image twice")
     }
 
     /// In the single view the new row keys are previous/next, and the gallery's keys say so.
