@@ -99,6 +99,20 @@ final class GalleryScreenSnapshotTests: XCTestCase {
         XCTAssertTrue(small.text.contains("any key closes this"), small.text)
     }
 
+    /// Thumbnails on a row whose cells changed are written again (curses may rewrite the blank
+    /// cells it believes lie between changes, wiping sixel and block pictures): the rows found are
+    /// exactly those the cursor's frame moved across.
+    func testTheRowsToPaintAgainAreThoseTheFrameMovedOn() {
+        let s = session()
+        var before = CellGrid(width: 100, height: 30), after = CellGrid(width: 100, height: 30)
+        screen().draw(s, into: &before)
+        screen().draw(s.reduce(.next).0, into: &after)  // the frame moves one thumbnail right, on the same tile row
+        XCTAssertEqual(ReviewApp.changedRows(from: before, to: after), Set(10...18))
+        XCTAssertEqual(ReviewApp.changedRows(from: before, to: before), [])
+        XCTAssertEqual(ReviewApp.changedRows(from: nil, to: before), Set(0..<30))
+        XCTAssertEqual(ReviewApp.changedRows(from: CellGrid(width: 80, height: 30), to: before), Set(0..<30))
+    }
+
     /// An 80×24 terminal: 4 × 2 a page; pictures off: captions, no panes.
     func testASmallTerminalAndPicturesOff() throws {
         XCTAssertTrue(GalleryScreen.layout(width: 80, height: 24) == (4, 2))
