@@ -74,15 +74,18 @@ public struct GalleryScreen {
         g.put(right, x: max(0, g.width - right.count), y: 0, style: style)
     }
 
+    /// Above and below the thumbnail, and beside its caption; none of it on the picture's rows, so
+    /// moving the cursor changes no cell there and no picture has to be sent again (a row of sixel
+    /// thumbnails is 70–500 KB).
     private func drawFrame(_ r: ReviewScreen.Rect, _ g: inout CellGrid) {
         let style = theme["bar_top"]
         let bottom = r.y + r.height - 1, right = r.x + r.width - 1
-        g.put("┌" + String(repeating: "─", count: max(0, r.width - 2)) + "┐", x: r.x, y: r.y, style: style)
+        // No corners on top: xterm draws a corner's stroke a pixel into the picture below, and
+        // erasing the corner later leaves that pixel behind.
+        g.put(String(repeating: "─", count: r.width), x: r.x, y: r.y, style: style)
         g.put("└" + String(repeating: "─", count: max(0, r.width - 2)) + "┘", x: r.x, y: bottom, style: style)
-        for y in (r.y + 1)..<max(r.y + 1, bottom) {
-            g.put("│", x: r.x, y: y, style: style)
-            g.put("│", x: right, y: y, style: style)
-        }
+        g.put("│", x: r.x, y: bottom - 1, style: style)
+        g.put("│", x: right, y: bottom - 1, style: style)
     }
 
     /// "#26  62%" (the labels.csv key, escaped, or the file's name; the confidence that ordered the
