@@ -101,6 +101,8 @@ extension ReviewSession {
             default: return nil
             }
         }
+        // The single view's page keys (PgDn, PgUp) turn the gallery's pages.
+        let action: ReviewAction = action == .pageForward ? .nextPage : action == .pageBack ? .previousPage : action
         var moved = g
         if case .galleryLayout(let columns, let rows) = action {  // from the screen: nothing else changes
             var next = self
@@ -145,6 +147,10 @@ extension ReviewSession {
             if moved.cursor == g.cursor {
                 next.message = action == .nextPage ? "This is the last page of \(g.predicted)." : "This is the first page."
             }
+        case .first, .last:
+            moved.move(to: action == .first ? 0 : g.members.count - 1)
+        case .openPrompt, .cycleLabelFilter:
+            next.message = "In the gallery f changes the class; v goes back to the single view, where g, / and F work."
         case .nextUnreviewed:
             let n = g.members.count
             if n > 0, let step = (1...n).first(where: { next.labels[g.members[(g.cursor + $0) % n]]?.source != .person }) {
@@ -217,6 +223,10 @@ extension ReviewSession {
         var next = self
         next.message = nil
         next.showingHelp = false
+        if blind {
+            next.message = "Blind review: the gallery would show the model's answer; F filters by label."
+            return (next, nil)
+        }
         let shown = current.flatMap { predictedClass($0) } ?? filter
         let choices = (shown.map { [$0] } ?? []) + modelLabels
         guard let g = choices.lazy.map({ Gallery(predicted: $0, in: self, at: self.current) }).first(where: { !$0.members.isEmpty }) else {
@@ -234,7 +244,10 @@ extension ReviewSession {
         let image = gallery?.current
         next.gallery = nil
         guard let image else { return next }
-        if !queue.contains(image) { next.rebuildQueue(order: order, filter: nil) }
+        if !queue.contains(image) {
+            next.labelFilter = nil
+            next.rebuildQueue(order: order, filter: nil)
+        }
         if let at = next.queue.firstIndex(of: image) { next.move(to: at) }
         return next
     }

@@ -24,13 +24,44 @@ public struct JournalEntry: Codable, Equatable, Sendable {
     /// true: the image keeps its row in labels.csv with a blank Category (the dataset has such
     /// rows), as `x` on a single label leaves it. Written only when true.
     public var blank: Bool?
+    /// How the decision was made: `.blind` when the model's answer was hidden from the reviewer.
+    /// Written only for blind; absent reads as open, so older journals read as before (and older
+    /// binaries, whose decoder ignores keys it does not know, still read new lines).
+    public var mode: Mode?
+    /// The label before this entry when the journal itself cannot tell (it came from labels.csv,
+    /// or there was none): what an undo in a later sitting puts back. Absent: the previous entry
+    /// for the image says, or (an older journal) it is not recorded.
+    public var before: Before?
+
+    public enum Mode: String, Codable, Sendable, CaseIterable {
+        case open, blind
+    }
+
+    public struct Before: Codable, Equatable, Sendable {
+        public var label: [String]
+        public var blank: Bool?
+
+        public init(row: [String]?) {
+            label = row ?? []
+            blank = row?.isEmpty == true ? true : nil
+        }
+
+        /// The labels.csv row: nil for none, [] for a blank Category.
+        public var labelRow: [String]? { label.isEmpty && blank != true ? nil : label }
+    }
+
+    /// `mode` or open.
+    public var decidedIn: Mode { mode ?? .open }
 
     enum CodingKeys: String, CodingKey {
-        case time, reviewer, image, imageHash = "image_hash", model, probabilities, action, label, blank
+        case time, reviewer, image, imageHash = "image_hash", model, probabilities, action, label, blank, mode, before
     }
 
     public init(time: String, reviewer: String, image: String, imageHash: String?, model: String,
-                probabilities: [String: Float]?, action: Action, label: [String], blank: Bool = false) {
+                probabilities: [String: Float]?, action: Action, label: [String], blank: Bool = false,
+                mode: Mode = .open, before: Before? = nil) {
+        self.mode = mode == .open ? nil : mode
+        self.before = before
         self.time = time
         self.reviewer = reviewer
         self.image = image

@@ -22,6 +22,12 @@ public enum ReviewAction: Equatable, Sendable {
     case cellsFound(index: Int, [CellOpinion])
     /// The model adapted: new probabilities for images already classified.
     case repredicted([Int: [Float]], trust: ReviewSession.Trust)
+    // Navigation, the one-line prompt and the label filters (ReviewSession+Navigation.swift).
+    case first, last
+    case pageBack, pageForward   // ReviewSession.pageStep images
+    case openPrompt(ReviewSession.Prompt.Kind)
+    case promptType(Character), promptErase, promptSubmit, promptClose
+    case cycleLabelFilter        // all → unlabelled → model and label disagree → each labelled class → all
     // The gallery (Gallery.swift). In the single view the row keys move as previous/next do.
     case toggleGallery
     case previousRow, nextRow, previousPage, nextPage
@@ -76,7 +82,8 @@ extension ReviewSession {
         case .cancel:
             if next.showingHelp {
                 next.showingHelp = false
-            } else if filter != nil {
+            } else if filter != nil || labelFilter != nil {
+                next.labelFilter = nil
                 next.rebuildQueue(order: order, filter: nil)
                 next.message = "Showing all images"
             } else {
@@ -90,6 +97,11 @@ extension ReviewSession {
             return (next, nil)
         case .quit:
             next.finish()
+            return (next, nil)
+        case .first, .last, .pageBack, .pageForward, .openPrompt, .promptType, .promptErase, .promptSubmit, .promptClose, .cycleLabelFilter:
+            return next.navigate(action)
+        case .toggleOrder where blind, .cycleFilter where blind:  // both would tell the hidden prediction
+            next.message = "Blind review: the order and filter by prediction would show the model's answer; F filters by label."
             return (next, nil)
         default:
             break
@@ -112,6 +124,10 @@ extension ReviewSession {
             // reviewer); replacing it takes a class key, never a silent swap for the model's guess.
             if let existing = labels[i], !existing.categories.isEmpty {
                 return next.decide(index: i, categories: existing.categories, action: .accept, advance: true)
+            }
+            if blind {
+                next.message = "Blind review: choose a class (e l m n b); the model's answer shows once you have."
+                return (next, nil)
             }
             switch opinions[i] {
             case nil:
@@ -155,6 +171,11 @@ extension ReviewSession {
                 next.message = "Nothing to undo."
                 return (next, nil)
             }
+            guard undo.known, names.indices.contains(undo.index) else {  // kept, so every older step stays out of reach too
+                next.pushUndo(undo)
+                next.message = next.unrecoverableUndoMessage(undo)
+                return (next, nil)
+            }
             next.setLabel(undo.previous, at: undo.index)
             if let p = next.queue.firstIndex(of: undo.index) { next.move(to: p) }
             let decision = Decision(index: undo.index, image: keys[undo.index], action: .undo,
@@ -196,6 +217,7 @@ extension ReviewSession {
         if advance {
             if position + 1 < queue.count { move(to: position + 1) } else { message = "Last image labelled. Press q to quit (all saved)." }
         }
+        if blind { revealAfterBlindDecision(index) }
         return (self, Decision(index: index, image: keys[index], action: action, label: categories, opinion: opinions[index],
                                blank: categories.isEmpty))
     }

@@ -13,6 +13,8 @@ public struct ReviewReport: Equatable, Sendable {
     /// Rows of labels.csv whose image is not in the folder (left out of the differential).
     public var labelsWithoutImage: Int
     public var agreement: Agreement
+    /// The same, for the decisions made blind and those made with the prediction showing: only blind agreement measures the model honestly.
+    public var agreementByMode: [JournalEntry.Mode: Agreement]
     public var reviewers: [Reviewer]
     /// Journal entries by action (accept, set, add, remove, undo), undos included.
     public var actions: [String: Int]
@@ -40,6 +42,7 @@ public struct ReviewReport: Equatable, Sendable {
         differential = Differential(labelSets: labelSets, order: classOrder)
         labelsWithoutImage = outside
         agreement = Agreement(journal: journal, order: classOrder)
+        agreementByMode = Dictionary(uniqueKeysWithValues: JournalEntry.Mode.allCases.map { ($0, Agreement(journal: journal, order: classOrder, mode: $0)) })
         var byName: [String: Reviewer] = [:]
         var order: [String] = []
         var actions: [String: Int] = [:]
@@ -125,14 +128,15 @@ public struct Agreement: Equatable, Sendable {
     /// Decisions made before the model had an opinion (or on an unreadable image): neither accepted nor corrected.
     public var withoutPrediction: Int
 
-    public init(journal: [JournalEntry], order: [String] = CellClass.allCases.map(\.rawValue)) {
+    /// `mode`: only images whose last entry was made in that mode (blind or open), each image still judged by its last entry.
+    public init(journal: [JournalEntry], order: [String] = CellClass.allCases.map(\.rawValue), mode: JournalEntry.Mode? = nil) {
         var last: [String: Int] = [:]
         for (i, e) in journal.enumerated() { last[e.image] = i }
         var pairs: [(String, String)] = []
         var decisions = 0, accepted = 0, corrected = 0, multi = 0, without = 0
         for i in last.values.sorted() {
             let e = journal[i]
-            guard !e.label.isEmpty else { continue }
+            guard !e.label.isEmpty, mode == nil || e.decidedIn == mode else { continue }
             decisions += 1
             guard let top = Self.topClass(e.probabilities, order: order) else {
                 without += 1

@@ -46,6 +46,14 @@ public struct ReviewSession: Equatable, Sendable {
     /// Set through `.notify` and cleared by the next action, so every message passes the reducer.
     public internal(set) var message: String?
     public private(set) var finished = false
+    // Navigation, prompt, label filter and blind review (ReviewSession+Navigation.swift, ReviewSession+Blind.swift).
+    public internal(set) var prompt: Prompt?
+    public internal(set) var lastSearch: String?
+    public internal(set) var labelFilter: LabelFilter?
+    /// Blind review: the model's answer is hidden on an image until the reviewer has decided it.
+    public var blind = false
+    /// Images decided in this blind sitting: their answer has been shown, even if the decision was undone.
+    public internal(set) var revealed: Set<Int> = []
     /// The gallery of one predicted class, when it is open (Gallery.swift).
     public internal(set) var gallery: Gallery?
 
@@ -70,6 +78,8 @@ public struct ReviewSession: Equatable, Sendable {
     public struct Undo: Equatable, Sendable {
         let index: Int
         let previous: Label?
+        /// false: seeded from a journal entry whose earlier label was not recorded (see ReviewSession+JournalUndo.swift).
+        var known = true
     }
 
     public init(names: [String], modelLabels: [String], existing: LabelsFile = LabelsFile(),
@@ -168,6 +178,7 @@ public struct ReviewSession: Equatable, Sendable {
         self.filter = filter
         var items = Array(names.indices)
         if let filter { items = items.filter { predictedClass($0) == filter } }
+        if let labelFilter { items = items.filter { matches(labelFilter, $0) } }
         if order == .leastConfident {
             // Unclassified images keep name order after the classified ones. Confidences are
             // looked up once, not per comparison: this runs each time the model adapts.

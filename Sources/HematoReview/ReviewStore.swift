@@ -20,6 +20,8 @@ public final class ReviewStore {
     public private(set) var lastImage: String?
     /// What opening found that the reviewer should hear (a torn journal line skipped, decisions replayed).
     public private(set) var notes: [String] = []
+    /// The journal as it was when the folder was opened, as much as undo needs (the session's undo stack is seeded from it).
+    public private(set) var journalAtOpen: [ReviewSession.JournalStep] = []
     /// Decisions recorded since opening.
     public private(set) var decisionsRecorded = 0
     /// The journal entries recorded since opening, in order (for the end-of-session summary).
@@ -79,6 +81,7 @@ public final class ReviewStore {
         }
         decidedByPerson = person
         lastImage = contents.entries.last?.image
+        journalAtOpen = contents.entries.map(ReviewSession.JournalStep.init)
         journal = Journal(path: journalPath, write: journalWrite)
         replay(contents.entries)
     }

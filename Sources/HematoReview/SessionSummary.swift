@@ -12,9 +12,14 @@ public struct SessionSummary: Equatable, Sendable {
     /// Seconds from the previous entry (or from opening the folder) to each decision; undos are
     /// not decisions but restart the clock. nil with no decisions or unreadable times.
     public var medianSeconds: Double?
+    /// The sitting was a blind review, and how many of its decisions were made with the answer hidden.
+    public var blind = false
+    public var blindDecisions = 0
 
-    public init(entries: [JournalEntry], openedAt: Date) {
+    public init(entries: [JournalEntry], openedAt: Date, blind: Bool = false) {
         self.entries = entries.count
+        self.blind = blind
+        blindDecisions = Agreement(journal: entries, mode: .blind).decisions
         agreement = Agreement(journal: entries)
         var last: [String: Int] = [:]
         for (i, e) in entries.enumerated() { last[e.image] = i }
@@ -44,6 +49,9 @@ public struct SessionSummary: Equatable, Sendable {
         var lines: [String] = []
         let perDecision = medianSeconds.map { String(format: ", median %.1f s per decision", $0) } ?? ""
         lines.append("this session: \(agreement.decisions) image(s) decided in \(entries) step(s)\(perDecision)")
+        if blind {
+            lines.append("  blind review: \(blindDecisions) of \(agreement.decisions) decided with the model's answer hidden")
+        }
         var verdict = "  accepted \(agreement.accepted), corrected \(agreement.corrected) (against the model's top class at the time)"
         if agreement.withoutPrediction > 0 { verdict += "; \(agreement.withoutPrediction) decided before a prediction" }
         lines.append(verdict)

@@ -103,17 +103,27 @@ public struct Keymap: Sendable {
             Binding(keys: [.character("f")], action: .cycleFilter, help: "filter by predicted class (cycles)", hint: Hint("filter", rank: 10)),
             // The gallery (Gallery.swift, GalleryScreen.swift); there ← → k j move one thumbnail, f changes the class.
             Binding(keys: [.character("v")], action: .toggleGallery, help: "gallery of one predicted class / back (Esc too)",
-                    hint: Hint("gallery", rank: 11)),
+                    hint: Hint("gallery", rank: 12)),
             Binding(keys: [.up], action: .previousRow, help: "previous image (gallery: the row above)"),
             Binding(keys: [.down], action: .nextRow, help: "next image (gallery: the row below)"),
             Binding(keys: [.character("A")], action: .acceptPage, help: "gallery: accept every unreviewed image on the page"),
-            Binding(keys: [.character("]")], action: .nextPage, help: "gallery: next page (f: next class)"),
-            Binding(keys: [.character("[")], action: .previousPage, help: "gallery: previous page"),
+            Binding(keys: [.character("]")], action: .nextPage, help: "gallery: next page (PgDn too; f: next class)"),
+            Binding(keys: [.character("[")], action: .previousPage, help: "gallery: previous page (PgUp too)"),
             Binding(keys: [.character("?"), .character("h")], action: .toggleHelp, help: "show or hide this help", hint: Hint("help", rank: 3)),
             Binding(keys: [.escape], action: .cancel, help: "close the help, or clear the filter"),
             Binding(keys: [.control("z")], action: .suspend, help: "suspend (fg brings the review back)"),
             Binding(keys: [.character("q"), .control("c")], action: .quit, help: "quit, all saved (Ctrl-C exits with status 130)",
                     hint: Hint("quit", rank: 4)),
+        ]
+        b += [  // navigation in a large folder, the prompt and the label filters (ReviewSession+Navigation.swift)
+            Binding(keys: [.home], action: .first, help: "first image"),
+            Binding(keys: [.end], action: .last, help: "last image"),
+            Binding(keys: [.pageUp], action: .pageBack, help: "\(ReviewSession.pageStep) images back"),
+            Binding(keys: [.pageDown], action: .pageForward, help: "\(ReviewSession.pageStep) images forward"),
+            Binding(keys: [.character("g")], action: .openPrompt(.goTo), help: "go to image number: digits, Enter (Esc cancels)"),
+            Binding(keys: [.character("/")], action: .openPrompt(.search), help: "search names; / then Enter again finds the next",
+                    hint: Hint("find", rank: 11)),
+            Binding(keys: [.character("F")], action: .cycleLabelFilter, help: "label filter: unlabelled, model ≠ label, each class"),
         ]
         return Keymap(bindings: b)
     }()

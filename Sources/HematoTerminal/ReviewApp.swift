@@ -209,6 +209,11 @@ public final class ReviewApp {
         case .key(let k):
             pressed = k
         }
+        if session.prompt != nil, pressed != .control("c"), pressed != .control("z") {  // an open prompt takes the keys as text
+            Keymap.promptAction(for: pressed).map(apply)
+            askForPredictions()
+            return nil
+        }
         let action: ReviewAction? = session.showingHelp && pressed != .control("c") ? .toggleHelp : Keymap.review.action(for: pressed)
         guard let action else {
             apply(.notify("\(pressed.label) does nothing here; ? lists the keys.", unlessBusy: false))
@@ -372,6 +377,7 @@ public final class ReviewApp {
         }
         return JournalEntry(time: ReviewStore.timestamp(), reviewer: options.reviewer, image: d.image,
                             imageHash: d.opinion?.imageHash ?? hashOfFile(d.index), model: modelIdentity, probabilities: probabilities,
-                            action: d.action, label: d.label, blank: d.blank)
+                            action: d.action, label: d.label, blank: d.blank,
+                            mode: session.mode(of: d), before: session.labelBefore(d))  // `session` is still the one before it
     }
 }

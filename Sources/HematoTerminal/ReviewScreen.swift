@@ -36,7 +36,8 @@ public struct ReviewScreen {
         drawMessage(s, &g)
         drawHints(&g)
         if s.queue.isEmpty {
-            let text = s.filter.map { "No image is predicted \($0). Press f to change the filter." } ?? "No images in this folder."
+            let text = s.labelFilter.map { "No image here is \($0.title). Press F for the next filter, Esc for all." }
+                ?? s.filter.map { "No image is predicted \($0). Press f to change the filter." } ?? "No images in this folder."
             g.put(text, x: 2, y: pane.y + pane.height / 2, style: theme["message"], maxWidth: pane.width - 2)
             return nil
         }
@@ -58,6 +59,8 @@ public struct ReviewScreen {
         if s.classifiedCount < s.names.count { right += " · \(s.classifiedCount) classified" }
         right += " · \(s.order.rawValue)"
         if let f = s.filter { right += " · only \(f)" }
+        if let f = s.labelFilter { right += " · only \(f.title)" }
+        if s.blind { right += " · BLIND" }
         right += " · \(graphicsMode.rawValue) "
         let left = " HematoVision  \(DisplayName.escaped(folderName))"
         g.put(left, x: 0, y: 0, style: style, maxWidth: max(0, g.width - right.count - 1))
@@ -84,6 +87,9 @@ public struct ReviewScreen {
         g.put("Prediction", x: x, y: row, style: theme["label"])
         row += 1
         switch s.opinions[i] {
+        case .predicted? where s.hidesPrediction(i):  // blind review: nothing of the answer until the reviewer decides
+            g.put("hidden until you decide (blind)", x: x + 2, y: row, style: theme["dim"], maxWidth: w - 2)
+            row += s.modelLabels.count
         case nil:
             g.put("classifying…", x: x + 2, y: row, style: theme["dim"])
             row += s.modelLabels.count
@@ -126,13 +132,15 @@ public struct ReviewScreen {
             }
             g.put(label.source == .person ? "set by a reviewer" : "from labels.csv", x: x + 7, y: row,
                   style: label.source == .person ? theme["person"] : theme["file"])
-            if let predicted = s.predictedClass(i), label.categories != [predicted] {  // Enter keeps the label, so say so
+            if let predicted = s.predictedClass(i), label.categories != [predicted], !s.hidesPrediction(i) {  // Enter keeps the label, so say so
                 g.put("model says \(predicted)", x: x + 7, y: row + 1, style: theme["model"], maxWidth: w - 7)
             }
         } else {
             g.put("none yet", x: x + 7, y: row, style: theme["dim"])
             row += 1
-            if let predicted = s.predictedClass(i) {
+            if s.hidesPrediction(i) {
+                g.put("choose a class (blind)", x: x + 7, y: row, style: theme["dim"], maxWidth: w - 7)
+            } else if let predicted = s.predictedClass(i) {
                 g.put("Enter accepts \(predicted)", x: x + 7, y: row, style: theme["model"], maxWidth: w - 7)
             }
         }
@@ -204,7 +212,9 @@ public struct ReviewScreen {
     }
 
     private func drawMessage(_ s: ReviewSession, _ g: inout CellGrid) {
-        if let m = s.message { g.put(" " + m, x: 0, y: g.height - 2, style: theme["message"]) }
+        if let p = s.prompt {  // the one-line prompt replaces the message while it is open; typed text shown escaped
+            g.put(" " + p.title + DisplayName.escaped(p.text) + "▏", x: 0, y: g.height - 2, style: theme["message"])
+        } else if let m = s.message { g.put(" " + m, x: 0, y: g.height - 2, style: theme["message"]) }
     }
 
     private func drawHints(_ g: inout CellGrid) {
@@ -230,27 +240,18 @@ public struct ReviewScreen {
                               "add a class (an image with several cells)"), at: first)
             }
         }
-        // Shorter still (the gallery's keys too): the five "label a class" keys share a line, then the gallery's.
-        let height = g.height
-        func merge(_ picked: (ReviewAction) -> Bool, keys suffix: String, help: String) {
-            guard lines.count + 4 > height - 1 else { return }
-            let chosen = keymap.bindings.filter { picked($0.action) }
-            let helps = Set(chosen.map(\.help))
-            guard let first = lines.firstIndex(where: { helps.contains($0.help) }) else { return }
-            lines.removeAll { helps.contains($0.help) }
-            lines.insert((chosen.compactMap { $0.keys.first?.label }.joined(separator: " ") + suffix, help), at: first)
-        }
-        merge({ if case .set = $0 { return true } else { return false } }, keys: " 1-5", help: "label a class, next image")
-        merge({ [.toggleGallery, .previousRow, .nextRow, .acceptPage, .nextPage, .previousPage].contains($0) }, keys: "",
-              help: "gallery (v): ↑ ↓ rows, A accepts the page, ] [ pages")
-        let rows = lines.count + 4
-        let width = min(g.width - 4, 72)
+        // Still too tall (a 24-row terminal): two columns side by side, each help cut to fit.
+        let columns = lines.count + 4 > g.height - 1 ? 2 : 1
+        let perColumn = (lines.count + columns - 1) / columns
+        let rows = perColumn + 4
+        let width = min(g.width - 4, 72 * columns), columnWidth = width / columns
         let top = max(1, (g.height - rows) / 2), left = (g.width - width) / 2
         g.fill(x: left, y: top, width: width, height: rows, style: theme["help"])
         g.put("Keys", x: left + 2, y: top + 1, style: theme["help_key"])
         for (n, line) in lines.enumerated() {
-            g.put(line.keys, x: left + 2, y: top + 2 + n, style: theme["help_key"], maxWidth: 14)
-            g.put(line.help, x: left + 17, y: top + 2 + n, style: theme["help"], maxWidth: width - 19)
+            let x = left + (n / perColumn) * columnWidth, y = top + 2 + n % perColumn
+            g.put(line.keys, x: x + 2, y: y, style: theme["help_key"], maxWidth: 14)
+            g.put(line.help, x: x + 17, y: y, style: theme["help"], maxWidth: columnWidth - 19)
         }
         g.put("any key closes this", x: left + 2, y: top + rows - 1, style: theme["help"])
     }

@@ -24,7 +24,10 @@ struct Report: ParsableCommand {
 
             --json prints one object with the keys total, reviewed, differential (class → \
             count), agreement (accuracy, kappa, confusion, labels, accepted, corrected, ...), \
-            differential_detail (percent and ci95 per class), reviewers and actions.
+            differential_detail (percent and ci95 per class), reviewers and actions, and \
+            agreement_by_mode: blind and open, each with accuracy, kappa, n (single-class \
+            decisions), decisions, accepted and corrected. Only blind decisions (review --blind, \
+            made before the model's answer was shown) measure the model honestly.
             """)
 
     @Argument(help: "The reviewed folder.")
@@ -101,6 +104,12 @@ struct Report: ParsableCommand {
                 lines.append("    " + name.padding(toLength: w, withPad: " ", startingAt: 0) + row.map { String(format: " %5d", $0) }.joined())
             }
         }
+        for mode in JournalEntry.Mode.allCases.reversed() {
+            guard let m = r.agreementByMode[mode], m.decisions > 0 else { continue }
+            lines.append("  \(mode.rawValue): \(m.decisions) decision(s), accuracy " + (m.matrix.accuracy.map { String(format: "%.3f", $0) } ?? "n/a")
+                         + ", kappa " + (m.matrix.kappa.map { String(format: "%.3f", $0) } ?? "n/a") + " over \(m.matrix.total)"
+                         + (mode == .blind ? " (made before the model's answer was shown: the honest measure)" : " (the prediction was showing)"))
+        }
         lines.append("")
         if r.reviewers.isEmpty {
             lines.append("no journal: no decisions recorded by review")
@@ -132,6 +141,11 @@ struct Report: ParsableCommand {
                 "decisions": a.decisions, "accepted": a.accepted, "corrected": a.corrected,
                 "multi_label": a.multiLabel, "without_prediction": a.withoutPrediction,
             ] as [String: Any],
+            "agreement_by_mode": Dictionary(uniqueKeysWithValues: JournalEntry.Mode.allCases.map { mode in
+                let m = r.agreementByMode[mode]!
+                return (mode.rawValue, ["accuracy": m.matrix.accuracy ?? NSNull(), "kappa": m.matrix.kappa ?? NSNull(), "n": m.matrix.total,
+                                        "decisions": m.decisions, "accepted": m.accepted, "corrected": m.corrected] as [String: Any])
+            }),
             "reviewers": r.reviewers.map { ["name": $0.name, "entries": $0.entries, "first": $0.first, "last": $0.last] as [String: Any] },
             "first_decision": r.firstDecision ?? NSNull(),
             "last_decision": r.lastDecision ?? NSNull(),

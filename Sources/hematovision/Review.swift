@@ -15,7 +15,10 @@ struct Review: ParsableCommand {
             class (E, L, M, N, B add one for images with several cells); u undoes; ? lists every key. \
             Every decision is written to FOLDER/labels.csv (the dataset's format) and to a journal \
             beside it before the next image is shown, so quitting, a crash or a dropped SSH \
-            connection loses nothing, and reopening the folder continues where you stopped.
+            connection loses nothing, and reopening the folder continues where you stopped (u then \
+            undoes earlier sittings' decisions too). Home, End, PgUp, PgDn, g (go to a number) and / \
+            (search names) move through a large folder; F filters by label. --blind hides the model's \
+            answer on each image until you have decided it.
             """)
 
     @Argument(help: "The folder to review.")
@@ -32,6 +35,9 @@ struct Review: ParsableCommand {
 
     @Option(help: "Your name in the journal (default: the login name).")
     var reviewer: String?
+
+    @Flag(help: "Blind review: hide the model's answer on each image until you have decided it (then it is shown). The journal marks these decisions blind, and `report` gives their agreement apart.")
+    var blind = false
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var labOptions: LabOptions
@@ -75,6 +81,8 @@ struct Review: ParsableCommand {
         let learner = LabLearner(prior: model.head, shiftReference: model.shift, otherFolders: otherFolders)
         var session = ReviewSession(names: names, modelLabels: model.labels, existing: store.labels,
                                     decidedByPerson: store.decidedByPerson, resumeAfter: store.lastImage)
+        session.blind = blind
+        session.seedUndo(fromJournal: store.journalAtOpen)  // u reaches back into earlier sittings
         // A torn journal line, replayed decisions, image names that are no image files.
         let notes = store.notes + (listing.skipped.isEmpty ? [] : [Self.skippedSummary(listing.skipped) + "."])
         if !notes.isEmpty { session = session.reduce(.notify(notes.joined(separator: " "), unlessBusy: false)).0 }
@@ -95,7 +103,7 @@ struct Review: ParsableCommand {
                    "(\(error.reason)). Every decision is in \(DisplayName.escaped(store.journalPath)) and reaches labels.csv when the folder is next opened.")
         }
         // The sitting's summary, now that the screen is torn down (the same counting as `report`).
-        let summary = SessionSummary(entries: store.recorded, openedAt: store.openedAt).text
+        let summary = SessionSummary(entries: store.recorded, openedAt: store.openedAt, blind: blind).text
         if !summary.isEmpty { report(summary) }
         if let labName {
             let lab = app.learner.lab(named: labName, model: model.identity, labels: model.labels, folder: folderKey, session: final)

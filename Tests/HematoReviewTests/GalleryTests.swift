@@ -215,6 +215,30 @@ final class GalleryTests: XCTestCase {
         XCTAssertEqual(again.gallery?.members, neutrophilOrder + [19], "an answer given twice does not add an image twice")
     }
 
+    /// The single view's PgDn, PgUp, Home and End work per view: pages and ends of the class here.
+    func testThePageKeysAndHomeAndEndTurnTheGallerysPages() throws {
+        var s = run(opened(), [.first]).0
+        XCTAssertEqual(s.gallery?.cursor, 0)
+        s = run(s, [.pageForward]).0
+        XCTAssertEqual(s.gallery?.cursor, 12)
+        s = run(s, [.pageBack, .last]).0
+        XCTAssertEqual(s.gallery?.cursor, 13)
+        XCTAssertEqual(s.position, 0, "the single view did not move")
+        // The prompt and the label filter belong to the single view.
+        let prompted = run(s, [.openPrompt(.goTo)]).0
+        XCTAssertNil(prompted.prompt)
+        XCTAssertEqual(prompted.message, "In the gallery f changes the class; v goes back to the single view, where g, / and F work.")
+    }
+
+    /// Blind review hides the model's answer until a decision: a page of one predicted class would tell it.
+    func testBlindReviewHasNoGallery() {
+        var s = session()
+        s.blind = true
+        let refused = s.reduce(.toggleGallery).0
+        XCTAssertNil(refused.gallery)
+        XCTAssertEqual(refused.message, "Blind review: the gallery would show the model's answer; F filters by label.")
+    }
+
     /// In the single view the new row keys are previous/next, and the gallery's keys say so.
     func testTheSingleViewIsUnchanged() {
         let s = session()

@@ -90,10 +90,25 @@ final class ReviewScreenSnapshotTests: XCTestCase {
     func testHelpListsEveryBinding() throws {
         var s = session()
         s = s.reduce(.toggleHelp).0
-        var grid = CellGrid(width: 100, height: 36)
+        var grid = CellGrid(width: 100, height: 42)  // 42: the keymap grew with Home, End, the page keys, g, / and F, then the gallery's
         XCTAssertNil(screen().draw(s, into: &grid), "no picture under the help")
         for b in Keymap.review.bindings { XCTAssertTrue(grid.text.contains(b.help), b.help) }
-        try assertSnapshot(grid, "help-100x36")
+        try assertSnapshot(grid, "help-100x42")
+    }
+
+    /// At 80×24 the help is too tall for one column even with the add keys on one line: two
+    /// columns, every key still there (each help cut to fit), and the closing line on screen.
+    func testHelpAt80x24ShowsEveryKeyInTwoColumns() throws {
+        var grid = CellGrid(width: 80, height: 24)
+        screen().draw(session().reduce(.toggleHelp).0, into: &grid)
+        for b in Keymap.review.bindings {
+            XCTAssertTrue(grid.text.contains(b.keys.map(\.label).joined(separator: " ")), b.help)
+            if case .add = b.action { continue }  // the five add keys share one line, "E L M N B  add a class …"
+            XCTAssertTrue(grid.text.contains(String(b.help.prefix(12))), b.help)
+        }
+        XCTAssertTrue(grid.text.contains("E L M N B      add a class"))
+        XCTAssertTrue(grid.text.contains("any key closes this"))
+        try assertSnapshot(grid, "help-80x24")
     }
 
     /// Issue 13: at 80×24, a multi-label too long for one line wraps after a comma (cut ones end
@@ -108,6 +123,43 @@ final class ReviewScreenSnapshotTests: XCTestCase {
         XCTAssertTrue(grid.text.contains("LYMPHOCYTE, MONOCYTE, BASOPHIL"), grid.text)
         XCTAssertTrue(grid.text.contains("NEU 2 29%"), grid.text)
         try assertSnapshot(grid, "multi-label-80x24")
+    }
+
+    /// Issue 13, item 5: in blind review nothing of the answer is on screen before the decision
+    /// (no class, no percentage, no "Enter accepts"); after it, the bars and the comparison are.
+    func testBlindReviewHidesTheAnswerUntilDecided() throws {
+        var s = session()
+        s.blind = true
+        var grid = CellGrid(width: 100, height: 24)
+        screen().draw(s, into: &grid)
+        // The sidebar down to the label (below it: the agreement so far and the labels' own counts, which tell nothing of this image).
+        let sidebar = grid.text.split(separator: "\n").prefix(14).map { String($0.suffix(ReviewScreen.sidebarWidth)) }.joined(separator: "\n")
+        XCTAssertFalse(sidebar.contains("%"), sidebar)
+        XCTAssertFalse(sidebar.contains("NEUTROPHIL"), "the top class is not named")
+        XCTAssertFalse(grid.text.contains("Enter accepts"), grid.text)
+        XCTAssertTrue(grid.text.contains("hidden until you decide (blind)"), grid.text)
+        XCTAssertTrue(grid.text.contains("choose a class (blind)"), grid.text)
+        XCTAssertTrue(grid.text.split(separator: "\n")[0].contains("BLIND"))
+        try assertSnapshot(grid, "blind-before-100x24")
+        let decided = s.reduce(.set("MONOCYTE")).0.reduce(.previous).0
+        var after = CellGrid(width: 100, height: 24)
+        screen().draw(decided, into: &after)
+        XCTAssertTrue(after.text.contains(" 80.0%"), after.text)
+        XCTAssertTrue(after.text.contains("model says NEUTROPHIL"), after.text)
+    }
+
+    /// The prompt replaces the message line while open; what was typed is shown escaped. A label filter is named in the title.
+    func testThePromptAndTheLabelFilterAreShown() {
+        var s = session().reduce(.openPrompt(.search)).0
+        s = s.reduce(.promptType("\u{1B}")).0.reduce(.promptType("x")).0
+        var grid = CellGrid(width: 100, height: 24)
+        screen().draw(s, into: &grid)
+        let lines = grid.text.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertTrue(lines[22].hasPrefix(" Search names: \\ex▏"), String(lines[22]))
+        let filtered = session().reduce(.cycleLabelFilter).0
+        var grid2 = CellGrid(width: 100, height: 24)
+        screen().draw(filtered, into: &grid2)
+        XCTAssertTrue(grid2.text.split(separator: "\n")[0].contains("only unlabelled"), grid2.text)
     }
 
     func testTooSmallTerminalSaysSo() {

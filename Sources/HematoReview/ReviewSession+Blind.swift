@@ -1,0 +1,20 @@
+/// Blind review: the model's answer (class, percentages, near-tie, cells, the note beside a
+/// label) is hidden on an image until the reviewer has decided it, so the decision is theirs
+/// alone; then it is shown, and the message line compares the two, so they learn. Only blind
+/// decisions measure the model honestly (`hematovision report` gives agreement by mode).
+extension ReviewSession {
+    /// Whether the screen must hide the model's answer on this image: in blind review, until a
+    /// person has decided it (in this sitting or an earlier one; labels.csv's own labels do not count).
+    public func hidesPrediction(_ index: Int) -> Bool {
+        blind && labels[index]?.source != .person && !revealed.contains(index)
+    }
+
+    /// Called by `decide` in blind review: the image's answer may now be shown, and the reviewer hears it.
+    mutating func revealAfterBlindDecision(_ index: Int) {
+        let first = revealed.insert(index).inserted
+        guard first, let predicted = predictedClass(index), let p = confidence(index) else { return }
+        let mine = labels[index]?.categories.map(DisplayName.escaped).joined(separator: ", ") ?? ""
+        let verdict = labels[index]?.categories == [predicted] ? "agrees" : "said \(predicted)"
+        message = "You: \(mine). The model \(verdict) (\(Int((p * 100).rounded()))%)." + (message.map { " " + $0 } ?? "")
+    }
+}

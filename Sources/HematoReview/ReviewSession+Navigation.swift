@@ -1,0 +1,147 @@
+/// Moving through a large folder: first and last image, a page at a time, to a number, to
+/// the next name that matches a search; and filtering by the label (unlabelled, model and
+/// label disagree, one labelled class). The prompt is a small input mode on the message line,
+/// reduced like every other action: the terminal routes keys to it while it is open.
+extension ReviewSession {
+    /// PgUp and PgDn move this many images (the review screen shows one image, so a "page" is a fixed step).
+    public static let pageStep = 10
+
+    public struct Prompt: Equatable, Sendable {
+        public enum Kind: Equatable, Sendable {
+            case goTo    // an image's number in the queue, as "Image N of M" shows it
+            case search  // part of a file name
+        }
+        public var kind: Kind
+        public var text = ""
+
+        /// What the message line shows before the text.
+        public var title: String {
+            switch kind {
+            case .goTo: return "Go to image number: "
+            case .search: return "Search names: "
+            }
+        }
+    }
+
+    /// Which images a label filter keeps (F cycles them; Esc clears).
+    public enum LabelFilter: Equatable, Sendable {
+        case unlabelled
+        case disagree            // a label that is not exactly the model's top class
+        case labelled(String)    // the label holds this class
+
+        public var title: String {
+            switch self {
+            case .unlabelled: return "unlabelled"
+            case .disagree: return "model ≠ label"
+            case .labelled(let c): return "labelled \(c)"
+            }
+        }
+    }
+
+    func matches(_ filter: LabelFilter, _ index: Int) -> Bool {
+        switch filter {
+        case .unlabelled:
+            return labels[index] == nil || labels[index]?.categories.isEmpty == true
+        case .disagree:
+            // In blind review an image whose answer is still hidden is never listed: that would tell it.
+            guard let label = labels[index], !label.categories.isEmpty, let p = predictedClass(index),
+                  !hidesPrediction(index) else { return false }
+            return label.categories != [p]
+        case .labelled(let c):
+            return labels[index]?.categories.contains(c) == true
+        }
+    }
+
+    /// The label filters in the order F cycles them: the model's classes, then any other class labelled so far.
+    var labelFilterChoices: [LabelFilter?] {
+        var classes = modelLabels
+        for c in CellClass.allCases.map(\.rawValue) + differential.rows.filter({ $0.count > 0 }).map(\.name) where !classes.contains(c) {
+            classes.append(c)
+        }
+        return [nil, .unlabelled, .disagree] + classes.map { .labelled($0) }
+    }
+
+    mutating func navigate(_ action: ReviewAction) -> (ReviewSession, Decision?) {
+        showingHelp = false
+        switch action {
+        case .openPrompt(let kind):
+            prompt = Prompt(kind: kind)
+        case .promptType(let c):
+            guard var p = prompt else { break }
+            if p.kind == .goTo && !c.isNumber {
+                message = "Digits only; Enter goes, Esc cancels."
+            } else if p.text.count < 200 {
+                p.text.append(c)
+            }
+            prompt = p
+        case .promptErase:
+            if var p = prompt, !p.text.isEmpty {
+                p.text.removeLast()
+                prompt = p
+            }
+        case .promptClose:
+            prompt = nil
+        case .promptSubmit:
+            guard let p = prompt else { break }
+            prompt = nil
+            switch p.kind {
+            case .goTo: goTo(p.text)
+            case .search: search(p.text.isEmpty ? lastSearch : p.text)
+            }
+        case .cycleLabelFilter:
+            let choices = labelFilterChoices
+            let at = choices.firstIndex { $0 == labelFilter } ?? 0
+            labelFilter = choices[(at + 1) % choices.count]
+            rebuildQueue(order: order, filter: filter)
+            message = labelFilter.map { "Showing \($0.title) images (\(queue.count)); F for the next filter, Esc for all" } ?? "Showing all images"
+        case _ where queue.isEmpty:
+            message = "There are no images here."
+        case .first:
+            if position == 0 { message = "This is the first image." }
+            move(to: 0)
+        case .last:
+            if position == queue.count - 1 { message = "This is the last image." }
+            move(to: queue.count - 1)
+        case .pageBack:
+            if position == 0 { message = "This is the first image." }
+            move(to: position - Self.pageStep)
+        case .pageForward:
+            if position == queue.count - 1 { message = "This is the last image." }
+            move(to: position + Self.pageStep)
+        default:
+            break
+        }
+        return (self, nil)
+    }
+
+    private mutating func goTo(_ text: String) {
+        guard !text.isEmpty else { return }
+        guard let n = Int(text), n >= 1, n <= queue.count else {
+            message = "There is no image \(DisplayName.escaped(text)) here: 1 to \(queue.count)."
+            return
+        }
+        move(to: n - 1)
+    }
+
+    /// The next image after the current one whose shown name contains `text` (any case), wrapping round.
+    private mutating func search(_ text: String?) {
+        guard let text, !text.isEmpty else {
+            message = "Type part of a name after /; / then Enter repeats the last search."
+            return
+        }
+        lastSearch = text
+        let shown = DisplayName.escaped(text)
+        guard !queue.isEmpty else {
+            message = "There are no images here."
+            return
+        }
+        let needle = text.lowercased()
+        let n = queue.count
+        guard let step = (1...n).first(where: { DisplayName.escaped(names[queue[(position + $0) % n]]).lowercased().contains(needle) }) else {
+            message = "No name here contains \"\(shown)\"."
+            return
+        }
+        move(to: (position + step) % n)
+        message = step == n ? "Only this image's name contains \"\(shown)\"." : "\"\(shown)\": / then Enter finds the next."
+    }
+}
