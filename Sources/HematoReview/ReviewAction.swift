@@ -32,6 +32,15 @@ public enum ReviewAction: Equatable, Sendable {
     case toggleZoom              // z: the picture zoomed to the cell
     /// Where the evidence for the predicted class lies in an image (PictureView.swift).
     case activationMapFound(index: Int, ActivationMap)
+    // The gallery (Gallery.swift). In the single view the row keys move as previous/next do.
+    case toggleGallery
+    case previousRow, nextRow, previousPage, nextPage
+    /// A: the app saves `pageAcceptances` one by one (`acceptingPage`), then the page turns.
+    case acceptPage
+    /// Accept this image (one of A's steps) and stay.
+    case acceptImage(Int)
+    /// The thumbnails the terminal has room for.
+    case galleryLayout(columns: Int, rows: Int)
 }
 
 /// A decision to put on disk before the session that contains it is shown.
@@ -50,6 +59,7 @@ extension ReviewSession {
     /// When persisting fails, the caller keeps the old session: nothing is shown
     /// as done that is not on disk.
     public func reduce(_ action: ReviewAction) -> (ReviewSession, Decision?) {
+        if let handled = reduceInGallery(action) { return handled }
         var next = self
         next.message = nil
         switch action {
@@ -205,7 +215,7 @@ extension ReviewSession {
         return (next, nil)
     }
 
-    private mutating func decide(index: Int, categories: [String], action: JournalEntry.Action, advance: Bool) -> (ReviewSession, Decision?) {
+    mutating func decide(index: Int, categories: [String], action: JournalEntry.Action, advance: Bool) -> (ReviewSession, Decision?) {
         // Adding or removing a class refines a decision already counted; it is not a new one.
         if let predicted = predictedClass(index), action == .accept || action == .set { trust.agreements.append(categories == [predicted]) }
         pushUndo(Undo(index: index, previous: labels[index]))

@@ -58,6 +58,8 @@ public struct ReviewSession: Equatable, Sendable {
     public internal(set) var pictureView = PictureView()
     /// The activation map of each image's predicted class, as the classifier sent it.
     public internal(set) var activationMaps: [Int: ActivationMap] = [:]
+    /// The gallery of one predicted class, when it is open (Gallery.swift).
+    public internal(set) var gallery: Gallery?
 
     public struct Trust: Equatable, Sendable {
         /// Whether the model's top class matched each decision, counted before it was made.

@@ -8,12 +8,18 @@ struct PictureKey: Hashable, Sendable {
     /// The activation map blended in (nil: none), and whether the picture is zoomed to the cell.
     var overlay: ActivationMap? = nil
     var zoomed = false
+    /// A gallery thumbnail: painted beside others (kitty: without deleting the pictures already shown).
+    var thumbnail = false
 }
 
 /// Painted pictures for the last few images and pane sizes, so moving back
 /// and forth repaints without decoding or encoding again.
 struct PictureCache {
     private var entries: [(PictureKey, String)] = []
+    /// The gallery keeps a page and the next one painted.
+    let capacity: Int
+
+    init(capacity: Int = 8) { self.capacity = capacity }
 
     subscript(key: PictureKey) -> String? { entries.first { $0.0 == key }?.1 }
 
@@ -21,7 +27,7 @@ struct PictureCache {
     mutating func store(_ key: PictureKey, _ text: String) -> PictureKey? {
         guard self[key] == nil else { return nil }
         entries.append((key, text))
-        return entries.count > 8 ? entries.removeFirst().0 : nil
+        return entries.count > capacity ? entries.removeFirst().0 : nil
     }
 }
 

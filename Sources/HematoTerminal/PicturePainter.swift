@@ -7,7 +7,8 @@ public enum PicturePainter {
     static let tmuxLimit = 1_000_000
 
     public static func paint(path: String, pane: ReviewScreen.Rect, capabilities: TerminalCapabilities,
-                             cells: [CellOpinion] = [], overlay: ActivationMap? = nil, zoomed: Bool = false) -> String {
+                             cells: [CellOpinion] = [], overlay: ActivationMap? = nil, zoomed: Bool = false,
+                             keepingOthers: Bool = false) -> String {
         // Zoom enlarges a part of the picture: decode more pixels so that part still fills the pane.
         let more = zoomed ? 4 : 1
         func load(_ target: (Int, Int)) throws -> RGBImage {
@@ -20,7 +21,7 @@ public enum PicturePainter {
                 return try sixel(try load(target), pane: pane, capabilities: capabilities)
             case .kitty:
                 let target = (pane.width * capabilities.cellWidth, pane.height * capabilities.cellHeight)
-                return kitty(try load(target), pane: pane, capabilities: capabilities)
+                return kitty(try load(target), pane: pane, capabilities: capabilities, keepingOthers: keepingOthers)
             default:
                 return BlockPicture.render(try load((pane.width, pane.height * 2)), pane: pane, palette: capabilities.palette)
             }
@@ -50,13 +51,13 @@ public enum PicturePainter {
 
     /// Deletes the last kitty picture (text written over it would not), blanks the pane, then places
     /// the new one, centred, in the cells a sixel picture of the same size would cover.
-    static func kitty(_ image: RGBImage, pane: ReviewScreen.Rect, capabilities: TerminalCapabilities) -> String {
+    static func kitty(_ image: RGBImage, pane: ReviewScreen.Rect, capabilities: TerminalCapabilities, keepingOthers: Bool = false) -> String {
         let cw = capabilities.cellWidth, ch = capabilities.cellHeight
         let scale = min(Double(pane.width * cw) / Double(image.width), Double(pane.height * ch) / Double(image.height))
         let (bytes, columns, rows) = kittySequence(image, width: Int(Double(image.width) * scale), height: Int(Double(image.height) * scale),
                                                    capabilities: capabilities, moveCursor: false)
         let left = pane.x + (pane.width - columns) / 2, top = pane.y + (pane.height - rows) / 2
-        return clearing(capabilities) + BlockPicture.blank(pane: pane, message: "") + "\u{1B}[\(top + 1);\(left + 1)H"
+        return (keepingOthers ? "" : clearing(capabilities)) + BlockPicture.blank(pane: pane, message: "") + "\u{1B}[\(top + 1);\(left + 1)H"
             + String(decoding: bytes, as: UTF8.self)
     }
 

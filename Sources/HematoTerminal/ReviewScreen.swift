@@ -234,7 +234,8 @@ public struct ReviewScreen {
 
     private func drawHelp(_ g: inout CellGrid) {
         var lines = keymap.bindings.map { (keys: $0.keys.map(\.label).joined(separator: " "), help: $0.help) }
-        if lines.count + 4 > g.height - 1 {
+        let room = g.height - 2  // between the title and the hint bar, which stay in view
+        if lines.count + 4 > room {
             // A short terminal: the five "add a class" keys share one line.
             let adds = keymap.bindings.filter { if case .add = $0.action { return true } else { return false } }
             if let first = lines.firstIndex(where: { $0.help == adds.first?.help }) {
@@ -244,7 +245,7 @@ public struct ReviewScreen {
             }
         }
         // Still too tall (a 24-row terminal): two columns side by side, each help cut to fit.
-        let columns = lines.count + 4 > g.height - 1 ? 2 : 1
+        let columns = lines.count + 4 > room ? 2 : 1
         let perColumn = (lines.count + columns - 1) / columns
         let rows = perColumn + 4
         let width = min(g.width - 4, 72 * columns), columnWidth = width / columns

@@ -1,0 +1,254 @@
+/// The gallery (CellaVision style): a page of thumbnails of the images of one predicted
+/// class, least confident first, with a cursor. The reviewer picks out the odd ones with a
+/// class key and confirms the rest of the page with one key (`A`).
+///
+/// The members are taken when the gallery opens (or its class changes), so pages do not shift
+/// under the reviewer's eyes when a label changes or the model adapts to the reviewer's lab;
+/// images classified later join at the end. Accepting an image of the page confirms the class
+/// the page shows (what the reviewer saw), even if the adapted model now ranks another first.
+/// The page size follows the terminal (`.galleryLayout`).
+public struct Gallery: Equatable, Sendable {
+    /// The predicted class shown.
+    public let predicted: String
+    /// Indexes into the session's `names`, least confident first.
+    public private(set) var members: [Int]
+    /// The model's confidence in each member when it joined (what ordered the page; the model
+    /// adapting to the reviewer does not reshuffle or renumber a page being looked at).
+    public private(set) var confidences: [Float]
+    /// Position in `members`; the page is the one that holds it.
+    public private(set) var cursor = 0
+    public private(set) var columns = 4
+    public private(set) var rows = 3
+
+    public var pageSize: Int { columns * rows }
+    public var page: Int { cursor / pageSize }
+    public var pageCount: Int { max(1, (members.count + pageSize - 1) / pageSize) }
+    /// The members on the cursor's page, in order (row by row on the screen).
+    public var pageMembers: ArraySlice<Int> {
+        let start = min(page * pageSize, members.count)
+        return members[start..<min(start + pageSize, members.count)]
+    }
+    /// The image under the cursor.
+    public var current: Int? { members.indices.contains(cursor) ? members[cursor] : nil }
+
+    /// The images the session predicts `predicted`, least confident first (ties in name order).
+    init(predicted: String, in s: ReviewSession, at image: Int? = nil) {
+        self.predicted = predicted
+        var scored: [(Int, Float)] = []
+        for i in s.names.indices where s.predictedClass(i) == predicted { scored.append((i, s.confidence(i) ?? 0)) }
+        scored.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+        members = scored.map(\.0)
+        confidences = scored.map(\.1)
+        if let image, let at = members.firstIndex(of: image) { cursor = at }
+    }
+
+    mutating func move(to position: Int) { cursor = max(0, min(position, members.count - 1)) }
+
+    mutating func shape(columns: Int, rows: Int) {
+        self.columns = max(1, columns)
+        self.rows = max(1, rows)
+    }
+
+    /// An image classified after the gallery opened (so not a member yet).
+    mutating func join(_ index: Int, confidence: Float) {
+        members.append(index)
+        confidences.append(confidence)
+    }
+}
+
+extension ReviewSession {
+    /// One accept per image on the gallery's page that no person has labelled (a label from
+    /// labels.csv is confirmed as Enter confirms it). The app reduces and saves them one by one.
+    public var pageAcceptances: [ReviewAction] {
+        guard let g = gallery else { return [] }
+        return g.pageMembers.filter { labels[$0]?.source != .person }.map { .acceptImage($0) }
+    }
+
+    /// `A`: each of `pageAcceptances` reduced to its decision and handed to `save` (which puts it
+    /// on disk, or throws), in turn; a decision counts only once saved. When every one is saved,
+    /// the page turns. When a save fails, the ones saved stay, the rest are not shown as done,
+    /// and the message says so.
+    public func acceptingPage(save: (Decision) throws -> Void) -> (session: ReviewSession, saved: Int, failure: (any Error)?) {
+        let steps = pageAcceptances
+        var s = self
+        for (n, step) in steps.enumerated() {
+            let (next, decision) = s.reduce(step)
+            if let decision {
+                do {
+                    try save(decision)
+                } catch {
+                    s.message = "NOT SAVED: \(error). \(n) of \(steps.count) on this page are saved; the other \(steps.count - n) are not accepted."
+                    return (s, n, error)
+                }
+            }
+            s = next
+        }
+        return (s.reduce(.acceptPage).0, steps.count, nil)
+    }
+
+    /// What the gallery makes of an action; nil when the single view's reducer handles it.
+    func reduceInGallery(_ action: ReviewAction) -> (ReviewSession, Decision?)? {
+        guard let g = gallery else {
+            switch action {
+            case .toggleGallery: return openGallery()
+            case .previousRow: return reduce(.previous)
+            case .nextRow: return reduce(.next)
+            case .nextPage, .previousPage, .acceptPage:
+                var next = self
+                next.message = "Pages are the gallery's: v opens it."
+                return (next, nil)
+            case .galleryLayout, .acceptImage: return (self, nil)
+            default: return nil
+            }
+        }
+        // The single view's page keys (PgDn, PgUp) turn the gallery's pages.
+        let action: ReviewAction = action == .pageForward ? .nextPage : action == .pageBack ? .previousPage : action
+        var moved = g
+        if case .galleryLayout(let columns, let rows) = action {  // from the screen: nothing else changes
+            var next = self
+            moved.shape(columns: columns, rows: rows)
+            next.gallery = moved
+            return (next, nil)
+        }
+        var next = self
+        next.message = nil
+        next.showingHelp = false
+        switch action {
+        case .opinion(let index, _):
+            // Reduced as ever, then a newly classified image of this class joins at the end
+            // (one classified before is a member already, or of another class).
+            var plain = self
+            plain.gallery = nil
+            var (after, decision) = plain.reduce(action)
+            if opinions[index] == nil, after.predictedClass(index) == g.predicted { moved.join(index, confidence: after.confidence(index) ?? 0) }
+            after.gallery = moved
+            return (after, decision)
+        case .repredicted, .undo:
+            var plain = self
+            plain.gallery = nil
+            var (after, decision) = plain.reduce(action)
+            if let d = decision, let at = g.members.firstIndex(of: d.index) {
+                moved.move(to: at)
+            }
+            after.gallery = moved
+            return (after, decision)
+        case .toggleGallery, .cancel:
+            return (next.closeGallery(), nil)
+        case .previous, .next, .skip, .previousRow, .nextRow:
+            let step = action == .previous ? -1 : action == .previousRow ? -g.columns : action == .nextRow ? g.columns : 1
+            moved.move(to: g.cursor + step)
+            if moved.cursor == g.cursor {
+                next.message = step < 0 ? "This is the first \(g.predicted) image." : "This is the last \(g.predicted) image."
+            }
+        case .previousPage, .nextPage:
+            // Past the first or last page: the first or last image.
+            let page = g.page + (action == .nextPage ? 1 : -1)
+            moved.move(to: page < 0 ? 0 : page >= g.pageCount ? g.members.count - 1 : page * g.pageSize)
+            if moved.cursor == g.cursor {
+                next.message = action == .nextPage ? "This is the last page of \(g.predicted)." : "This is the first page."
+            }
+        case .first, .last:
+            moved.move(to: action == .first ? 0 : g.members.count - 1)
+        case .openPrompt, .cycleLabelFilter:
+            next.message = "In the gallery f changes the class; v goes back to the single view, where g, / and F work."
+        case .nextUnreviewed:
+            let n = g.members.count
+            if n > 0, let step = (1...n).first(where: { next.labels[g.members[(g.cursor + $0) % n]]?.source != .person }) {
+                moved.move(to: (g.cursor + step) % n)
+            } else {
+                next.message = "Every \(g.predicted) image has a reviewer's label."
+            }
+        case .cycleFilter:
+            // f in the gallery: the next predicted class that has images.
+            let at = modelLabels.firstIndex(of: g.predicted) ?? 0
+            for k in 1...modelLabels.count {
+                let candidate = Gallery(predicted: modelLabels[(at + k) % modelLabels.count], in: self)
+                if !candidate.members.isEmpty {
+                    moved = candidate
+                    moved.shape(columns: g.columns, rows: g.rows)
+                    break
+                }
+            }
+            next.message = moved.predicted == g.predicted ? "No other class has images yet."
+                : "Gallery: \(moved.predicted), \(moved.members.count) images, least confident first"
+        case .toggleOrder:
+            next.message = "The gallery is always least confident first."
+        case .accept, .set, .add, .removeLabel, .acceptImage:
+            // On the image under the cursor (or the one named); the cursor stays.
+            var index = g.current
+            if case .acceptImage(let i) = action { index = i }
+            guard let i = index, names.indices.contains(i) else {
+                next.message = "No image here."
+                break
+            }
+            let existing = labels[i]?.categories ?? []
+            switch action {
+            case .set(let cls):
+                return next.decide(index: i, categories: [cls], action: .set, advance: false)
+            case .add(let cls):
+                return next.decide(index: i, categories: existing + [cls], action: existing.isEmpty ? .set : .add, advance: false)
+            case .removeLabel:
+                guard !existing.isEmpty else {
+                    next.message = labels[i] == nil ? "This image has no label to remove." : "The label is already blank."
+                    break
+                }
+                return next.decide(index: i, categories: Array(existing.dropLast()), action: .remove, advance: false)
+            default:
+                // Like Enter: a label the image has is confirmed; otherwise the class this page shows.
+                return next.decide(index: i, categories: existing.isEmpty ? [g.predicted] : existing, action: .accept, advance: false)
+            }
+        case .acceptPage:
+            // The app has saved `pageAcceptances` first; the page turns only when none is left.
+            let left = next.pageAcceptances.count
+            if g.members.isEmpty {
+                next.message = "No image here."
+            } else if left > 0 {
+                next.message = "\(left) on this page are not accepted yet; A accepts them."
+            } else if g.page + 1 < g.pageCount {
+                moved.move(to: (g.page + 1) * g.pageSize)
+                next.message = "Page \(g.page + 1) accepted; page \(g.page + 2) of \(g.pageCount)."
+            } else {
+                let open = g.members.filter { labels[$0]?.source != .person }.count
+                next.message = open == 0 ? "Every \(g.predicted) image is reviewed: f shows the next class, v the single view."
+                    : "Last page accepted; \(open) \(g.predicted) images on earlier pages have no reviewer's label (Tab finds them)."
+            }
+        default:
+            return nil  // help, messages, cells found, suspend, quit: as in the single view
+        }
+        next.gallery = moved
+        return (next, nil)
+    }
+
+    private func openGallery() -> (ReviewSession, Decision?) {
+        var next = self
+        next.message = nil
+        next.showingHelp = false
+        if blind {
+            next.message = "Blind review: the gallery would show the model's answer; F filters by label."
+            return (next, nil)
+        }
+        let shown = current.flatMap { predictedClass($0) } ?? filter
+        let choices = (shown.map { [$0] } ?? []) + modelLabels
+        guard let g = choices.lazy.map({ Gallery(predicted: $0, in: self, at: self.current) }).first(where: { !$0.members.isEmpty }) else {
+            next.message = "No image has a prediction yet; the gallery opens when some have."
+            return (next, nil)
+        }
+        next.gallery = g
+        next.message = "Gallery: \(g.predicted), \(g.members.count) images, least confident first"
+        return (next, nil)
+    }
+
+    /// Back to the single view, at the cursor's image.
+    private func closeGallery() -> ReviewSession {
+        var next = self
+        let image = gallery?.current
+        next.gallery = nil
+        guard let image else { return next }
+        if !queue.contains(image) {
+            next.labelFilter = nil
+            next.rebuildQueue(order: order, filter: nil)
+        }
+        if let at = next.queue.firstIndex(of: image) { next.move(to: at) }
+        return next
+    }
+}

@@ -1,0 +1,138 @@
+import HematoReview
+
+/// Draws the gallery (a page of thumbnails of one predicted class) into a grid: a frame round
+/// the cursor's thumbnail, a caption under each (name, confidence, the label a reviewer gave).
+/// Reads the session, changes nothing. Returns where each thumbnail goes; the painter fills them.
+public struct GalleryScreen {
+    public var folderName: String
+    public var graphicsMode: GraphicsMode
+    public var theme: Theme
+    public var keymap: Keymap = .review
+
+    public init(folderName: String, graphicsMode: GraphicsMode, theme: Theme) {
+        self.folderName = folderName
+        self.graphicsMode = graphicsMode
+        self.theme = theme
+    }
+
+    /// Thumbnails per row and rows per page for a terminal this size: tiles at least 18 columns
+    /// by 8 rows, at most 6 × 4 (24 a page); 110×32 holds 6 × 3, 80×24 holds 4 × 2.
+    public static func layout(width: Int, height: Int) -> (columns: Int, rows: Int) {
+        (max(1, min(6, width / 18)), max(1, min(4, (height - 3) / 8)))
+    }
+
+    /// The tile at `slot` (row by row): its frame and the picture's place inside it.
+    static func tile(_ slot: Int, columns: Int, rows: Int, width: Int, height: Int) -> (frame: ReviewScreen.Rect, picture: ReviewScreen.Rect) {
+        let w = width / columns, h = (height - 3) / rows
+        let x = (slot % columns) * w, y = 1 + (slot / columns) * h
+        return (ReviewScreen.Rect(x: x, y: y, width: w, height: h),
+                ReviewScreen.Rect(x: x + 1, y: y + 1, width: max(1, w - 2), height: max(1, h - 3)))
+    }
+
+    /// Draws everything; returns each thumbnail's image index and place (none when the terminal
+    /// is too small, pictures are off, or the gallery is closed).
+    @discardableResult
+    public func draw(_ s: ReviewSession, into g: inout CellGrid) -> [(index: Int, pane: ReviewScreen.Rect)] {
+        g.fill(x: 0, y: 0, width: g.width, height: g.height, style: theme["text"])
+        guard let gallery = s.gallery else { return [] }
+        guard g.width >= ReviewScreen.minimumSize.width, g.height >= ReviewScreen.minimumSize.height else {
+            let text = "Terminal too small: \(g.width)×\(g.height), need \(ReviewScreen.minimumSize.width)×\(ReviewScreen.minimumSize.height)"
+            g.put(text, x: max(0, (g.width - text.count) / 2), y: g.height / 2, style: theme["warning"])
+            return []
+        }
+        drawTitle(s, gallery, &g)
+        if let m = s.message { g.put(" " + m, x: 0, y: g.height - 2, style: theme["message"]) }
+        drawHints(&g)
+        if gallery.members.isEmpty {
+            g.put("No image is predicted \(gallery.predicted) now; f shows another class.", x: 2, y: g.height / 2, style: theme["message"])
+            return []
+        }
+        var panes: [(index: Int, pane: ReviewScreen.Rect)] = []
+        let first = gallery.page * gallery.pageSize
+        for (slot, index) in gallery.pageMembers.enumerated() {
+            let (frame, picture) = Self.tile(slot, columns: gallery.columns, rows: gallery.rows, width: g.width, height: g.height)
+            let here = first + slot == gallery.cursor
+            if here { drawFrame(frame, &g) }
+            drawCaption(s, index, gallery.predicted, gallery.confidences[first + slot], x: picture.x, y: picture.y + picture.height, width: picture.width, here: here, &g)
+            if graphicsMode == .none {
+                g.put("(pictures off)", x: picture.x, y: picture.y + picture.height / 2, style: theme["dim"], maxWidth: picture.width)
+            } else {
+                panes.append((index, picture))
+            }
+        }
+        return panes
+    }
+
+    private func drawTitle(_ s: ReviewSession, _ gallery: Gallery, _ g: inout CellGrid) {
+        let style = theme["title"]
+        g.fill(x: 0, y: 0, width: g.width, height: 1, style: style)
+        let reviewed = gallery.members.filter { s.labels[$0]?.source == .person }.count
+        let right = "gallery \(gallery.predicted) · page \(gallery.page + 1) of \(gallery.pageCount) · "
+            + "\(reviewed)/\(gallery.members.count) reviewed · \(graphicsMode.rawValue) "
+        let left = " HematoVision  \(DisplayName.escaped(folderName))"
+        g.put(left, x: 0, y: 0, style: style, maxWidth: max(0, g.width - right.count - 1))
+        g.put(right, x: max(0, g.width - right.count), y: 0, style: style)
+    }
+
+    /// Above and below the thumbnail, and beside its caption; none of it on the picture's rows, so
+    /// moving the cursor changes no cell there and no picture has to be sent again (a row of sixel
+    /// thumbnails is 70–500 KB).
+    private func drawFrame(_ r: ReviewScreen.Rect, _ g: inout CellGrid) {
+        let style = theme["bar_top"]
+        let bottom = r.y + r.height - 1, right = r.x + r.width - 1
+        // No corners on top: xterm draws a corner's stroke a pixel into the picture below, and
+        // erasing the corner later leaves that pixel behind.
+        g.put(String(repeating: "─", count: r.width), x: r.x, y: r.y, style: style)
+        g.put("└" + String(repeating: "─", count: max(0, r.width - 2)) + "┘", x: r.x, y: bottom, style: style)
+        g.put("│", x: r.x, y: bottom - 1, style: style)
+        g.put("│", x: right, y: bottom - 1, style: style)
+    }
+
+    /// "#26  62%" (the labels.csv key, escaped, or the file's name; the confidence that ordered the
+    /// page), then on the right what a person made of it: "ok" when they kept the class shown,
+    /// "->LYM" when they chose another, "csv MON" for a label from labels.csv. ASCII, so a
+    /// terminal font without arrows or check marks (xterm's default) still shows them.
+    private func drawCaption(_ s: ReviewSession, _ index: Int, _ predicted: String, _ confidence: Float, x: Int, y: Int, width: Int, here: Bool,
+                             _ g: inout CellGrid) {
+        let base = here ? theme["title"] : theme["text"]
+        g.fill(x: x, y: y, width: width, height: 1, style: base)
+        var mark = "", markStyle = base
+        if let label = s.labels[index] {
+            let short = label.categories.isEmpty ? "blank" : label.categories.map { String(DisplayName.escaped($0).prefix(3)) }.joined(separator: "+")
+            switch (label.source, label.categories == [predicted]) {
+            case (.person, true): (mark, markStyle) = ("ok", theme["person"])
+            case (.person, false): (mark, markStyle) = ("->" + short, theme["warning"])
+            case (.file, _): (mark, markStyle) = ("csv " + short, theme["file"])
+            }
+            if here { markStyle.background = base.background }
+        }
+        let percent = String(format: "%3.0f%%", Double(confidence) * 100)
+        let key = s.keys[index]
+        let name = DisplayName.escaped(key.allSatisfy(\.isNumber) ? "#" + key : key)
+        let room = max(0, width - percent.count - 1 - (mark.isEmpty ? 0 : mark.count + 1))
+        let shown = name.count > room ? String(name.prefix(max(0, room - 1))) + "…" : name
+        g.put(shown + " " + percent, x: x, y: y, style: base, maxWidth: width)
+        if !mark.isEmpty { g.put(mark, x: x + width - mark.count, y: y, style: markStyle, maxWidth: mark.count) }
+    }
+
+    /// The gallery's keys, looked up in the keymap so they cannot disagree with it.
+    private func drawHints(_ g: inout CellGrid) {
+        func keys(_ actions: [ReviewAction]) -> String {
+            actions.compactMap { a in keymap.bindings.first { $0.action == a }?.keys.first?.label }.joined(separator: " ")
+        }
+        let classes = ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL", "BASOPHIL"].map { ReviewAction.set($0) }
+        let hints: [(String, String)] = [
+            (keys([.acceptPage]), "accept page"), (keys(classes), "correct"), (keys([.previous, .next, .previousRow, .nextRow]), "move"),
+            (keys([.previousPage, .nextPage]), "page"), (keys([.cycleFilter]), "class"), (keys([.undo]), "undo"),
+            (keys([.toggleGallery]), "single view"), (keys([.toggleHelp]), "help"), (keys([.quit]), "quit"),
+        ]
+        let y = g.height - 1
+        g.fill(x: 0, y: y, width: g.width, height: 1, style: theme["hint"])
+        var x = 1
+        for (key, what) in hints where !key.isEmpty {
+            guard x + key.count + what.count + 3 < g.width else { break }
+            x += g.put(key, x: x, y: y, style: theme["hint_key"])
+            x += g.put(" " + what + "  ", x: x, y: y, style: theme["hint"])
+        }
+    }
+}

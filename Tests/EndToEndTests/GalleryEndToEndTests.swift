@@ -1,0 +1,56 @@
+import Foundation
+import XCTest
+import HematoReview
+
+/// The gallery driven through a real terminal: open it, correct one thumbnail, accept the rest
+/// of the page with one key, quit; labels.csv and the journal hold exactly those decisions.
+final class GalleryEndToEndTests: XCTestCase {
+    var folder: String!
+
+    override func setUpWithError() throws {
+        folder = try Harness.sampleFolder()
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
+
+    func testCorrectOneThenAcceptThePage() throws {
+        let top = try Harness.referenceTopClasses()
+        let shown = try XCTUnwrap(top["1"])
+        XCTAssertNotEqual(shown, "LYMPHOCYTE", "the correction below must differ from the class shown")
+        let members = Set(top.filter { $0.value == shown }.keys)
+        XCTAssertGreaterThan(members.count, 2)
+        let t = try TmuxSession("\(Harness.binary) '\(folder!)' --graphics blocks --reviewer e2e; echo EXIT=$?; sleep 30")
+        try t.waitFor("Image  1 of 16")
+        try t.waitFor("0/16 reviewed · by name")  // every image classified: the gallery holds the whole class
+        try t.send("v")
+        try t.waitFor("gallery \(shown) · page 1 of 1 · 0/\(members.count) reviewed", "#1 ")
+        try t.send("l")                          // the cursor starts on image 1: corrected to LYMPHOCYTE, stays
+        try t.waitFor("->LYM", "1/\(members.count) reviewed")
+        try t.send("A")                          // the rest of the page: accepted as \(shown)
+        let screen = try t.waitFor("\(members.count)/\(members.count) reviewed", "Every \(shown) image is reviewed")
+        XCTAssertEqual(screen.components(separatedBy: " ok").count - 1, members.count - 1, screen)
+        try t.send("Escape")                     // back to the single view, at the cursor's image
+        try t.waitFor("Image  1 of 16", "BloodImage_00001.jpg", "LYMPHOCYTE")
+        try t.send("q")
+        try t.waitFor("EXIT=0", "\(members.count)/16 labelled")
+
+        let csv = String(decoding: try Data(contentsOf: URL(fileURLWithPath: folder + "/labels.csv")), as: UTF8.self)
+        var rows = csv.components(separatedBy: "\r\n")
+        XCTAssertEqual(rows.removeFirst(), ",Image,Category")
+        XCTAssertEqual(rows.removeLast(), "", "CRLF after every row")
+        var expected = Set(members.map { ",\($0),\(shown)" })
+        expected.remove(",1,\(shown)")
+        expected.insert(",1,LYMPHOCYTE")
+        XCTAssertEqual(Set(rows), expected)
+        XCTAssertEqual(rows.count, members.count)
+
+        let journal = try Journal.read(path: folder + "/labels.journal.jsonl")
+        XCTAssertEqual(journal.map(\.action), [.set] + Array(repeating: .accept, count: members.count - 1))
+        XCTAssertEqual(journal.first?.image, "1")
+        XCTAssertEqual(journal.first?.label, ["LYMPHOCYTE"])
+        XCTAssertEqual(Set(journal.dropFirst().map(\.image)), members.subtracting(["1"]))
+        XCTAssertEqual(journal.count, members.count, "one decision per image")
+        XCTAssertTrue(journal.dropFirst().allSatisfy { $0.label == [shown] && $0.reviewer == "e2e" })
+        XCTAssertTrue(journal.allSatisfy { $0.imageHash?.hasPrefix("fnv1a64:") ?? false })
+    }
+}

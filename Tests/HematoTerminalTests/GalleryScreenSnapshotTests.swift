@@ -1,0 +1,122 @@
+import Foundation
+import XCTest
+import HematoReview
+@testable import HematoTerminal
+
+/// The gallery drawn into a grid and compared with a snapshot (characters and colours), as the
+/// review screen is (ReviewScreenSnapshotTests; re-record with HV_RECORD_SNAPSHOTS=1).
+final class GalleryScreenSnapshotTests: XCTestCase {
+    let labels = ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL"]
+
+    func assertSnapshot(_ grid: CellGrid, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let url = ReviewScreenSnapshotTests.snapshots.appendingPathComponent(name + ".txt")
+        let text = grid.text + "\n" + grid.styleText + "\n"
+        if ProcessInfo.processInfo.environment["HV_RECORD_SNAPSHOTS"] == "1" {
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            XCTFail("recorded \(name); look at it, then run again without HV_RECORD_SNAPSHOTS", file: file, line: line)
+            return
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        XCTAssertEqual(text, expected, "screen differs from \(name).txt", file: file, line: line)
+    }
+
+    /// 17 images predicted NEUTROPHIL (the last with an escape in its name), confidences 0.40, 0.43, …;
+    /// one labelled in labels.csv, one corrected and one accepted by the reviewer; the cursor on the correction.
+    func session() -> ReviewSession {
+        var names = (1...16).map { String(format: "BloodImage_%05d.jpg", $0) }
+        names.append("evil\u{1B}[2J.jpg")
+        var existing = LabelsFile()
+        existing.setCategories(["MONOCYTE"], forImage: "3")
+        var s = ReviewSession(names: names, modelLabels: labels, existing: existing)
+        for i in names.indices {
+            let c = Float(40 + 3 * i) / 100, rest = (1 - c) / 3
+            s = s.reduce(.opinion(index: i, .predicted(probabilities: [rest, rest, rest, c], imageHash: "h"))).0
+        }
+        for action: ReviewAction in [.toggleGallery, .galleryLayout(columns: 5, rows: 3), .previousPage,
+                                     .set("NEUTROPHIL"), .nextRow, .set("LYMPHOCYTE")] {
+            s = s.reduce(action).0
+        }
+        return s
+    }
+
+    func screen(_ mode: GraphicsMode = .blocks) -> GalleryScreen {
+        GalleryScreen(folderName: "slides/patient 7", graphicsMode: mode, theme: .builtIn)
+    }
+
+    func testAPageOfThumbnailsWithCaptionsAndTheCursor() throws {
+        XCTAssertTrue(GalleryScreen.layout(width: 100, height: 30) == (5, 3))
+        var grid = CellGrid(width: 100, height: 30)
+        let panes = screen().draw(session(), into: &grid)
+        XCTAssertEqual(panes.map(\.index), Array(0..<15), "least confident first, 5 × 3 on the first page")
+        XCTAssertEqual(panes[0].pane, ReviewScreen.Rect(x: 1, y: 2, width: 18, height: 6))
+        XCTAssertEqual(panes[6].pane, ReviewScreen.Rect(x: 21, y: 11, width: 18, height: 6))
+        let text = grid.text
+        XCTAssertTrue(text.contains("gallery NEUTROPHIL · page 1 of 2 · 2/17 reviewed"), text)
+        XCTAssertTrue(text.contains("#1  40%"), text)
+        let rows = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertTrue(rows[17].hasPrefix("│#6  55%      ->LYM│"), "the correction under the cursor: \(rows[17])")
+        XCTAssertEqual(grid[15, 17].style.foreground, Theme.builtIn["warning"].foreground, "in the correction's colour")
+        XCTAssertEqual(grid[1, 17].style, Theme.builtIn["title"], "the cursor's caption")
+        XCTAssertTrue(rows[8].contains("#3  46%    csv MON"), "a label from labels.csv: \(rows[8])")
+        XCTAssertEqual(String([grid[17, 8].character, grid[18, 8].character]), "ok", "the accepted one")
+        XCTAssertEqual(grid[18, 8].style, Theme.builtIn["person"])
+        XCTAssertEqual(grid[0, 10].character, "─", "the frame round the cursor's thumbnail")
+        XCTAssertEqual(grid[19, 18].character, "┘")
+        XCTAssertEqual(grid[0, 10].style, Theme.builtIn["bar_top"])
+        XCTAssertEqual(grid[20, 10].character, " ", "no frame round the others")
+        try assertSnapshot(grid, "gallery-100x30")
+    }
+
+    /// The second page: two thumbnails, the odd name escaped, never sent raw.
+    func testTheLastPageAndAnEscapedName() throws {
+        let s = session().reduce(.nextPage).0.reduce(.next).0
+        var grid = CellGrid(width: 100, height: 30)
+        let panes = screen().draw(s, into: &grid)
+        XCTAssertEqual(panes.map(\.index), [15, 16])
+        XCTAssertTrue(grid.text.contains("│evil\\e[2J.jpg  88%│"), grid.text)
+        XCTAssertFalse(grid.text.contains("\u{1B}"))
+        XCTAssertTrue(grid.text.contains("page 2 of 2"), grid.text)
+    }
+
+    /// The gallery's keys are in the help at 80×24 too (two columns there), and the way out still shows.
+    func testTheHelpListsTheGallerysKeysAt80x24() {
+        var small = CellGrid(width: 80, height: 24)
+        ReviewScreen(folderName: "f", graphicsMode: .blocks, theme: .builtIn).draw(session().reduce(.toggleHelp).0, into: &small)
+        let rows = small.text.split(separator: "\n").map(String.init)
+        for b in Keymap.review.bindings {
+            switch b.action {
+            case .toggleGallery, .previousRow, .nextRow, .acceptPage, .nextPage, .previousPage:
+                let key = b.keys[0].label
+                XCTAssertTrue(rows.contains { $0.contains(" \(key)" + String(repeating: " ", count: 15 - key.count) + b.help.prefix(12)) }, b.help)
+            default: break
+            }
+        }
+        XCTAssertTrue(small.text.contains("any key closes this"), small.text)
+    }
+
+    /// Thumbnails on a row whose cells changed are written again (curses may rewrite the blank
+    /// cells it believes lie between changes, wiping sixel and block pictures). Moving the cursor
+    /// changes the frame's and the captions' rows only, none of the pictures' rows (11–16).
+    func testTheRowsToPaintAgainAreThoseTheFrameMovedOn() {
+        let s = session()
+        var before = CellGrid(width: 100, height: 30), after = CellGrid(width: 100, height: 30)
+        screen().draw(s, into: &before)
+        screen().draw(s.reduce(.next).0, into: &after)  // the frame moves one thumbnail right, on the same tile row
+        XCTAssertEqual(ReviewApp.changedRows(from: before, to: after), [10, 17, 18], "the frame and captions, no picture row")
+        XCTAssertEqual(ReviewApp.changedRows(from: before, to: before), [])
+        XCTAssertEqual(ReviewApp.changedRows(from: nil, to: before), Set(0..<30))
+        XCTAssertEqual(ReviewApp.changedRows(from: CellGrid(width: 80, height: 30), to: before), Set(0..<30))
+    }
+
+    /// An 80×24 terminal: 4 × 2 a page; pictures off: captions, no panes.
+    func testASmallTerminalAndPicturesOff() throws {
+        XCTAssertTrue(GalleryScreen.layout(width: 80, height: 24) == (4, 2))
+        XCTAssertTrue(GalleryScreen.layout(width: 110, height: 32) == (6, 3))
+        XCTAssertTrue(GalleryScreen.layout(width: 160, height: 50) == (6, 4))
+        let s = session().reduce(.galleryLayout(columns: 4, rows: 2)).0
+        var grid = CellGrid(width: 80, height: 24)
+        XCTAssertEqual(screen(.none).draw(s, into: &grid).count, 0)
+        XCTAssertTrue(grid.text.contains("(pictures off)"), grid.text)
+        XCTAssertTrue(grid.text.contains("page 1 of 3"), grid.text)
+    }
+}
