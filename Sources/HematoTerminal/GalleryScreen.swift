@@ -42,7 +42,7 @@ public struct GalleryScreen {
         }
         drawTitle(s, gallery, &g)
         if let m = s.message { g.put(" " + m, x: 0, y: g.height - 2, style: theme["message"]) }
-        drawHints(&g)
+        HintBar.draw(keymap.hints(in: .gallery), theme: theme, into: &g)
         if gallery.members.isEmpty {
             g.put("No image is predicted \(gallery.predicted) now; f shows another class.", x: 2, y: g.height / 2, style: theme["message"])
             return []
@@ -115,24 +115,4 @@ public struct GalleryScreen {
         if !mark.isEmpty { g.put(mark, x: x + width - mark.count, y: y, style: markStyle, maxWidth: mark.count) }
     }
 
-    /// The gallery's keys, looked up in the keymap so they cannot disagree with it.
-    private func drawHints(_ g: inout CellGrid) {
-        func keys(_ actions: [ReviewAction]) -> String {
-            actions.compactMap { a in keymap.bindings.first { $0.action == a }?.keys.first?.label }.joined(separator: " ")
-        }
-        let classes = ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL", "BASOPHIL"].map { ReviewAction.set($0) }
-        let hints: [(String, String)] = [
-            (keys([.acceptPage]), "accept page"), (keys(classes), "correct"), (keys([.previous, .next, .previousRow, .nextRow]), "move"),
-            (keys([.previousPage, .nextPage]), "page"), (keys([.cycleFilter]), "class"), (keys([.undo]), "undo"),
-            (keys([.toggleGallery]), "single view"), (keys([.toggleHelp]), "help"), (keys([.quit]), "quit"),
-        ]
-        let y = g.height - 1
-        g.fill(x: 0, y: y, width: g.width, height: 1, style: theme["hint"])
-        var x = 1
-        for (key, what) in hints where !key.isEmpty {
-            guard x + key.count + what.count + 3 < g.width else { break }
-            x += g.put(key, x: x, y: y, style: theme["hint_key"])
-            x += g.put(" " + what + "  ", x: x, y: y, style: theme["hint"])
-        }
-    }
 }

@@ -54,13 +54,22 @@ public struct Keymap: Sendable {
         public let help: String
         /// On the hint bar: bindings with the same word share one hint (their first keys side by side).
         public let hint: Hint?
+        /// On the gallery's hint bar, where some keys mean something else (a class key corrects the
+        /// thumbnail under the cursor, ↑ ↓ move a row).
+        public let galleryHint: Hint?
 
-        public init(keys: [Key], action: ReviewAction, help: String, hint: Hint? = nil) {
+        public init(keys: [Key], action: ReviewAction, help: String, hint: Hint? = nil, galleryHint: Hint? = nil) {
             self.keys = keys
             self.action = action
             self.help = help
             self.hint = hint
+            self.galleryHint = galleryHint
         }
+    }
+
+    /// Which screen a hint bar is for.
+    public enum View: Sendable {
+        case single, gallery
     }
 
     /// A word for the hint bar, and its place there: a narrow terminal drops the highest ranks first.
@@ -79,13 +88,13 @@ public struct Keymap: Sendable {
     public static let review: Keymap = {
         var b: [Binding] = [
             Binding(keys: [.enter, .character(" ")], action: .accept, help: "confirm the label, else the prediction; next",
-                    hint: Hint("accept", rank: 0)),
+                    hint: Hint("accept", rank: 0), galleryHint: Hint("accept", rank: 9)),
         ]
         let classes: [(Character, Character, String)] = [("e", "1", "EOSINOPHIL"), ("l", "2", "LYMPHOCYTE"),
                                                           ("m", "3", "MONOCYTE"), ("n", "4", "NEUTROPHIL"), ("b", "5", "BASOPHIL")]
         for (letter, digit, name) in classes {
             b.append(Binding(keys: [.character(letter), .character(digit)], action: .set(name), help: "label \(name), next image",
-                             hint: Hint("set", rank: 1)))
+                             hint: Hint("set", rank: 1), galleryHint: Hint("correct", rank: 1)))
         }
         for (letter, _, name) in classes {
             b.append(Binding(keys: [.character(Character(letter.uppercased()))], action: .add(name),
@@ -94,30 +103,40 @@ public struct Keymap: Sendable {
         b += [
             Binding(keys: [.character("x")], action: .removeLabel, help: "remove the last of several labels, or blank the label",
                     hint: Hint("remove", rank: 8)),
-            Binding(keys: [.character("u")], action: .undo, help: "undo the last decision (repeatable)", hint: Hint("undo", rank: 2)),
+            Binding(keys: [.character("u")], action: .undo, help: "undo the last decision (repeatable)", hint: Hint("undo", rank: 2),
+                    galleryHint: Hint("undo", rank: 5)),
             Binding(keys: [.character("s")], action: .skip, help: "skip: next image, no decision"),
-            Binding(keys: [.left, .character("k")], action: .previous, help: "previous image", hint: Hint("move", rank: 6)),
-            Binding(keys: [.right, .character("j")], action: .next, help: "next image", hint: Hint("move", rank: 6)),
+            Binding(keys: [.left, .character("k")], action: .previous, help: "previous image", hint: Hint("move", rank: 6),
+                    galleryHint: Hint("move", rank: 2)),
+            Binding(keys: [.right, .character("j")], action: .next, help: "next image", hint: Hint("move", rank: 6),
+                    galleryHint: Hint("move", rank: 2)),
             Binding(keys: [.tab], action: .nextUnreviewed, help: "jump to the next image without a label", hint: Hint("unreviewed", rank: 7)),
             Binding(keys: [.character("o")], action: .toggleOrder, help: "order: by name / least confident first", hint: Hint("order", rank: 9)),
-            Binding(keys: [.character("f")], action: .cycleFilter, help: "filter by predicted class (cycles)", hint: Hint("filter", rank: 10)),
+            Binding(keys: [.character("f")], action: .cycleFilter, help: "filter by predicted class (cycles)", hint: Hint("filter", rank: 10),
+                    galleryHint: Hint("class", rank: 4)),
             Binding(keys: [.character("c")], action: .toggleActivationMap, help: "show or hide the activation map (why this class)",
                     hint: Hint("why", rank: 11)),
             Binding(keys: [.character("z")], action: .toggleZoom, help: "zoom to the cell (none found: the middle) and back",
                     hint: Hint("zoom", rank: 12)),
             // The gallery (Gallery.swift, GalleryScreen.swift); there ← → k j move one thumbnail, f changes the class.
             Binding(keys: [.character("v")], action: .toggleGallery, help: "gallery of one predicted class / back (Esc too)",
-                    hint: Hint("gallery", rank: 3)),
-            Binding(keys: [.up], action: .previousRow, help: "previous image (gallery: the row above)"),
-            Binding(keys: [.down], action: .nextRow, help: "next image (gallery: the row below)"),
-            Binding(keys: [.character("A")], action: .acceptPage, help: "gallery: accept every unreviewed image on the page"),
-            Binding(keys: [.character("]")], action: .nextPage, help: "gallery: next page (PgDn too; f: next class)"),
-            Binding(keys: [.character("[")], action: .previousPage, help: "gallery: previous page (PgUp too)"),
-            Binding(keys: [.character("?"), .character("h")], action: .toggleHelp, help: "show or hide this help", hint: Hint("help", rank: 3)),
+                    hint: Hint("gallery", rank: 3), galleryHint: Hint("single view", rank: 6)),
+            Binding(keys: [.up], action: .previousRow, help: "previous image (gallery: the row above)",
+                    galleryHint: Hint("move", rank: 2)),
+            Binding(keys: [.down], action: .nextRow, help: "next image (gallery: the row below)",
+                    galleryHint: Hint("move", rank: 2)),
+            Binding(keys: [.character("A")], action: .acceptPage, help: "gallery: accept every unreviewed image on the page",
+                    galleryHint: Hint("accept page", rank: 0)),
+            Binding(keys: [.character("[")], action: .previousPage, help: "gallery: previous page (PgUp too)",
+                    galleryHint: Hint("page", rank: 3)),
+            Binding(keys: [.character("]")], action: .nextPage, help: "gallery: next page (PgDn too; f: next class)",
+                    galleryHint: Hint("page", rank: 3)),
+            Binding(keys: [.character("?"), .character("h")], action: .toggleHelp, help: "show or hide this help", hint: Hint("help", rank: 3),
+                    galleryHint: Hint("help", rank: 7)),
             Binding(keys: [.escape], action: .cancel, help: "close the help, or clear the filter"),
             Binding(keys: [.control("z")], action: .suspend, help: "suspend (fg brings the review back)"),
             Binding(keys: [.character("q"), .control("c")], action: .quit, help: "quit, all saved (Ctrl-C exits with status 130)",
-                    hint: Hint("quit", rank: 4)),
+                    hint: Hint("quit", rank: 4), galleryHint: Hint("quit", rank: 8)),
         ]
         b += [  // navigation in a large folder, the prompt and the label filters (ReviewSession+Navigation.swift)
             Binding(keys: [.home], action: .first, help: "first image"),
@@ -136,13 +155,13 @@ public struct Keymap: Sendable {
         bindings.first { $0.keys.contains(key) }?.action
     }
 
-    /// The hint bar's entries, most needed first: each word once, with the first key of every
-    /// binding that shares it ("e l m n b  set").
-    public var hints: [(keys: String, word: String)] {
+    /// The hint bar's entries for a view, most needed first: each word once, with the first key of
+    /// every binding that shares it ("e l m n b  set").
+    public func hints(in view: View = .single) -> [(keys: String, word: String)] {
         var order: [(word: String, rank: Int)] = []
         var keys: [String: [String]] = [:]
         for b in bindings {
-            guard let hint = b.hint, let first = b.keys.first else { continue }
+            guard let hint = view == .single ? b.hint : b.galleryHint, let first = b.keys.first else { continue }
             if keys[hint.word] == nil { order.append((hint.word, hint.rank)) }
             keys[hint.word, default: []].append(first.label)
         }

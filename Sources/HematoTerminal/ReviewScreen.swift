@@ -34,7 +34,7 @@ public struct ReviewScreen {
         let pane = Rect(x: 0, y: 1, width: g.width - Self.sidebarWidth - 1, height: g.height - 3)
         drawSidebar(s, &g, x: g.width - Self.sidebarWidth, y: 2)
         drawMessage(s, &g)
-        drawHints(&g)
+        HintBar.draw(keymap.hints(in: .single), theme: theme, into: &g)
         if s.queue.isEmpty {
             let text = s.labelFilter.map { "No image here is \($0.title). Press F for the next filter, Esc for all." }
                 ?? s.filter.map { "No image is predicted \($0). Press f to change the filter." } ?? "No images in this folder."
@@ -218,18 +218,6 @@ public struct ReviewScreen {
         if let p = s.prompt {  // the one-line prompt replaces the message while it is open; typed text shown escaped
             g.put(" " + p.title + DisplayName.escaped(p.text) + "▏", x: 0, y: g.height - 2, style: theme["message"])
         } else if let m = s.message { g.put(" " + m, x: 0, y: g.height - 2, style: theme["message"]) }
-    }
-
-    private func drawHints(_ g: inout CellGrid) {
-        let y = g.height - 1
-        g.fill(x: 0, y: y, width: g.width, height: 1, style: theme["hint"])
-        // Most needed first (the keymap ranks them): a narrow terminal drops hints from the right.
-        var x = 1
-        for (key, what) in keymap.hints {
-            guard x + key.count + what.count + 3 < g.width else { break }
-            x += g.put(key, x: x, y: y, style: theme["hint_key"])
-            x += g.put(" " + what + "  ", x: x, y: y, style: theme["hint"])
-        }
     }
 
     private func drawHelp(_ g: inout CellGrid) {

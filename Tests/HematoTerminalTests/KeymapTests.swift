@@ -26,7 +26,7 @@ final class KeymapTests: XCTestCase {
     /// class keys share one hint, and the most needed come first.
     func testTheHintBarComesFromTheKeymap() {
         let map = Keymap.review
-        let hints = map.hints
+        let hints = map.hints()
         XCTAssertEqual(hints.first?.word, "accept")
         XCTAssertEqual(hints.first { $0.word == "set" }?.keys, "e l m n b")
         XCTAssertEqual(hints.first { $0.word == "move" }?.keys, "← →")
@@ -38,6 +38,11 @@ final class KeymapTests: XCTestCase {
                 XCTAssertEqual(binding?.hint?.word, hint.word, "\(label) is hinted as \(hint.word)")
             }
         }
+        let gallery = map.hints(in: .gallery)
+        XCTAssertEqual(gallery.first?.word, "accept page")
+        XCTAssertEqual(gallery.first { $0.word == "correct" }?.keys, "e l m n b")
+        XCTAssertEqual(gallery.first { $0.word == "move" }?.keys, "← → ↑ ↓")
+        XCTAssertFalse(gallery.contains { $0.word == "set" || $0.word == "gallery" }, "the single view's words stay there")
         var grid = CellGrid(width: 200, height: 20)
         let screen = ReviewScreen(folderName: "f", graphicsMode: .blocks, theme: .builtIn)
         screen.draw(ReviewSession(names: ["a.jpg"], modelLabels: ["EOSINOPHIL"]), into: &grid)
