@@ -19,6 +19,11 @@ final class CursesBackend {
         raw()
         noecho()
         keypad(hv_stdscr(), true)
+        // The picture is written around curses, which believes its cells blank: curses must never
+        // shift a row's cells (insert/delete character) or whole rows (insert/delete line, scrolling)
+        // to save bytes, or the picture moves with the sidebar's text.
+        idlok(hv_stdscr(), false)
+        idcok(hv_stdscr(), false)
         curs_set(0)
         set_escdelay(25)
         timeout(15)  // getch returns ERR after 15 ms, so pictures and predictions from the workers show promptly

@@ -67,6 +67,8 @@ public final class ReviewApp {
     /// The loop's state between steps: which picture the terminal shows, which one the screen
     /// wants, whether anything changed since the last draw, what the classifier is working on.
     private var pictureOnScreen: PictureKey?
+    /// The grid curses was last given, to find the rows a redraw changes.
+    private var lastGrid: CellGrid?
     private var wantedPicture: PictureKey?
     private var dirty = true
     private var sweep = ClassificationSweep()
@@ -173,6 +175,14 @@ public final class ReviewApp {
             backend.writeRaw(PicturePainter.clearing(options.capabilities))  // kitty's pictures are not cells
             pictureOnScreen = nil
         }
+        // curses may clear the cells it believes blank at the start of a row whose text moved right
+        // (a clear-to-line-start is cheaper than spaces), wiping the picture there: a picture whose
+        // rows changed is written again. (kitty's pictures are not in the cells.)
+        if let shown = pictureOnScreen, options.capabilities.graphics != .kitty,
+           Self.changedRows(from: lastGrid, to: grid).contains(where: (shown.pane.y..<(shown.pane.y + shown.pane.height)).contains) {
+            pictureOnScreen = nil
+        }
+        lastGrid = grid
         backend.show(grid)
         if let wanted, wanted != pictureOnScreen {
             if let text = pictures[wanted] {

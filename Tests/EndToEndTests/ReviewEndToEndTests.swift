@@ -45,6 +45,20 @@ final class ReviewEndToEndTests: XCTestCase {
         XCTAssertEqual(journal[0].probabilities?.count, 4)
     }
 
+    /// The sidebar's lines move as the shift check and the counts arrive after the picture is up; curses
+    /// then clears the start of those rows (it believes them blank), so the picture must be written again:
+    /// no row inside the picture may be left without its half blocks.
+    func testThePictureKeepsEveryRowWhenTheSidebarChangesBesideIt() throws {
+        let t = try TmuxSession("\(Harness.binary) '\(folder!)' --graphics blocks; sleep 30")
+        try t.waitFor("Image  1 of 16", "images like training", "Count")
+        usleep(500_000)
+        let rows = try t.screen().split(separator: "\n", omittingEmptySubsequences: false).map { Array($0) }
+        let pictured = rows.indices.filter { rows[$0].prefix(8).contains("▀") }
+        let first = try XCTUnwrap(pictured.first), last = try XCTUnwrap(pictured.last)
+        XCTAssertGreaterThan(last - first, 10, "a picture of many rows")
+        XCTAssertEqual(pictured, Array(first...last), "rows without the picture: \(Set(first...last).subtracting(pictured).sorted())")
+    }
+
     /// Issue 13: x takes the last class off a multi-label, then blanks the label; the sidebar's
     /// counts follow each key; labels.csv keeps a blank Category row; undo and report see it all.
     func testXRemovesLabelsAndTheCountsFollow() throws {
