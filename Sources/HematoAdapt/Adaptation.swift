@@ -65,8 +65,9 @@ public struct Adaptation: Sendable {
         guard examples.count >= Self.minimumForTemperature else {
             // Too few to fit a temperature on, but enough to ask whether the refit predicts
             // decisions it did not see better than the prior does (leave one out).
-            // With fewer than 4 there is nothing to hold out: a correction moves the head (its
-            // gradient is large), a confirmation barely does (its gradient is nearly zero).
+            // With fewer than 4 there is nothing to hold out: a correction moves the head part of the
+            // way (its gradient is large, against a prior that weighs as `priorDecisions` decisions),
+            // a confirmation barely does (its gradient is nearly zero).
             let keep = examples.count >= 4 && priorPredictsBetter(examples, full: full, settings: quick)
             next.head = keep ? prior : full
             next.keptPrior = keep

@@ -54,10 +54,19 @@ public struct ExampleSet: Sendable {
 public enum HeadFit {
     public struct Settings: Sendable {
         public var strength: Float = 0.01
+        /// Below this many decisions the pull grows as `strength × priorDecisions / n`: the prior
+        /// weighs as much as this many decisions would, so one correction (or one slip of a key)
+        /// nudges the head instead of overturning a whole class. From here on the pull is `strength`.
+        public var priorDecisions = 32
         public var maxIterations = 100
         /// Stop when the gradient's norm falls below this (the loss is a mean, so this is per decision).
         public var tolerance: Float = 1e-3
         public init() {}
+
+        /// The pull towards the prior for a fit on `decisions` examples.
+        public func strength(decisions: Int) -> Float {
+            strength * Float(max(1, priorDecisions)) / Float(min(max(1, priorDecisions), max(1, decisions)))
+        }
     }
 
     /// Where a fit ended: its parameters and the curvature it learned on the way.
@@ -92,7 +101,7 @@ public enum HeadFit {
         let centring = Centring(examples)
         let centredPrior = centring.centred(prior.weights + prior.bias, classes: prior.classes)
         var theta = centring.centred(begin?.theta ?? (prior.weights + prior.bias), classes: prior.classes)
-        let objective = Objective(examples: centring.examples, prior: centredPrior, classes: prior.classes, strength: settings.strength)
+        let objective = Objective(examples: centring.examples, prior: centredPrior, classes: prior.classes, strength: settings.strength(decisions: examples.count))
         var (value, gradient) = objective.evaluate(theta)
         var evaluations = 1
         for _ in 0..<settings.maxIterations {

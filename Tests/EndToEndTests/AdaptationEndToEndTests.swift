@@ -23,7 +23,7 @@ final class AdaptationEndToEndTests: XCTestCase {
     func testALabCarriesTheDecisionsToClassify() throws {
         let top = try Harness.referenceTopClasses()["1"]!
         let (corrected, key) = top == "LYMPHOCYTE" ? ("MONOCYTE", "m") : ("LYMPHOCYTE", "l")
-        folder = try copies(4)
+        folder = try copies(6)
         let other = try copies(2)
         defer { try? FileManager.default.removeItem(atPath: other) }
         let home = folder + "-home"
@@ -32,11 +32,17 @@ final class AdaptationEndToEndTests: XCTestCase {
         try "# set once\nlab = ward-7\n".write(toFile: home + "/config/hematovision/config", atomically: true, encoding: .utf8)
         let env = "XDG_DATA_HOME='\(home)/data' XDG_CONFIG_HOME='\(home)/config'"
         let t = try TmuxSession("env \(env) \(Harness.binary) '\(folder!)' --graphics none; echo EXIT=$?; sleep 30")
-        try t.waitFor("Image  1 of 4", "Enter accepts \(top)")
+        try t.waitFor("Image  1 of 6", "Enter accepts \(top)")
+        // Six corrections of the same photograph: enough for the refit to outweigh the prior (a
+        // single one only nudges it: HeadFitTests.testOneSlipNudgesTheHeadButDoesNotOverturnAClass).
+        for n in 1...5 {  // each image's prediction (and feature) is in before its key, so every decision teaches
+            try t.send(key)
+            try t.waitFor("Image  \(n + 1) of 6", "adapted to \(n) decisions", "Enter accepts")
+        }
         try t.send(key)
-        try t.waitFor("Image  2 of 4", "Enter accepts \(corrected)")
+        try t.waitFor("6/6 reviewed", "adapted to 6 decisions")
         try t.send("q")
-        try t.waitFor("EXIT=0", "lab ward-7: 1 decisions from 1 folder(s)")
+        try t.waitFor("EXIT=0", "lab ward-7: 6 decisions from 1 folder(s)")
         XCTAssertTrue(FileManager.default.fileExists(atPath: home + "/data/hematovision/labs/ward-7.safetensors"))
 
         var environment = ProcessInfo.processInfo.environment
@@ -52,26 +58,41 @@ final class AdaptationEndToEndTests: XCTestCase {
         XCTAssertTrue(missing.error.contains("there is no lab \"nowhere\" yet") || missing.error.contains("there is no lab nowhere yet"), missing.error)
     }
 
-    /// Six copies of one photograph: after the reviewer corrects the first, the
-    /// second (the same cells) must be predicted as the reviewer said.
+    /// Six copies of one photograph: each correction moves the next copy's prediction towards the
+    /// reviewer's class (the prior weighs as 32 decisions until there are 32, so one correction
+    /// nudges rather than overturns), and after four the model predicts what the reviewer said.
     func testACorrectionChangesTheNextPrediction() throws {
         let top = try Harness.referenceTopClasses()["1"]!
         let (corrected, key) = top == "LYMPHOCYTE" ? ("MONOCYTE", "m") : ("LYMPHOCYTE", "l")
         folder = try copies(6)
         let t = try TmuxSession("\(Harness.binary) '\(folder!)' --graphics none; echo EXIT=$?; sleep 30")
         try t.waitFor("Image  1 of 6", "Enter accepts \(top)", "no decisions yet")
-        try t.send(key)
+        var shares: [Double] = [try share(of: corrected, on: t.screen())]
+        for n in 1...4 {
+            try t.send(key)
+            try t.waitFor("Image  \(n + 1) of 6", "agreed 0/\(n) recent", "adapted to \(n) decisions")
+            shares.append(try share(of: corrected, on: t.screen()))
+        }
+        XCTAssertEqual(shares, shares.sorted(), "each correction raises the reviewer's class: \(shares)")
+        XCTAssertGreaterThan(shares[1], shares[0], "the first correction is heard")
         // The correction is a decision the model did not agree with, and it now predicts the reviewer's class.
-        try t.waitFor("Image  2 of 6", "agreed 0/1 recent", "adapted to 1 decisions", "Enter accepts \(corrected)")
+        try t.waitFor("Image  5 of 6", "Enter accepts \(corrected)")
         try t.send("Enter")
-        try t.waitFor("Image  3 of 6", "agreed 1/2 recent")
+        try t.waitFor("Image  6 of 6", "agreed 1/5 recent")
         try t.send("q")
         try t.waitFor("EXIT=0")
         let journal = try Journal.read(path: folder + "/labels.journal.jsonl")
-        XCTAssertEqual(journal.map(\.label), [[corrected], [corrected]])
-        // The journal keeps what the screen showed: the adapted probabilities for the second image.
-        let shown = try XCTUnwrap(journal[1].probabilities)
+        XCTAssertEqual(journal.map(\.label), Array(repeating: [corrected], count: 5))
+        // The journal keeps what the screen showed: the adapted probabilities for the fifth image.
+        let shown = try XCTUnwrap(journal[4].probabilities)
         XCTAssertEqual(shown.max { $0.value < $1.value }?.key, corrected)
+    }
+
+    /// The percentage the sidebar shows for a class ("LYMPHOCYTE ░░░   3.1%").
+    func share(of label: String, on screen: String) throws -> Double {
+        let line = try XCTUnwrap(screen.split(separator: "\n").first { $0.contains(label + " ") && $0.contains("%") })
+        let number = try XCTUnwrap(line.split(separator: " ").last { $0.hasSuffix("%") })
+        return try XCTUnwrap(Double(number.dropLast()))
     }
 }
 

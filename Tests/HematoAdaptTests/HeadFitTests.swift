@@ -111,6 +111,37 @@ final class HeadFitTests: XCTestCase {
         XCTAssertGreaterThan(Self.accuracy(adapted.head, on: classZero), 0.9)
     }
 
+    /// One slip of a key (a class-0 cell called class 1) against a confident, right prior: the prior
+    /// weighs as `priorDecisions` decisions, so the other class-0 cells stay class 0, where a pull
+    /// worth one decision hands the whole class to the slip. Consistent decisions still win:
+    /// `testACorrectionMovesThePredictionTowardsTheReviewer`.
+    func testOneSlipNudgesTheHeadButDoesNotOverturnAClass() {
+        // Like pooled network features: every one shares a large positive part, and the classes
+        // differ by less than the noise; the prior is a head trained on many of them.
+        let (raw, _) = Self.data(count: 800, seed: 5)
+        var training = ExampleSet(dimensions: Self.dimensions)
+        for i in 0..<raw.count { training.append(raw.feature(i).map { 3 + 0.4 * $0 }, label: raw.labels[i]) }
+        var trained = HeadFit.Settings()
+        trained.strength = 1e-4
+        let prior = HeadFit.fit(training, prior: Self.zeroHead, settings: trained)
+        let classZero = training.subset { training.labels[$0] == 0 }
+        var slip = ExampleSet(dimensions: Self.dimensions)
+        slip.append(Array(classZero.feature(0)), label: 1)
+        let rest = classZero.subset { $0 > 0 }
+        func meanProbabilityOfOne(_ head: LinearHead) -> Float {
+            (0..<rest.count).map { head.probabilities(Array(rest.feature($0)))[1] }.reduce(0, +) / Float(rest.count)
+        }
+        let before = meanProbabilityOfOne(prior)
+        let nudged = HeadFit.fit(slip, prior: prior)
+        XCTAssertGreaterThan(meanProbabilityOfOne(nudged), before, "the decision is heard")
+        XCTAssertGreaterThan(Self.accuracy(nudged, on: rest), 0.9, "the class stays the prior's")
+        var worthOne = HeadFit.Settings()
+        worthOne.priorDecisions = 1
+        let overturned = HeadFit.fit(slip, prior: prior, settings: worthOne)
+        XCTAssertLessThan(Self.accuracy(overturned, on: rest), Self.accuracy(nudged, on: rest) - 0.3,
+                          "a prior worth one decision lets the slip take the class")
+    }
+
     func testTheTemperatureSoftensOverconfidentLogits() {
         // Logits that say 0.99 but are right only 70% of the time need a temperature above 1.
         var logits = [Float](), labels = [Int]()
