@@ -15,39 +15,49 @@ public final class Classifier {
     let featureHeight: Int
     let featureWidth: Int
 
-    public init(model: ModelFile, threads: Int = 1) throws(EngineError) {
+    /// The arithmetic the network runs in (fp32 unless int8 was asked for).
+    public let precision: Precision
+
+    public init(model: ModelFile, threads: Int = 1, precision: Precision = .fp32) throws(EngineError) {
         self.model = model
         self.threads = max(1, threads)
+        self.precision = precision
         let p = model.preprocessing
+        // int8: each activation's quantization from the calibration (nil throughout for fp32).
+        let calibration: Int8Calibration? = if case .int8(let c) = precision { c } else { nil }
+        func q(_ name: String) -> Quantization? { calibration?.quantization(name) }
         let graph = try XNNGraph(externalValues: 2)
-        let x = try graph.value([1, p.height, p.width, 3], external: inputID)
+        var x = try graph.value([1, p.height, p.width, 3], external: inputID)
+        if let inputQ = q("input") {
+            x = try graph.convert(x, into: try graph.quantizedValue(x.dims, inputQ))
+        }
         var h = Architecture.convolved(p.height, stride: 2), w = Architecture.convolved(p.width, stride: 2)
         var y = try graph.convolution(x, weight: model.tensor("stem.weight"), bias: model.tensor("stem.bias"),
-                                      outputChannels: Architecture.stemChannels, kernel: 3, stride: 2, relu6: true)
+                                      outputChannels: Architecture.stemChannels, kernel: 3, stride: 2, relu6: true, output: q("stem"))
         for block in Architecture.blocks {
             let name = "blocks.\(block.number)"
             var z = y
             if block.expansion != 1 {
                 z = try graph.convolution(z, weight: model.tensor("\(name).expand.weight"), bias: model.tensor("\(name).expand.bias"),
-                                          outputChannels: block.hiddenChannels, kernel: 1, stride: 1, relu6: true)
+                                          outputChannels: block.hiddenChannels, kernel: 1, stride: 1, relu6: true, output: q("\(name).expand"))
             }
             z = try graph.depthwise(z, weight: model.tensor("\(name).depthwise.weight"), bias: model.tensor("\(name).depthwise.bias"),
-                                    stride: block.stride)
+                                    stride: block.stride, output: q("\(name).depthwise"))
             z = try graph.convolution(z, weight: model.tensor("\(name).project.weight"), bias: model.tensor("\(name).project.bias"),
-                                      outputChannels: block.outputChannels, kernel: 1, stride: 1, relu6: false)
-            y = block.hasResidual ? try graph.add(y, z) : z
+                                      outputChannels: block.outputChannels, kernel: 1, stride: 1, relu6: false, output: q("\(name).project"))
+            y = block.hasResidual ? try graph.add(y, z, output: q("\(name).sum")) : z
             if block.stride == 2 {
                 h = Architecture.convolved(h, stride: 2)
                 w = Architecture.convolved(w, stride: 2)
             }
         }
-        // The 1280-channel head is the graph's output. Pooling and the 1280×classes
-        // dense layer run in Swift (microseconds), which also hands the feature map
+        // The 1280-channel head is the graph's output (fp32 in both precisions). Pooling and the
+        // 1280×classes dense layer run in Swift (microseconds), which also hands the feature map
         // to the class activation map without a second output.
         let headOutput = try graph.value([1, h, w, Architecture.featureChannels], external: featuresID, output: true)
         let head = try graph.convolution(y, weight: model.tensor("head.weight"), bias: model.tensor("head.bias"),
-                                         outputChannels: Architecture.featureChannels, kernel: 1, stride: 1, relu6: true)
-        _ = try graph.copy(head, into: headOutput)
+                                         outputChannels: Architecture.featureChannels, kernel: 1, stride: 1, relu6: true, output: q("head"))
+        _ = head.quantization == nil ? try graph.copy(head, into: headOutput) : try graph.convert(head, into: headOutput)
         runtime = try graph.runtime(threads: self.threads)
         featureHeight = h
         featureWidth = w
