@@ -31,6 +31,8 @@ public struct Int8Calibration: Sendable, Equatable {
     public let calibrationData: String
     /// Activation name → (low, high).
     let ranges: [String: ClosedRange<Float>]
+    /// Layers (by their output's name) the calibration keeps in fp32, where int8 cost too much accuracy.
+    public let fp32Layers: Set<String>
 
     /// Every activation the int8 graph quantizes, by name: the input, the stem, each block's
     /// expansion, depthwise, projection (and sum, with a residual), and the head.
@@ -79,10 +81,18 @@ public struct Int8Calibration: Sendable, Equatable {
             }
             ranges[name] = lo...hi
         }
+        let kept = object["fp32_layers"] as? [String] ?? []
+        if let unknown = kept.first(where: { $0 == "input" || !Self.activationNames.contains($0) }) {
+            throw .malformed(source: source, problem: "its fp32_layers names \"\(unknown)\", which is no layer")
+        }
+        fp32Layers = Set(kept)
         modelIdentity = identity
         calibrationData = object["calibration_data"] as? String ?? ""
         self.ranges = ranges
     }
+
+    /// Whether the layer whose output is `name` runs in int8.
+    func runsInInt8(_ name: String) -> Bool { !fp32Layers.contains(name) }
 
     /// The int8 mapping of one activation (the names of `activationNames`).
     func quantization(_ name: String) -> Quantization {

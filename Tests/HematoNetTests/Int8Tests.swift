@@ -21,9 +21,10 @@ final class Int8Tests: XCTestCase {
             .filter { $0.hasSuffix(".jpg") }.sorted()
     }
 
-    /// Every sample picture, every cell the view finds: int8 names the same class as fp32 for all
-    /// of them but at most two, and no probability moves by more than 0.55. (Measured with the
-    /// first calibration: 2 of 16 cells disagree, largest probability difference 0.51; printed below.)
+    /// Every sample picture, every cell the view finds: int8 names the same class as fp32 wherever
+    /// fp32 is clear (its top two classes at least 0.4 apart), for all but at most two cells overall,
+    /// and no probability moves by more than 0.35. (Measured with the shipped calibration: 2 of 16
+    /// cells disagree, where fp32's margins are 0.39 and 0.08; largest difference 0.29; printed below.)
     func testInt8AgreesWithFP32OnTheSampleImages() throws {
         let model = try ModelFile.bundled()
         let fp32 = try Classifier(model: model)
@@ -35,7 +36,11 @@ final class Int8Tests: XCTestCase {
             XCTAssertEqual(a.count, b.count, "the view is the same in both precisions: \(name)")
             for (x, y) in zip(a, b) {
                 cells += 1
-                if x.prediction.topIndex != y.prediction.topIndex { disagreements.append(name) }
+                if x.prediction.topIndex != y.prediction.topIndex {
+                    let sorted = x.prediction.probabilities.sorted(by: >)
+                    disagreements.append("\(name) (fp32 margin \(sorted[0] - sorted[1]))")
+                    XCTAssertLessThan(sorted[0] - sorted[1], 0.4, "int8 changes a clear fp32 answer: \(name)")
+                }
                 worst = max(worst, zip(x.prediction.probabilities, y.prediction.probabilities).map { abs($0 - $1) }.max()!)
                 XCTAssertTrue(y.prediction.probabilities.allSatisfy(\.isFinite))
                 XCTAssertEqual(y.prediction.probabilities.reduce(0, +), 1, accuracy: 1e-4)
@@ -43,8 +48,8 @@ final class Int8Tests: XCTestCase {
         }
         XCTAssertGreaterThanOrEqual(cells, 16)
         XCTAssertLessThanOrEqual(disagreements.count, 2, "int8 and fp32 disagree on \(disagreements)")
-        XCTAssertLessThanOrEqual(worst, 0.55)
-        print("int8 vs fp32: \(cells) cells, \(disagreements.count) top-1 disagreements, largest probability difference \(worst)")
+        XCTAssertLessThanOrEqual(worst, 0.35)
+        print("int8 vs fp32: \(cells) cells, \(disagreements.count) top-1 disagreements \(disagreements), largest probability difference \(worst)")
     }
 
     func testInt8IsDeterministicAcrossThreadCounts() throws {
@@ -148,6 +153,28 @@ final class Int8Tests: XCTestCase {
     func testTheShippedModelCopiedElsewhereUsesTheBuiltInCalibration() throws {
         let model = try modelWithSidecar(nil)
         XCTAssertEqual(try Int8Calibration.forModel(model), try Int8Calibration.builtIn())
+    }
+
+    func testAnUnknownFP32LayerIsRefused() throws {
+        var object = try shippedSidecar()
+        object["fp32_layers"] = ["stem", "blocks.99.depthwise"]
+        let error = try refusal([UInt8](try JSONSerialization.data(withJSONObject: object)))
+        XCTAssertTrue(error?.description.contains("fp32_layers names \"blocks.99.depthwise\", which is no layer") ?? false, "\(String(describing: error))")
+    }
+
+    /// The mixed-precision plumbing: a calibration that keeps every layer in fp32 builds the fp32
+    /// network (same probabilities to the bit), one that keeps none changes them.
+    func testEveryLayerKeptInFP32GivesTheFP32Answer() throws {
+        var object = try shippedSidecar()
+        object["fp32_layers"] = Int8Calibration.activationNames.filter { $0 != "input" }
+        let allFP32 = try Int8Calibration(bytes: [UInt8](try JSONSerialization.data(withJSONObject: object)), source: "test")
+        object["fp32_layers"] = [String]()
+        let allInt8 = try Int8Calibration(bytes: [UInt8](try JSONSerialization.data(withJSONObject: object)), source: "test")
+        let model = try ModelFile.bundled()
+        let image = try ImageDecoding.load(Self.root.appendingPathComponent("SampleImages/BloodImage_00001.jpg").path)
+        let fp32 = try Classifier(model: model).classify(image).probabilities
+        XCTAssertEqual(try Classifier(model: model, precision: .int8(allFP32)).classify(image).probabilities, fp32)
+        XCTAssertNotEqual(try Classifier(model: model, precision: .int8(allInt8)).classify(image).probabilities, fp32)
     }
 
     // MARK: the arithmetic
