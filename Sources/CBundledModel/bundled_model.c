@@ -11,3 +11,12 @@ __attribute__((aligned(64))) static const unsigned char model[] = {
 
 const unsigned char *hv_bundled_model(void) { return model; }
 size_t hv_bundled_model_size(void) { return sizeof model; }
+
+// The shipped model's int8 calibration sidecar (activation ranges for `--precision int8`), bundled
+// beside the model file in the same two ways.
+__attribute__((aligned(8))) static const unsigned char int8_calibration[] = {
+#embed "../HematoNet/Resources/hematovision-mobilenetv2.int8.json"
+};
+
+const unsigned char *hv_bundled_int8_calibration(void) { return int8_calibration; }
+size_t hv_bundled_int8_calibration_size(void) { return sizeof int8_calibration; }

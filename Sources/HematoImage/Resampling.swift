@@ -7,22 +7,32 @@ public enum Resampling {
     public static func boxDownscale(_ image: RGBImage, toCover width: Int, _ height: Int) -> (w: Int, h: Int, values: [Float]) {
         let k = max(1, min(image.width / width, image.height / height))
         if k == 1 { return (image.width, image.height, image.pixels.map(Float.init)) }
-        let ow = image.width / k, oh = image.height / k
+        let ow = image.width / k, oh = image.height / k, row = ow * 3
         var out = [Float](repeating: 0, count: ow * oh * 3)
         let scale = 1 / Float(k * k)
+        // Each block's sum is a whole number below 2^24 (k < 256), so summing in integers, row by row,
+        // gives the float sum of any order exactly: the values are those of a per-pixel float loop.
+        var sums = [UInt32](repeating: 0, count: row)
         image.pixels.withUnsafeBufferPointer { src in
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    var r: Float = 0, g: Float = 0, b: Float = 0
-                    for dy in 0..<k {
-                        var i = ((oy * k + dy) * image.width + ox * k) * 3
-                        for _ in 0..<k {
-                            r += Float(src[i]); g += Float(src[i + 1]); b += Float(src[i + 2])
-                            i += 3
+            sums.withUnsafeMutableBufferPointer { acc in
+                out.withUnsafeMutableBufferPointer { o in
+                    for oy in 0..<oh {
+                        for j in 0..<row { acc[j] = 0 }
+                        for dy in 0..<k {
+                            let line = src.baseAddress! + (oy * k + dy) * image.width * 3
+                            var i = 0
+                            for ox in 0..<ow {
+                                var r: UInt32 = 0, g: UInt32 = 0, b: UInt32 = 0
+                                for _ in 0..<k {
+                                    r &+= UInt32(line[i]); g &+= UInt32(line[i + 1]); b &+= UInt32(line[i + 2])
+                                    i += 3
+                                }
+                                acc[ox * 3] &+= r; acc[ox * 3 + 1] &+= g; acc[ox * 3 + 2] &+= b
+                            }
                         }
+                        let target = o.baseAddress! + oy * row
+                        for j in 0..<row { target[j] = Float(acc[j]) * scale }
                     }
-                    let o = (oy * ow + ox) * 3
-                    out[o] = r * scale; out[o + 1] = g * scale; out[o + 2] = b * scale
                 }
             }
         }
@@ -41,20 +51,44 @@ public enum Resampling {
     }
 
     /// Bilinear stretch of interleaved float RGB to exactly `width`×`height`.
+    /// Separable: each source row an output row reads is stretched across once (the `top`/`bottom`
+    /// of the formula, a0·(1−fx) + a1·fx), then output rows blend two of them, eight floats at a time.
+    /// Every value is the same expression, in the same order, as blending each output pixel alone.
     public static func bilinear(_ src: [Float], width iw: Int, height ih: Int, to w: Int, _ h: Int) -> [Float] {
         let xs = bilinearTaps(out: w, in: iw), ys = bilinearTaps(out: h, in: ih)
-        var out = [Float](repeating: 0, count: w * h * 3)
+        let row = w * 3
+        var out = [Float](repeating: 0, count: h * row)
+        // Source row → its horizontal stretch (only the rows some output row reads).
+        var stretched = [Float](repeating: 0, count: ih * row)
+        var needed = [Bool](repeating: false, count: ih)
+        for t in ys { needed[t.lo] = true; needed[t.hi] = true }
         src.withUnsafeBufferPointer { s in
-            out.withUnsafeMutableBufferPointer { o in
-                for (y, ty) in ys.enumerated() {
-                    let row0 = ty.lo * iw * 3, row1 = ty.hi * iw * 3
+            stretched.withUnsafeMutableBufferPointer { st in
+                for r in 0..<ih where needed[r] {
+                    let line = s.baseAddress! + r * iw * 3, target = st.baseAddress! + r * row
                     for (x, tx) in xs.enumerated() {
-                        for c in 0..<3 {
-                            let a0 = s[row0 + tx.lo * 3 + c], a1 = s[row0 + tx.hi * 3 + c]
-                            let b0 = s[row1 + tx.lo * 3 + c], b1 = s[row1 + tx.hi * 3 + c]
-                            let top = a0 * (1 - tx.frac) + a1 * tx.frac
-                            let bottom = b0 * (1 - tx.frac) + b1 * tx.frac
-                            o[(y * w + x) * 3 + c] = top * (1 - ty.frac) + bottom * ty.frac
+                        let a0 = line + tx.lo * 3, a1 = line + tx.hi * 3
+                        for c in 0..<3 { target[x * 3 + c] = a0[c] * (1 - tx.frac) + a1[c] * tx.frac }
+                    }
+                }
+            }
+            stretched.withUnsafeBufferPointer { st in
+                out.withUnsafeMutableBufferPointer { o in
+                    for (y, ty) in ys.enumerated() {
+                        let top = st.baseAddress! + ty.lo * row, bottom = st.baseAddress! + ty.hi * row
+                        let target = o.baseAddress! + y * row
+                        let fy = ty.frac, gy = 1 - ty.frac
+                        var i = 0
+                        let wide = SIMD8<Float>.scalarCount
+                        while i + wide <= row {
+                            let t = UnsafeRawPointer(top + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let b = UnsafeRawPointer(bottom + i).loadUnaligned(as: SIMD8<Float>.self)
+                            UnsafeMutableRawPointer(target + i).storeBytes(of: t * gy + b * fy, as: SIMD8<Float>.self)
+                            i += wide
+                        }
+                        while i < row {
+                            target[i] = top[i] * gy + bottom[i] * fy
+                            i += 1
                         }
                     }
                 }

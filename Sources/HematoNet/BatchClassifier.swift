@@ -20,9 +20,11 @@ public struct BatchClassifier: Sendable {
     /// A lab's head to predict with instead of the model's own.
     public let head: LinearHead?
     public let keepFeatures: Bool
+    public let precision: Precision
 
-    public init(model: ModelFile, workers: Int, head: LinearHead? = nil, keepFeatures: Bool = false) {
+    public init(model: ModelFile, workers: Int, head: LinearHead? = nil, keepFeatures: Bool = false, precision: Precision = .fp32) {
         self.model = model
+        self.precision = precision
         self.workers = max(1, workers)
         self.head = head
         self.keepFeatures = keepFeatures
@@ -32,11 +34,11 @@ public struct BatchClassifier: Sendable {
     public func run(_ paths: [String], progress: @Sendable (Int) -> Void = { _ in }) throws(EngineError) -> [Outcome] {
         let state = Mutex(State(outcomes: [Outcome?](repeating: nil, count: paths.count)))
         let startup = Mutex<EngineError?>(nil)
-        let model = self.model, head = self.head, keepFeatures = self.keepFeatures
+        let model = self.model, head = self.head, keepFeatures = self.keepFeatures, precision = self.precision
         DispatchQueue.concurrentPerform(iterations: min(workers, max(1, paths.count))) { _ in
             let classifier: Classifier
             do throws(EngineError) {
-                classifier = try Classifier(model: model, threads: 1)
+                classifier = try Classifier(model: model, threads: 1, precision: precision)
             } catch {
                 startup.withLock { $0 = error }
                 return

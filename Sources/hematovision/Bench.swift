@@ -30,11 +30,13 @@ struct Bench: ParsableCommand {
     var adapt: String?
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var precisionOptions: PrecisionOptions
 
     func run() throws {
         if let review { return try benchReview(review) }
         if let adapt { return try benchAdaptation(adapt) }
         let model = try modelOptions.load()
+        let precision = try precisionOptions.load(model: model)
         let names: [String]
         do { names = try ImageFolder.listRecursively(folder) } catch { throw CommandFailure(error.description) }
         guard !names.isEmpty else { throw CommandFailure("no images in \(DisplayName.escaped(folder))") }
@@ -46,31 +48,44 @@ struct Bench: ParsableCommand {
         let tensors = images.map { model.preprocessing.tensor(from: $0) }
         let preprocess = try timePerImage(count: images.count) { for i in images { _ = model.preprocessing.tensor(from: i) } }
         let findCells = try timePerImage(count: images.count) { for i in images { _ = NucleusFinder.find(i) } }
-        var inference: [Int: Double] = [:]
+        // Inference in the chosen precision and, for int8, in fp32 too: both from the same run.
+        var inference: [Int: Double] = [:], fp32Inference: [Int: Double] = [:]
         for threads in [1, 2] {
-            let classifier = try Classifier(model: model, threads: threads)
+            let classifier = try Classifier(model: model, threads: threads, precision: precision)
             inference[threads] = try timePerImage(count: tensors.count) { for t in tensors { _ = try classifier.classify(tensor: t) } }
+            if precision != .fp32 {
+                let reference = try Classifier(model: model, threads: threads)
+                fp32Inference[threads] = try timePerImage(count: tensors.count) { for t in tensors { _ = try reference.classify(tensor: t) } }
+            }
         }
         var pipeline: [Int: Double] = [:]
         for workers in [1, 2] {
-            let batch = BatchClassifier(model: model, workers: workers)
+            let batch = BatchClassifier(model: model, workers: workers, precision: precision)
             pipeline[workers] = try timePerImage(count: paths.count) { _ = try batch.run(paths) }
         }
         if json {
-            let object: [String: Any] = [
-                "images": paths.count, "passes": passes, "decode_ms": decode, "preprocess_ms": preprocess, "find_cells_ms": findCells,
+            var object: [String: Any] = [
+                "images": paths.count, "passes": passes, "precision": precision.name, "decode_ms": decode, "preprocess_ms": preprocess, "find_cells_ms": findCells,
                 "inference_ms_1_thread": inference[1]!, "inference_ms_2_threads": inference[2]!,
                 "pipeline_ms_1_worker": pipeline[1]!, "pipeline_ms_2_workers": pipeline[2]!,
             ]
+            if !fp32Inference.isEmpty {
+                object["fp32_inference_ms_1_thread"] = fp32Inference[1]!
+                object["fp32_inference_ms_2_threads"] = fp32Inference[2]!
+            }
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
             return
         }
-        print("\(paths.count) images × \(passes) passes, median pass, milliseconds per image")
+        print("\(paths.count) images × \(passes) passes, median pass, milliseconds per image, \(precision.name) network")
         print(String(format: "  decode (TurboJPEG)            %7.2f", decode))
         print(String(format: "  preprocess (box + bilinear)   %7.2f", preprocess))
         print(String(format: "  find cells (nucleus finder)   %7.3f", findCells))
         print(String(format: "  inference, 1 thread           %7.2f", inference[1]!))
         print(String(format: "  inference, 2 threads          %7.2f", inference[2]!))
+        if !fp32Inference.isEmpty {
+            print(String(format: "  fp32 inference, 1 thread      %7.2f  (same run, for comparison)", fp32Inference[1]!))
+            print(String(format: "  fp32 inference, 2 threads     %7.2f", fp32Inference[2]!))
+        }
         print(String(format: "  whole pipeline, 1 worker      %7.2f", pipeline[1]!))
         print(String(format: "  whole pipeline, 2 workers     %7.2f", pipeline[2]!))
     }

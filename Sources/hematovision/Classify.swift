@@ -43,6 +43,7 @@ struct Classify: ParsableCommand {
     var shard: String?
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var precisionOptions: PrecisionOptions
     @OptionGroup var labOptions: LabOptions
 
     func validate() throws {
@@ -58,6 +59,7 @@ struct Classify: ParsableCommand {
     func run() throws {
         let model = try modelOptions.load()
         let lab = try labOptions.load(model: model)
+        let precision = try precisionOptions.load(model: model)
         let shard = try self.shard.map { try Shard(parsing: $0) }
         // With --shard, only this shard's images; `place` is each one's place in the whole listing.
         var items: [(key: String, path: String, place: Int)] = []
@@ -92,7 +94,7 @@ struct Classify: ParsableCommand {
         }
 
         let bar = ProgressBar(total: items.count, title: "classifying")
-        let outcomes = try BatchClassifier(model: model, workers: Config.user.workerThreads(option: threads), head: lab?.head).run(items.map(\.path)) { bar.update($0) }
+        let outcomes = try BatchClassifier(model: model, workers: Config.user.workerThreads(option: threads), head: lab?.head, precision: precision).run(items.map(\.path)) { bar.update($0) }
         bar.finish()
 
         var labels = LabelsFile()

@@ -39,6 +39,7 @@ struct Evaluate: ParsableCommand {
     var seed: UInt64 = 0
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var precisionOptions: PrecisionOptions
     @OptionGroup var labOptions: LabOptions
 
     func validate() throws {
@@ -49,11 +50,12 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         let model = try modelOptions.load()
         let lab = try labOptions.load(model: model)
+        let precision = try precisionOptions.load(model: model)
         let prior = lab?.head.foldingTemperature() ?? model.head
         let (items, left) = try groundTruth(labels: model.labels)
         guard !items.isEmpty else { throw CommandFailure("no images with a usable ground-truth label in \(DisplayName.escaped(folder))") }
         let bar = ProgressBar(total: items.count, title: "evaluating")
-        let outcomes = try BatchClassifier(model: model, workers: Config.user.workerThreads(option: threads), head: prior, keepFeatures: true)
+        let outcomes = try BatchClassifier(model: model, workers: Config.user.workerThreads(option: threads), head: prior, keepFeatures: true, precision: precision)
             .run(items.map { folder + "/" + $0.path }) { bar.update($0) }
         bar.finish()
         var truth: [Int] = [], probabilities: [[Float]] = [], features: [[Float]] = []

@@ -6,4 +6,8 @@
 const unsigned char *hv_bundled_model(void);
 size_t hv_bundled_model_size(void);
 
+/// The shipped model's int8 calibration (a JSON sidecar), compiled in the same way.
+const unsigned char *hv_bundled_int8_calibration(void);
+size_t hv_bundled_int8_calibration_size(void);
+
 #endif
