@@ -25,16 +25,7 @@ final class GalleryTests: XCTestCase {
     /// The NEUTROPHIL images least confident first, ties in name order, worked out by hand.
     let neutrophilOrder = [1, 4, 9, 3, 12, 6, 7, 11, 2, 13, 8, 0, 10, 5]
 
-    func run(_ s: ReviewSession, _ actions: [ReviewAction]) -> (ReviewSession, [Decision]) {
-        var s = s
-        var decisions: [Decision] = []
-        for a in actions {
-            let (next, d) = s.reduce(a)
-            s = next
-            if let d { decisions.append(d) }
-        }
-        return (s, decisions)
-    }
+    func run(_ s: ReviewSession, _ actions: [ReviewAction]) -> (ReviewSession, [Decision]) { s.run(actions) }
 
     /// Opened on image 0 (NEUTROPHIL), 4 × 3 thumbnails a page.
     func opened(_ s: ReviewSession? = nil) -> ReviewSession {

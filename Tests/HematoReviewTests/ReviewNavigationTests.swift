@@ -16,16 +16,7 @@ final class ReviewNavigationTests: XCTestCase {
         return ReviewSession(names: names.sorted(), modelLabels: labels)
     }
 
-    func run(_ s: ReviewSession, _ actions: [ReviewAction]) -> (ReviewSession, [Decision]) {
-        var s = s
-        var decisions: [Decision] = []
-        for a in actions {
-            let (next, d) = s.reduce(a)
-            s = next
-            if let d { decisions.append(d) }
-        }
-        return (s, decisions)
-    }
+    func run(_ s: ReviewSession, _ actions: [ReviewAction]) -> (ReviewSession, [Decision]) { s.run(actions) }
 
     func typed(_ text: String) -> [ReviewAction] { text.map { .promptType($0) } }
 

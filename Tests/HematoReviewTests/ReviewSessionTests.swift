@@ -12,17 +12,7 @@ final class ReviewSessionTests: XCTestCase {
 
     func predicted(_ p: [Float]) -> ModelOpinion { .predicted(probabilities: p, imageHash: "h") }
 
-    /// Applies actions, collecting the decisions the shell would persist.
-    func run(_ s: ReviewSession, _ actions: [ReviewAction]) -> (ReviewSession, [Decision]) {
-        var s = s
-        var decisions: [Decision] = []
-        for a in actions {
-            let (next, d) = s.reduce(a)
-            s = next
-            if let d { decisions.append(d) }
-        }
-        return (s, decisions)
-    }
+    func run(_ s: ReviewSession, _ actions: [ReviewAction]) -> (ReviewSession, [Decision]) { s.run(actions) }
 
     /// Messages pass the reducer: shown until the next key, and one that must not drown another waits its turn.
     func testNotifyShowsAMessageUntilTheNextAction() {

@@ -8,18 +8,6 @@ import HematoReview
 final class GalleryScreenSnapshotTests: XCTestCase {
     let labels = ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL"]
 
-    func assertSnapshot(_ grid: CellGrid, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let url = ReviewScreenSnapshotTests.snapshots.appendingPathComponent(name + ".txt")
-        let text = grid.text + "\n" + grid.styleText + "\n"
-        if ProcessInfo.processInfo.environment["HV_RECORD_SNAPSHOTS"] == "1" {
-            try text.write(to: url, atomically: true, encoding: .utf8)
-            XCTFail("recorded \(name); look at it, then run again without HV_RECORD_SNAPSHOTS", file: file, line: line)
-            return
-        }
-        let expected = try String(contentsOf: url, encoding: .utf8)
-        XCTAssertEqual(text, expected, "screen differs from \(name).txt", file: file, line: line)
-    }
-
     /// 17 images predicted NEUTROPHIL (the last with an escape in its name), confidences 0.40, 0.43, …;
     /// one labelled in labels.csv, one corrected and one accepted by the reviewer; the cursor on the correction.
     func session() -> ReviewSession {

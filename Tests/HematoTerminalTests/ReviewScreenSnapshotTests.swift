@@ -11,18 +11,6 @@ final class ReviewScreenSnapshotTests: XCTestCase {
     static let snapshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
     let labels = ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL"]
 
-    func assertSnapshot(_ grid: CellGrid, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let url = Self.snapshots.appendingPathComponent(name + ".txt")
-        let text = grid.text + "\n" + grid.styleText + "\n"
-        if ProcessInfo.processInfo.environment["HV_RECORD_SNAPSHOTS"] == "1" {
-            try text.write(to: url, atomically: true, encoding: .utf8)
-            XCTFail("recorded \(name); look at it, then run again without HV_RECORD_SNAPSHOTS", file: file, line: line)
-            return
-        }
-        let expected = try String(contentsOf: url, encoding: .utf8)
-        XCTAssertEqual(text, expected, "screen differs from \(name).txt", file: file, line: line)
-    }
-
     /// The style map is what catches a wrong colour: here the top class's bar is drawn in the
     /// plain bar colour, as a slip in the screen would draw it, and the snapshot must differ.
     func testASnapshotSeesAWrongColour() throws {
