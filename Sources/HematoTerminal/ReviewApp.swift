@@ -27,16 +27,17 @@ public final class ReviewApp {
         case signal(Int32)
     }
 
-    private var session: ReviewSession
-    private let store: ReviewStore
-    private let options: Options
+    // What the gallery's steps (ReviewApp+Gallery.swift) use is internal, the rest private.
+    var session: ReviewSession
+    let store: ReviewStore
+    let options: Options
     private let worker: BackgroundWorker<Int, Observation>
     /// Learning the reviewer's lab: what the model has seen, the adaptation in force.
     public private(set) var learner: LabLearner
     private let refitter: BackgroundWorker<Int, RefitOutcome>
     private let refitRequests = RefitRequests()
     private var refitGeneration = 0
-    private let painter: BackgroundWorker<PictureKey, String>
+    let painter: BackgroundWorker<PictureKey, String>
     private let modelIdentity: String
     private var pictures = PictureCache()
 
@@ -66,19 +67,19 @@ public final class ReviewApp {
 
     /// The loop's state between steps: which picture the terminal shows, which one the screen
     /// wants, whether anything changed since the last draw, what the classifier is working on.
-    private var pictureOnScreen: PictureKey?
+    var pictureOnScreen: PictureKey?
     /// The grid curses was last given, to find the rows a redraw changes.
     private var lastGrid: CellGrid?
     private var wantedPicture: PictureKey?
-    private var dirty = true
+    var dirty = true
     private var sweep = ClassificationSweep()
     private var outstanding = Set<Int>()
     /// The gallery's thumbnails: painted ones (its page and the next), which one stands in each place.
-    private var thumbnails = PictureCache(capacity: 64)
-    private var thumbnailsOnScreen: [ReviewScreen.Rect: PictureKey] = [:]
-    private var wantedThumbnails = Set<PictureKey>()
-    private var galleryShown = false
-    private var lastGalleryGrid: CellGrid?
+    var thumbnails = PictureCache(capacity: 64)
+    var thumbnailsOnScreen: [ReviewScreen.Rect: PictureKey] = [:]
+    var wantedThumbnails = Set<PictureKey>()
+    var galleryShown = false
+    var lastGalleryGrid: CellGrid?
 
     /// Runs until the reviewer quits or a signal arrives. Each turn: take what the workers
     /// finished, redraw if anything changed, handle one key (or time out and go round again).
@@ -265,92 +266,8 @@ public final class ReviewApp {
         }
     }
 
-    // MARK: the gallery
-
-    /// Draws the gallery when it is open (returns false otherwise). Switching views repaints the
-    /// whole screen; a place whose thumbnail changes is blanked until the new one is painted.
-    private func showGallery(_ backend: CursesBackend) -> Bool {
-        let open = session.gallery != nil && !session.showingHelp
-        if open != galleryShown {
-            backend.invalidate()
-            backend.writeRaw(PicturePainter.clearing(options.capabilities))
-            pictureOnScreen = nil
-            thumbnailsOnScreen = [:]
-            lastGalleryGrid = nil
-            galleryShown = open
-        }
-        guard open, let shown = session.gallery else { return false }
-        let shape = GalleryScreen.layout(width: backend.width, height: backend.height)
-        if shown.columns != shape.columns || shown.rows != shape.rows {
-            apply(.galleryLayout(columns: shape.columns, rows: shape.rows))
-        }
-        let screen = GalleryScreen(folderName: options.folder, graphicsMode: options.capabilities.graphics, theme: options.theme)
-        var grid = CellGrid(width: backend.width, height: backend.height)
-        let wanted = screen.draw(session, into: &grid).map { PictureKey(index: $0.index, pane: $0.pane, cells: [], thumbnail: true) }
-        wantedThumbnails = Set(wanted)
-        let places = Dictionary(wanted.map { ($0.pane, $0) }, uniquingKeysWith: { a, _ in a })
-        let stale = thumbnailsOnScreen.filter { places[$0.key] != $0.value }
-        var raw = ""
-        if !stale.isEmpty && options.capabilities.graphics == .kitty {
-            raw += PicturePainter.clearing(options.capabilities)  // kitty's pictures are not cells: all go, the rest come back
-            thumbnailsOnScreen = [:]
-        } else {
-            for place in stale.keys {
-                raw += BlockPicture.blank(pane: place, message: "")
-                thumbnailsOnScreen[place] = nil
-            }
-        }
-        // curses may rewrite the blank cells it believes lie between two changes on a row (a
-        // frame moving, a mark appearing), which wipes sixel and block pictures there: those on
-        // a changed row are written again. (kitty's pictures are not in the cells.)
-        if options.capabilities.graphics != .kitty {
-            let changed = Self.changedRows(from: lastGalleryGrid, to: grid)
-            for place in thumbnailsOnScreen.keys where (place.y..<(place.y + place.height)).contains(where: changed.contains) {
-                thumbnailsOnScreen[place] = nil
-            }
-        }
-        lastGalleryGrid = grid
-        backend.show(grid)
-        for key in wanted where thumbnailsOnScreen[key.pane] != key {
-            if let text = thumbnails[key] {
-                raw += text
-                thumbnailsOnScreen[key.pane] = key
-            }
-        }
-        if !raw.isEmpty { backend.writeRaw(raw) }
-        // Painted on the painter thread: this page first, then the next.
-        if let g = session.gallery {
-            var jobs = wanted
-            for (slot, index) in g.members.dropFirst((g.page + 1) * g.pageSize).prefix(g.pageSize).enumerated() {
-                let place = GalleryScreen.tile(slot, columns: g.columns, rows: g.rows, width: backend.width, height: backend.height).picture
-                jobs.append(PictureKey(index: index, pane: place, cells: [], thumbnail: true))
-            }
-            painter.want(jobs.filter { thumbnails[$0] == nil })
-        }
-        dirty = false
-        return true
-    }
-
-    /// The rows where two grids differ (all of them when there is no last grid or its size differs).
-    static func changedRows(from old: CellGrid?, to new: CellGrid) -> Set<Int> {
-        guard let old, old.width == new.width, old.height == new.height else { return Set(0..<new.height) }
-        return Set((0..<new.height).filter { y in (0..<new.width).contains { old[$0, y] != new[$0, y] } })
-    }
-
-    /// A: one journal line per image on the page, each on disk before it counts; a failure
-    /// part way keeps the ones saved and says so (ReviewSession.acceptingPage).
-    private func acceptPage() {
-        var warnings: [String] = []
-        let (next, saved, _) = session.acceptingPage { decision in
-            if let warning = try store.record(entry(for: decision)) { warnings.append(warning) }
-        }
-        session = next
-        if let warning = warnings.last { apply(.notify(warning, unlessBusy: true)) }
-        if saved > 0 { requestRefit() }
-    }
-
     /// An action that decides nothing (a prediction arriving, a message): reduced, and drawn next turn.
-    private func apply(_ action: ReviewAction) {
+    func apply(_ action: ReviewAction) {
         session = session.reduce(action).0
         dirty = true
     }
@@ -368,7 +285,7 @@ public final class ReviewApp {
     }
 
     /// Hands the refit worker the decisions as they are now; a newer request supersedes an older one.
-    private func requestRefit() {
+    func requestRefit() {
         refitGeneration += 1
         refitRequests.put(refitGeneration, RefitRequest(examples: learner.examples(for: session), current: learner.adaptation,
                                                         features: learner.features))
@@ -381,7 +298,7 @@ public final class ReviewApp {
         return ContentHash.journalTag(bytes)
     }
 
-    private func entry(for d: Decision) -> JournalEntry {
+    func entry(for d: Decision) -> JournalEntry {
         var probabilities: [String: Float]?
         if let p = d.opinion?.probabilities {
             probabilities = Dictionary(uniqueKeysWithValues: zip(session.modelLabels, p))
