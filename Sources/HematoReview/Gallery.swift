@@ -181,20 +181,12 @@ extension ReviewSession {
                 next.message = "No image here."
                 break
             }
-            let existing = labels[i]?.categories ?? []
             switch action {
-            case .set(let cls):
-                return next.decide(index: i, categories: [cls], action: .set, advance: false)
-            case .add(let cls):
-                return next.decide(index: i, categories: existing + [cls], action: existing.isEmpty ? .set : .add, advance: false)
-            case .removeLabel:
-                guard !existing.isEmpty else {
-                    next.message = labels[i] == nil ? "This image has no label to remove." : "The label is already blank."
-                    break
-                }
-                return next.decide(index: i, categories: Array(existing.dropLast()), action: .remove, advance: false)
+            case .set, .add, .removeLabel:
+                return next.relabel(action, at: i, advancingOnSet: false)
             default:
                 // Like Enter: a label the image has is confirmed; otherwise the class this page shows.
+                let existing = labels[i]?.categories ?? []
                 return next.decide(index: i, categories: existing.isEmpty ? [g.predicted] : existing, action: .accept, advance: false)
             }
         case .acceptPage:

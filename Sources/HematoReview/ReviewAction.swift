@@ -149,29 +149,12 @@ extension ReviewSession {
                 }
                 return next.decide(index: i, categories: [predicted], action: .accept, advance: true)
             }
-        case .set(let cls):
+        case .set, .add, .removeLabel:
             guard let i = current else {
                 next.message = nothingHere
                 return (next, nil)
             }
-            return next.decide(index: i, categories: [cls], action: .set, advance: true)
-        case .add(let cls):
-            guard let i = current else {
-                next.message = nothingHere
-                return (next, nil)
-            }
-            let existing = labels[i]?.categories ?? []
-            return next.decide(index: i, categories: existing + [cls], action: existing.isEmpty ? .set : .add, advance: false)
-        case .removeLabel:
-            guard let i = current else {
-                next.message = nothingHere
-                return (next, nil)
-            }
-            guard let existing = labels[i]?.categories, !existing.isEmpty else {
-                next.message = labels[i] == nil ? "This image has no label to remove." : "The label is already blank."
-                return (next, nil)
-            }
-            return next.decide(index: i, categories: Array(existing.dropLast()), action: .remove, advance: false)
+            return next.relabel(action, at: i, advancingOnSet: true)
         case .undo:
             guard let undo = next.popUndo() else {
                 next.message = "Nothing to undo."
@@ -213,6 +196,24 @@ extension ReviewSession {
             break
         }
         return (next, nil)
+    }
+
+    /// A class key on image `i`, in either view: `set` replaces its label (and moves on when
+    /// `advancingOnSet`), `add` appends a class, `removeLabel` drops the last class or blanks a single one.
+    mutating func relabel(_ action: ReviewAction, at i: Int, advancingOnSet: Bool) -> (ReviewSession, Decision?) {
+        let existing = labels[i]?.categories ?? []
+        switch action {
+        case .set(let cls):
+            return decide(index: i, categories: [cls], action: .set, advance: advancingOnSet)
+        case .add(let cls):
+            return decide(index: i, categories: existing + [cls], action: existing.isEmpty ? .set : .add, advance: false)
+        default:
+            guard !existing.isEmpty else {
+                message = labels[i] == nil ? "This image has no label to remove." : "The label is already blank."
+                return (self, nil)
+            }
+            return decide(index: i, categories: Array(existing.dropLast()), action: .remove, advance: false)
+        }
     }
 
     mutating func decide(index: Int, categories: [String], action: JournalEntry.Action, advance: Bool) -> (ReviewSession, Decision?) {
