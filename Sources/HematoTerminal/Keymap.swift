@@ -156,11 +156,12 @@ public struct Keymap: Sendable {
     }
 
     /// The hint bar's entries for a view, most needed first: each word once, with the first key of
-    /// every binding that shares it ("e l m n b  set").
-    public func hints(in view: View = .single) -> [(keys: String, word: String)] {
+    /// every binding that shares it ("e l m n b  set"). `offered` leaves out what the screen in
+    /// front of the reviewer would refuse (Enter in blind review before a class is chosen).
+    public func hints(in view: View = .single, offered: (ReviewAction) -> Bool = { _ in true }) -> [(keys: String, word: String)] {
         var order: [(word: String, rank: Int)] = []
         var keys: [String: [String]] = [:]
-        for b in bindings {
+        for b in bindings where offered(b.action) {
             guard let hint = view == .single ? b.hint : b.galleryHint, let first = b.keys.first else { continue }
             if keys[hint.word] == nil { order.append((hint.word, hint.rank)) }
             keys[hint.word, default: []].append(first.label)

@@ -145,9 +145,24 @@ final class TmuxSession {
             if texts.allSatisfy(last.contains) { return last }
             usleep(50_000)
         }
-        XCTFail("timed out waiting for \(texts); screen was:\n\(last)", file: file, line: line)
-        throw NSError(domain: "tmux", code: 1)
+        // Thrown, not XCTFail'd: XCTest prints a thrown error's description in full, and the
+        // screen is what tells a failure in CI apart from another.
+        throw ScreenTimeout(texts: texts, screen: last, file: file, line: line)
     }
 
     deinit { Harness.shell(["tmux", "-L", socket, "kill-server"]) }
+}
+
+/// A wait for text that never appeared: where the test waited, for what, and the screen it saw last.
+struct ScreenTimeout: Error, CustomStringConvertible {
+    let texts: [String]
+    let screen: String
+    let file: StaticString
+    let line: UInt
+
+    var description: String {
+        let shown = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { "| " + $0 }.joined(separator: "\n")
+        return "\(file):\(line): timed out waiting for \(texts); the screen was:\n\(shown)"
+    }
 }

@@ -41,6 +41,22 @@ final class LearningInReviewTests: XCTestCase {
         XCTAssertEqual(s.trust.adaptedTo, 1)
     }
 
+    /// The head is refitted on a reviewer's label, so its new answer on that very image would
+    /// echo the reviewer: the image keeps the answer it was decided against, until the label goes.
+    func testAnImageAPersonLabelledKeepsTheAnswerItWasDecidedAgainst() {
+        var s = session([[0.1, 0.1, 0.1, 0.7], [0.1, 0.1, 0.1, 0.7], [0.7, 0.1, 0.1, 0.1]])
+        s = s.reduce(.set("MONOCYTE")).0        // image 0 corrected; the model said NEUTROPHIL
+        let echo: [Int: [Float]] = [0: [0.05, 0.05, 0.85, 0.05], 1: [0.05, 0.05, 0.6, 0.3]]
+        s = s.reduce(.repredicted(echo, trust: s.trust)).0
+        XCTAssertEqual(s.predictedClass(0), "NEUTROPHIL", "the refit's echo of the reviewer is not shown")
+        XCTAssertEqual(s.opinions[0], predicted([0.1, 0.1, 0.1, 0.7]))
+        XCTAssertEqual(s.predictedClass(1), "MONOCYTE", "an image nobody labelled takes the refit's answer")
+        s = s.reduce(.undo).0                   // the label goes: the next refit speaks for image 0 again
+        XCTAssertNil(s.labels[0])
+        s = s.reduce(.repredicted([0: [0.2, 0.1, 0.1, 0.6]], trust: s.trust)).0
+        XCTAssertEqual(s.opinions[0], predicted([0.2, 0.1, 0.1, 0.6]))
+    }
+
     func testNearTiesAreMarked() {
         let s = session([[0.48, 0.46, 0.03, 0.03], [0.6, 0.3, 0.05, 0.05]])
         XCTAssertTrue(s.isNearTie(0))

@@ -127,7 +127,7 @@ final class ReviewScreenSnapshotTests: XCTestCase {
         let sidebar = grid.text.split(separator: "\n").prefix(14).map { String($0.suffix(ReviewScreen.sidebarWidth)) }.joined(separator: "\n")
         XCTAssertFalse(sidebar.contains("%"), sidebar)
         XCTAssertFalse(sidebar.contains("NEUTROPHIL"), "the top class is not named")
-        XCTAssertFalse(grid.text.contains("Enter accepts"), grid.text)
+        XCTAssertFalse(grid.text.contains("Enter accept"), "Enter is refused here, so neither the sidebar nor the hint bar offers it")
         XCTAssertTrue(grid.text.contains("hidden until you decide (blind)"), grid.text)
         XCTAssertTrue(grid.text.contains("choose a class (blind)"), grid.text)
         XCTAssertTrue(grid.text.split(separator: "\n")[0].contains("BLIND"))
@@ -137,6 +137,7 @@ final class ReviewScreenSnapshotTests: XCTestCase {
         screen().draw(decided, into: &after)
         XCTAssertTrue(after.text.contains(" 80.0%"), after.text)
         XCTAssertTrue(after.text.contains("model says NEUTROPHIL"), after.text)
+        XCTAssertTrue(after.text.split(separator: "\n").last!.contains("Enter accept"), "a labelled image can be confirmed")
     }
 
     /// The prompt replaces the message line while open; what was typed is shown escaped. A label filter is named in the title.
