@@ -12,6 +12,7 @@ public enum ReviewAction: Equatable, Sendable {
     case toggleOrder             // by name ↔ least confident first
     case cycleFilter             // all → each predicted class → all
     case toggleHelp
+    case turnHelpPage(Int)       // while the help shows: a page on (1) or back (-1); the screen knows how many
     case cancel                  // Esc: close the help, clear the filter; never quits
     case suspend                 // Ctrl-Z: the terminal side stops the process; the session is unchanged
     case quit
@@ -86,6 +87,11 @@ extension ReviewSession {
             return (next, nil)
         case .toggleHelp:
             next.showingHelp.toggle()
+            next.helpPage = 0
+            return (next, nil)
+        case .turnHelpPage(let step):
+            next.helpPage = max(0, helpPage + step)
+            next.message = message
             return (next, nil)
         case .toggleActivationMap, .toggleZoom, .activationMapFound:
             return (reducedPictureView(action), nil)

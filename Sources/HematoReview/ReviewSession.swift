@@ -43,6 +43,8 @@ public struct ReviewSession: Equatable, Sendable {
     /// How far to trust the model here: agreement so far, adaptation, shift.
     public var trust = Trust()
     public var showingHelp = false
+    /// The help's page. How many there are depends on the terminal's size, which the screen knows.
+    public internal(set) var helpPage = 0
     /// Set through `.notify` and cleared by the next action, so every message passes the reducer.
     public internal(set) var message: String?
     public private(set) var finished = false

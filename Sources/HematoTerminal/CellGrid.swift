@@ -101,3 +101,11 @@ public struct Style: Equatable, Hashable, Sendable {
         self.dim = dim
     }
 }
+
+extension String {
+    /// The text as it fits in `width` cells: whole, or cut with "…" as its last cell, so a reader
+    /// can tell a cut text from a short one.
+    func fitted(to width: Int) -> String {
+        count <= width ? self : width <= 0 ? "" : String(prefix(width - 1)) + "…"
+    }
+}

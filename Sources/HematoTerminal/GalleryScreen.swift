@@ -110,7 +110,7 @@ public struct GalleryScreen {
         let key = s.keys[index]
         let name = DisplayName.escaped(key.allSatisfy(\.isNumber) ? "#" + key : key)
         let room = max(0, width - percent.count - 1 - (mark.isEmpty ? 0 : mark.count + 1))
-        let shown = name.count > room ? String(name.prefix(max(0, room - 1))) + "…" : name
+        let shown = name.fitted(to: room)
         g.put(shown + " " + percent, x: x, y: y, style: base, maxWidth: width)
         if !mark.isEmpty { g.put(mark, x: x + width - mark.count, y: y, style: markStyle, maxWidth: mark.count) }
     }

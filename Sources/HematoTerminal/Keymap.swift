@@ -131,7 +131,7 @@ public struct Keymap: Sendable {
                     galleryHint: Hint("page", rank: 3)),
             Binding(keys: [.character("]")], action: .nextPage, help: "gallery: next page (PgDn too; f: next class)",
                     galleryHint: Hint("page", rank: 3)),
-            Binding(keys: [.character("?"), .character("h")], action: .toggleHelp, help: "show or hide this help", hint: Hint("help", rank: 3),
+            Binding(keys: [.character("?"), .character("h")], action: .toggleHelp, help: "show or hide this help (→ ← turn its pages)", hint: Hint("help", rank: 3),
                     galleryHint: Hint("help", rank: 7)),
             Binding(keys: [.escape], action: .cancel, help: "close the help, or clear the filter"),
             Binding(keys: [.control("z")], action: .suspend, help: "suspend (fg brings the review back)"),

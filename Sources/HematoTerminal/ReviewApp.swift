@@ -226,7 +226,9 @@ public final class ReviewApp {
             askForPredictions()
             return nil
         }
-        let action: ReviewAction? = session.showingHelp && pressed != .control("c") ? .toggleHelp : Keymap.review.action(for: pressed)
+        let action: ReviewAction? = session.showingHelp && pressed != .control("c")
+            ? HelpPages(keymap: .review, width: backend.width, height: backend.height).action(for: pressed, onPage: session.helpPage)
+            : Keymap.review.action(for: pressed)
         guard let action else {
             apply(.notify("\(pressed.label) does nothing here; ? lists the keys.", unlessBusy: false))
             return nil

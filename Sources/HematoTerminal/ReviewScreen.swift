@@ -44,7 +44,7 @@ public struct ReviewScreen {
             return nil
         }
         if s.showingHelp {
-            drawHelp(&g)
+            drawHelp(s, &g)
             return nil
         }
         if graphicsMode == .none {
@@ -173,7 +173,7 @@ public struct ReviewScreen {
         if lines.count > maxLines {
             lines = Array(lines.prefix(maxLines - 1)) + [lines[(maxLines - 1)...].joined(separator: " ")]
         }
-        return lines.map { $0.count > width ? String($0.prefix(width - 1)) + "…" : $0 }
+        return lines.map { $0.fitted(to: width) }
     }
 
     /// The counts per class of the labels so far (updated with each decision), in the rows left
@@ -222,32 +222,8 @@ public struct ReviewScreen {
         } else if let m = s.message { g.put(" " + m, x: 0, y: g.height - 2, style: theme["message"]) }
     }
 
-    private func drawHelp(_ g: inout CellGrid) {
-        var lines = keymap.bindings.map { (keys: $0.keys.map(\.label).joined(separator: " "), help: $0.help) }
-        let room = g.height - 2  // between the title and the hint bar, which stay in view
-        if lines.count + 4 > room {
-            // A short terminal: the five "add a class" keys share one line.
-            let adds = keymap.bindings.filter { if case .add = $0.action { return true } else { return false } }
-            if let first = lines.firstIndex(where: { $0.help == adds.first?.help }) {
-                lines.removeSubrange(first..<(first + adds.count))
-                lines.insert((adds.map { $0.keys.map(\.label).joined(separator: " ") }.joined(separator: " "),
-                              "add a class (an image with several cells)"), at: first)
-            }
-        }
-        // Still too tall (a 24-row terminal): two columns side by side, each help cut to fit.
-        let columns = lines.count + 4 > room ? 2 : 1
-        let perColumn = (lines.count + columns - 1) / columns
-        let rows = perColumn + 4
-        let width = min(g.width - 4, 72 * columns), columnWidth = width / columns
-        let top = max(1, (g.height - rows) / 2), left = (g.width - width) / 2
-        g.fill(x: left, y: top, width: width, height: rows, style: theme["help"])
-        g.put("Keys", x: left + 2, y: top + 1, style: theme["help_key"])
-        for (n, line) in lines.enumerated() {
-            let x = left + (n / perColumn) * columnWidth, y = top + 2 + n % perColumn
-            g.put(line.keys, x: x + 2, y: y, style: theme["help_key"], maxWidth: 14)
-            g.put(line.help, x: x + 17, y: y, style: theme["help"], maxWidth: columnWidth - 19)
-        }
-        g.put("any key closes this", x: left + 2, y: top + rows - 1, style: theme["help"])
+    private func drawHelp(_ s: ReviewSession, _ g: inout CellGrid) {
+        HelpPages(keymap: keymap, width: g.width, height: g.height).draw(page: s.helpPage, theme: theme, into: &g)
     }
 }
 

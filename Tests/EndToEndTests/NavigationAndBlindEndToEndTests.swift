@@ -60,6 +60,27 @@ final class NavigationAndBlindEndToEndTests: XCTestCase {
         try t.waitFor("EXIT=0", "0/16 labelled")
     }
 
+    /// At 80×24 the help is two pages of whole lines: → turns, ← turns back, any other key closes it
+    /// and does nothing else (here n, which would label the image).
+    func testTheHelpTurnsItsPagesAndAnyOtherKeyClosesIt() throws {
+        let t = try TmuxSession("\(review); echo EXIT=$?; sleep 30", width: 80, height: 24)
+        try t.waitFor("Image  1 of 16")
+        try t.send("?")
+        try t.waitFor("Keys · page 1 of 2", "label EOSINOPHIL, next image", "→ next page")
+        try t.send("Right")
+        try t.waitFor("Keys · page 2 of 2", "go to image number: digits, Enter (Esc cancels)")
+        try t.send("Left")
+        try t.waitFor("Keys · page 1 of 2")
+        try t.send("n")
+        let closed = try t.waitFor("Image  1 of 16", "0/16 reviewed")
+        XCTAssertFalse(closed.contains("Keys"), closed)
+        try t.send("q")
+        try t.waitFor("EXIT=0", "0/16 labelled")
+        let journal = folder + "/labels.journal.jsonl"
+        let decisions = FileManager.default.fileExists(atPath: journal) ? try Journal.read(path: journal) : []
+        XCTAssertEqual(decisions.count, 0, "the key that closed the help decided nothing")
+    }
+
     func testBlindReviewHidesTheAnswerUntilDecidedAndReportsItApart() throws {
         let top = try Harness.referenceTopClasses()
         let t = try TmuxSession("\(review) --blind; echo EXIT=$?; sleep 30")

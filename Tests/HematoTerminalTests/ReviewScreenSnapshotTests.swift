@@ -87,19 +87,41 @@ final class ReviewScreenSnapshotTests: XCTestCase {
         try assertSnapshot(grid, "help-100x44")
     }
 
-    /// At 80×24 the help is too tall for one column even with the add keys on one line: two
-    /// columns, every key still there (each help cut to fit), and the closing line on screen.
-    func testHelpAt80x24ShowsEveryKeyInTwoColumns() throws {
-        var grid = CellGrid(width: 80, height: 24)
-        screen().draw(session().reduce(.toggleHelp).0, into: &grid)
+    /// At 80×24 the help takes two pages, each help text whole (the five add keys share a line):
+    /// every binding is on one of them, and each page says how to turn and how to close.
+    func testHelpAt80x24ShowsEveryKeyWholeOnTwoPages() throws {
+        let open = session().reduce(.toggleHelp).0
+        var first = CellGrid(width: 80, height: 24), second = CellGrid(width: 80, height: 24)
+        screen().draw(open, into: &first)
+        screen().draw(open.reduce(.turnHelpPage(1)).0, into: &second)
+        let both = first.text + second.text
         for b in Keymap.review.bindings {
-            XCTAssertTrue(grid.text.contains(b.keys.map(\.label).joined(separator: " ")), b.help)
-            if case .add = b.action { continue }  // the five add keys share one line, "E L M N B  add a class …"
-            XCTAssertTrue(grid.text.contains(String(b.help.prefix(12))), b.help)
+            if case .add = b.action { continue }
+            XCTAssertTrue(both.contains(b.keys.map(\.label).joined(separator: " ")), b.help)
+            XCTAssertTrue(both.contains(b.help), "cut: \(b.help)")
         }
-        XCTAssertTrue(grid.text.contains("E L M N B      add a class"))
-        XCTAssertTrue(grid.text.contains("any key closes this"))
-        try assertSnapshot(grid, "help-80x24")
+        XCTAssertTrue(first.text.contains("E L M N B    add a class (an image with several cells)"))
+        XCTAssertFalse(both.contains("…"), "nothing is cut at 80 columns")
+        XCTAssertTrue(first.text.contains("Keys · page 1 of 2"))
+        XCTAssertTrue(first.text.contains("→ next page   any other key closes this"))
+        XCTAssertTrue(second.text.contains("Keys · page 2 of 2"))
+        XCTAssertTrue(second.text.contains("← back   any other key closes this"))
+        XCTAssertTrue(first.text.split(separator: "\n").last!.contains("accept"), "the hint bar stays in view")
+        try assertSnapshot(first, "help-80x24")
+        try assertSnapshot(second, "help-80x24-page-2")
+        // A page past the last (the terminal grew while the help showed) draws the last one.
+        var past = CellGrid(width: 80, height: 24)
+        screen().draw(open.reduce(.turnHelpPage(1)).0.reduce(.turnHelpPage(1)).0, into: &past)
+        XCTAssertEqual(past.text, second.text)
+    }
+
+    /// A terminal too narrow for the longest help cuts it with "…", never silently.
+    func testHelpOnANarrowTerminalMarksWhatItCuts() {
+        var grid = CellGrid(width: 66, height: 50)  // room for 47 cells of help; the longest has 53
+        screen().draw(session().reduce(.toggleHelp).0, into: &grid)
+        XCTAssertTrue(grid.text.contains("label EOSINOPHIL, next image"), grid.text)
+        XCTAssertTrue(grid.text.contains("remove the last of several labels, or blank th…"), grid.text)
+        XCTAssertTrue(grid.text.contains("any key closes this"), "one page")
     }
 
     /// Issue 13: at 80×24, a multi-label too long for one line wraps after a comma (cut ones end
