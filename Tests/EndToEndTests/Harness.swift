@@ -161,7 +161,10 @@ struct ScreenTimeout: Error, CustomStringConvertible {
     let line: UInt
 
     var description: String {
-        let shown = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        // Block and shade characters (U+2580–U+259F) become "#": XCTest's log dropped a whole
+        // message of a few kilobytes of them without a trace (3,000 "▀" vanished, 1,000 printed).
+        let plain = String(screen.map { ("\u{2580}"..."\u{259F}").contains($0) ? "#" : $0 })
+        let shown = plain.split(separator: "\n", omittingEmptySubsequences: false)
             .map { "| " + $0 }.joined(separator: "\n")
         return "\(file):\(line): timed out waiting for \(texts); the screen was:\n\(shown)"
     }
