@@ -103,9 +103,12 @@ public struct Style: Equatable, Hashable, Sendable {
 }
 
 extension String {
-    /// The text as it fits in `width` cells: whole, or cut with "…" as its last cell, so a reader
-    /// can tell a cut text from a short one.
-    func fitted(to width: Int) -> String {
-        count <= width ? self : width <= 0 ? "" : String(prefix(width - 1)) + "…"
+    /// The text as it fits in `width` cells: whole, or cut with "…" where the cut is, so a reader
+    /// can tell a cut text from a short one. Paths keep their end (`keepingEnd`): the folder or
+    /// file name that tells one from another is there.
+    func fitted(to width: Int, keepingEnd: Bool = false) -> String {
+        if count <= width { return self }
+        if width <= 0 { return "" }
+        return keepingEnd ? "…" + String(suffix(width - 1)) : String(prefix(width - 1)) + "…"
     }
 }

@@ -64,14 +64,10 @@ public struct GalleryScreen {
     }
 
     private func drawTitle(_ s: ReviewSession, _ gallery: Gallery, _ g: inout CellGrid) {
-        let style = theme["title"]
-        g.fill(x: 0, y: 0, width: g.width, height: 1, style: style)
         let reviewed = gallery.members.filter { s.labels[$0]?.source == .person }.count
         let right = "gallery \(gallery.predicted) · page \(gallery.page + 1) of \(gallery.pageCount) · "
             + "\(reviewed)/\(gallery.members.count) reviewed · \(graphicsMode.rawValue) "
-        let left = " HematoVision  \(DisplayName.escaped(folderName))"
-        g.put(left, x: 0, y: 0, style: style, maxWidth: max(0, g.width - right.count - 1))
-        g.put(right, x: max(0, g.width - right.count), y: 0, style: style)
+        TitleBar.draw(folder: folderName, right: right, theme: theme, into: &g)
     }
 
     /// Above and below the thumbnail, and beside its caption; none of it on the picture's rows, so
@@ -110,7 +106,7 @@ public struct GalleryScreen {
         let key = s.keys[index]
         let name = DisplayName.escaped(key.allSatisfy(\.isNumber) ? "#" + key : key)
         let room = max(0, width - percent.count - 1 - (mark.isEmpty ? 0 : mark.count + 1))
-        let shown = name.fitted(to: room)
+        let shown = name.fitted(to: room, keepingEnd: true)  // "…EO_106191.jpg", not "EOSINOPHIL/E…"
         g.put(shown + " " + percent, x: x, y: y, style: base, maxWidth: width)
         if !mark.isEmpty { g.put(mark, x: x + width - mark.count, y: y, style: markStyle, maxWidth: mark.count) }
     }

@@ -55,8 +55,6 @@ public struct ReviewScreen {
     }
 
     private func drawTitle(_ s: ReviewSession, _ g: inout CellGrid) {
-        let style = theme["title"]
-        g.fill(x: 0, y: 0, width: g.width, height: 1, style: style)
         var right = "\(s.reviewedCount)/\(s.names.count) reviewed"
         if s.classifiedCount < s.names.count { right += " · \(s.classifiedCount) classified" }
         right += " · \(s.order.rawValue)"
@@ -64,9 +62,7 @@ public struct ReviewScreen {
         if let f = s.labelFilter { right += " · only \(f.title)" }
         if s.blind { right += " · BLIND" }
         right += " · \(graphicsMode.rawValue) "
-        let left = " HematoVision  \(DisplayName.escaped(folderName))"
-        g.put(left, x: 0, y: 0, style: style, maxWidth: max(0, g.width - right.count - 1))
-        g.put(right, x: max(0, g.width - right.count), y: 0, style: style)
+        TitleBar.draw(folder: folderName, right: right, theme: theme, into: &g)
     }
 
     private func drawSidebar(_ s: ReviewSession, _ g: inout CellGrid, x: Int, y: Int) {
