@@ -20,8 +20,8 @@ struct HelpPages {
 
     init(keymap: Keymap, width: Int, height: Int) {
         var lines = keymap.bindings.map { (keys: $0.keys.map(\.label).joined(separator: " "), help: $0.help) }
-        // Between the title and the hint bar (both stay in view), less the box's heading, the
-        // blank line under it and the closing line.
+        // Between the title and the hint bar (both stay in view), less the box's own four rows:
+        // a margin, the heading, a gap and the closing line.
         let rows = max(1, height - 2 - 4)
         if lines.count > rows {
             // A short terminal: the five "add a class" keys share one line.
