@@ -4,8 +4,10 @@
 ///
 /// The members are taken when the gallery opens (or its class changes), so pages do not shift
 /// under the reviewer's eyes when a label changes or the model adapts to the reviewer's lab;
-/// images classified later join at the end. Accepting an image of the page confirms the class
-/// the page shows (what the reviewer saw), even if the adapted model now ranks another first.
+/// images classified later join at the end. A decision on the page is made against what the page
+/// shows: accepting confirms the page's class, and the journal and the agreement count the
+/// model's answer as it was when the image joined, even if the adapted model now ranks another
+/// class first (the reviewer never saw that answer).
 /// The page size follows the terminal (`.galleryLayout`).
 public struct Gallery: Equatable, Sendable {
     /// The predicted class shown.
@@ -15,6 +17,8 @@ public struct Gallery: Equatable, Sendable {
     /// The model's confidence in each member when it joined (what ordered the page; the model
     /// adapting to the reviewer does not reshuffle or renumber a page being looked at).
     public private(set) var confidences: [Float]
+    /// The model's whole answer on each member when it joined: what the page's numbers come from.
+    public private(set) var shown: [Int: ModelOpinion] = [:]
     /// Position in `members`; the page is the one that holds it.
     public private(set) var cursor = 0
     public private(set) var columns = 4
@@ -39,6 +43,7 @@ public struct Gallery: Equatable, Sendable {
         scored.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
         members = scored.map(\.0)
         confidences = scored.map(\.1)
+        for i in members { shown[i] = s.opinions[i] }
         if let image, let at = members.firstIndex(of: image) { cursor = at }
     }
 
@@ -50,9 +55,10 @@ public struct Gallery: Equatable, Sendable {
     }
 
     /// An image classified after the gallery opened (so not a member yet).
-    mutating func join(_ index: Int, confidence: Float) {
+    mutating func join(_ index: Int, confidence: Float, opinion: ModelOpinion?) {
         members.append(index)
         confidences.append(confidence)
+        shown[index] = opinion
     }
 }
 
@@ -120,7 +126,9 @@ extension ReviewSession {
             var plain = self
             plain.gallery = nil
             var (after, decision) = plain.reduce(action)
-            if opinions[index] == nil, after.predictedClass(index) == g.predicted { moved.join(index, confidence: after.confidence(index) ?? 0) }
+            if opinions[index] == nil, after.predictedClass(index) == g.predicted {
+                moved.join(index, confidence: after.confidence(index) ?? 0, opinion: after.opinions[index])
+            }
             after.gallery = moved
             return (after, decision)
         case .repredicted, .undo:
@@ -181,6 +189,7 @@ extension ReviewSession {
                 next.message = "No image here."
                 break
             }
+            if let seen = g.shown[i] { next.setOpinion(seen, at: i) }  // decided against what the page shows
             switch action {
             case .set, .add, .removeLabel:
                 return next.relabel(action, at: i, advancingOnSet: false)

@@ -150,7 +150,9 @@ final class GalleryTests: XCTestCase {
     }
 
     /// The model adapting to the reviewer moves probabilities (here every image to LYMPHOCYTE):
-    /// the page does not change under the reviewer, and A confirms the class the page shows.
+    /// the page does not change under the reviewer, A confirms the class it shows, and the journal
+    /// and the agreement take the answer the page showed (the reviewer agreed with it; counting
+    /// these as corrections of a LYMPHOCYTE answer nobody saw made the report wrong).
     func testThePageStaysWhenTheModelAdaptsAndAcceptsTheClassItShows() throws {
         var s = run(opened(), [.previousPage]).0
         let moved = Dictionary(uniqueKeysWithValues: (0..<19).map { ($0, [Float(0.1), 0.7, 0.1, 0.1]) })
@@ -163,7 +165,12 @@ final class GalleryTests: XCTestCase {
         _ = s.acceptingPage { saved.append($0) }
         XCTAssertEqual(saved.count, 12)
         XCTAssertTrue(saved.allSatisfy { $0.label == ["NEUTROPHIL"] && $0.action == .accept }, "\(saved.map(\.label))")
-        XCTAssertEqual(saved.first?.opinion?.probabilities, [0.1, 0.7, 0.1, 0.1], "the journal keeps what the model said")
+        let first = neutrophilOrder[0], rest = (1 - neutrophilConfidence[first]) / 3
+        XCTAssertEqual(saved.first?.opinion?.probabilities, [rest, rest, rest, neutrophilConfidence[first]], "what the page showed")
+        let after = s.acceptingPage { _ in }.session
+        XCTAssertEqual(after.trust.agreements, Array(repeating: true, count: 12), "every accept agrees with the answer shown")
+        XCTAssertEqual(after.predictedClass(first), "NEUTROPHIL", "the single view shows the answer decided against")
+        XCTAssertEqual(after.predictedClass(neutrophilOrder[12]), "LYMPHOCYTE", "an image not decided keeps the refit's answer")
     }
 
     func testEscOrVGoesBackToTheSingleViewAtTheCursorsImage() throws {
