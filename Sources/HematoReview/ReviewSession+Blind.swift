@@ -9,6 +9,18 @@ extension ReviewSession {
         blind && labels[index]?.source != .person && !revealed.contains(index)
     }
 
+    /// What blind review refuses here, so the hint bar does not offer it: the order, the filter by
+    /// prediction and the gallery (each would tell the answers), and Enter on an image without a
+    /// label (it would take the hidden answer).
+    public func blindRefuses(_ action: ReviewAction) -> Bool {
+        guard blind else { return false }
+        switch action {
+        case .toggleOrder, .cycleFilter, .toggleGallery: return true
+        case .accept: return current.map { labels[$0]?.categories.isEmpty ?? true } ?? false
+        default: return false
+        }
+    }
+
     /// Called by `decide` in blind review: the image's answer may now be shown, and the reviewer hears it.
     mutating func revealAfterBlindDecision(_ index: Int) {
         let first = revealed.insert(index).inserted

@@ -88,6 +88,7 @@ final class NavigationAndBlindEndToEndTests: XCTestCase {
         let before = try t.waitFor("Image  1 of 16", "0/16 reviewed · by name · BLIND", "hidden until you decide (blind)")
         XCTAssertFalse(before.contains("%"), before)
         XCTAssertFalse(before.contains("Enter accept"), "neither the sidebar nor the hint bar offers Enter:\n" + before)
+        XCTAssertFalse(before.contains("v gallery"), "the hint bar does not offer what blind review refuses")
         try t.send("Enter")                    // does not take the hidden answer
         let refused = try t.waitFor("Blind review: choose a class")
         XCTAssertTrue(refused.contains("Image  1 of 16"), refused)

@@ -22,6 +22,29 @@ final class BlindReviewTests: XCTestCase {
         XCTAssertEqual(s.message, "Blind review: choose a class (e l m n b); the model's answer shows once you have.")
     }
 
+    /// What `blindRefuses` names (the hint bar leaves it out) is what the reducer refuses: no
+    /// decision, nothing reordered, a "Blind review:" message; and nothing else is refused.
+    func testWhatTheHintBarLeavesOutIsWhatTheReducerRefuses() throws {
+        var file = LabelsFile()
+        file.setCategories(["MONOCYTE"], forImage: "2")
+        let sessions = [blindSession(), blindSession(existing: file).reduce(.next).0]
+        let actions: [ReviewAction] = [.accept, .set("MONOCYTE"), .undo, .skip, .next, .toggleOrder, .cycleFilter, .toggleGallery,
+                                       .toggleActivationMap, .toggleZoom, .cycleLabelFilter, .first, .last, .toggleHelp]
+        for s in sessions {
+            for action in actions {
+                let (after, decision) = s.reduce(action)
+                let refused = decision == nil && after.queue == s.queue && after.gallery == nil
+                    && after.message?.hasPrefix("Blind review:") == true
+                XCTAssertEqual(s.blindRefuses(action), refused, "\(action) on image \(s.current!)")
+            }
+            var open = s
+            open.blind = false
+            XCTAssertFalse(actions.contains(where: open.blindRefuses), "nothing is refused out of blind review")
+        }
+        XCTAssertTrue(sessions[0].blindRefuses(.accept), "no label: Enter would take the hidden answer")
+        XCTAssertFalse(sessions[1].blindRefuses(.accept), "a labels.csv label is confirmed as ever")
+    }
+
     func testTheAnswerIsHiddenUntilDecidedThenShownAndSaid() {
         let s = blindSession()
         XCTAssertTrue(s.hidesPrediction(0))
