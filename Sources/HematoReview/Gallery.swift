@@ -177,8 +177,7 @@ extension ReviewSession {
                     break
                 }
             }
-            next.message = moved.predicted == g.predicted ? "No other class has images yet."
-                : "Gallery: \(moved.predicted), \(moved.members.count) images, least confident first"
+            next.message = moved.predicted == g.predicted ? "No other class has images yet." : opening(moved)
         case .toggleOrder:
             next.message = "The gallery is always least confident first."
         case .accept, .set, .add, .removeLabel, .acceptImage:
@@ -235,8 +234,15 @@ extension ReviewSession {
             return (next, nil)
         }
         next.gallery = g
-        next.message = "Gallery: \(g.predicted), \(g.members.count) images, least confident first"
+        next.message = opening(g)
         return (next, nil)
+    }
+
+    /// What the message line says when a class's gallery opens. No count: the title keeps the
+    /// live one, and images still being classified join the gallery after this is said.
+    private func opening(_ g: Gallery) -> String {
+        "Gallery: \(g.predicted), least confident first"
+            + (classifiedCount < names.count ? "; images join as they are classified" : "")
     }
 
     /// Back to the single view, at the cursor's image.

@@ -42,7 +42,9 @@ final class GalleryTests: XCTestCase {
         XCTAssertEqual(g.page, 0)
         XCTAssertEqual(g.pageCount, 2)
         XCTAssertEqual(Array(g.pageMembers), Array(neutrophilOrder.prefix(12)))
-        XCTAssertEqual(s.message, "Gallery: NEUTROPHIL, 14 images, least confident first")
+        XCTAssertEqual(s.message, "Gallery: NEUTROPHIL, least confident first; images join as they are classified", "image 19 is not classified")
+        let all = session().reduce(.opinion(index: 19, .predicted(probabilities: [0.7, 0.1, 0.1, 0.1], imageHash: "h"))).0
+        XCTAssertEqual(opened(all).message, "Gallery: NEUTROPHIL, least confident first")
         XCTAssertEqual(s.queue, session().queue, "the single view's queue is untouched")
         // From an image of another class, that class.
         let lymphocytes = try XCTUnwrap(run(session(), Array(repeating: .next, count: 15) + [.toggleGallery]).0.gallery)
@@ -195,7 +197,7 @@ final class GalleryTests: XCTestCase {
         XCTAssertEqual(s.gallery?.members, [18])
         s = run(s, [.cycleFilter]).0
         XCTAssertEqual(s.gallery?.predicted, "NEUTROPHIL")
-        XCTAssertEqual(s.message, "Gallery: NEUTROPHIL, 14 images, least confident first")
+        XCTAssertEqual(s.message, "Gallery: NEUTROPHIL, least confident first; images join as they are classified", "image 19 is not classified")
     }
 
     func testTabFindsTheNextImageNoReviewerLabelled() throws {
