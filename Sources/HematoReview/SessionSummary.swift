@@ -9,9 +9,14 @@ public struct SessionSummary: Equatable, Sendable {
     /// The labels this session left on the images it decided (an undone image drops out).
     public var differential: Differential
     public var agreement: Agreement
-    /// Seconds from the previous entry (or from opening the folder) to each decision; undos are
-    /// not decisions but restart the clock. nil with no decisions or unreadable times.
+    /// The median of the seconds each decision took: the time from the previous key's entries
+    /// (or from opening the folder) shared by the decisions one key made. A gallery page accepted
+    /// with `A` is one key and many decisions written within milliseconds; timed apart, each
+    /// took 0.0 s. Undos are not decisions but restart the clock. nil with no decisions or
+    /// unreadable times.
     public var medianSeconds: Double?
+    /// Entries closer together than this were written for one key (no person decides twice in 0.1 s).
+    static let oneKey: TimeInterval = 0.1
     /// The sitting was a blind review, and how many of its decisions were made with the answer hidden.
     public var blind = false
     public var blindDecisions = 0
@@ -24,14 +29,24 @@ public struct SessionSummary: Equatable, Sendable {
         var last: [String: Int] = [:]
         for (i, e) in entries.enumerated() { last[e.image] = i }
         differential = Differential(labelSets: last.values.sorted().map { entries[$0].label }.filter { !$0.isEmpty })
-        var previous = openedAt
-        var gaps: [Double] = []
+        var previous = openedAt, newKey = true
+        var keys: [(seconds: Double, decisions: Int)] = []
         for e in entries {
             guard let t = Self.parse(e.time) else { continue }
-            if e.action != .undo { gaps.append(max(0, t.timeIntervalSince(previous))) }
-            previous = t
+            defer { previous = t }
+            if e.action == .undo {
+                newKey = true
+                continue
+            }
+            let gap = max(0, t.timeIntervalSince(previous))
+            if !newKey, gap < Self.oneKey, let last = keys.popLast() {
+                keys.append((last.seconds, last.decisions + 1))  // the same key's next decision
+            } else {
+                keys.append((gap, 1))
+            }
+            newKey = false
         }
-        medianSeconds = median(gaps)
+        medianSeconds = median(keys.flatMap { Array(repeating: $0.seconds / Double($0.decisions), count: $0.decisions) })
     }
 
     /// Reads the journal's ISO 8601 times, with or without fractional seconds.

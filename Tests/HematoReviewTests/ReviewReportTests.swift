@@ -77,4 +77,23 @@ final class ReviewReportTests: XCTestCase {
         XCTAssertTrue(s.text.contains("accepted 2, corrected 0"), s.text)
         XCTAssertEqual(SessionSummary(entries: [], openedAt: opened).text, "")
     }
+
+    /// `A` on a gallery page writes its decisions within milliseconds: the 12 s the reviewer spent
+    /// on the page is shared by its four decisions (3 s each), not 12 s for one and 0 for three.
+    func testDecisionsWrittenForOneKeyShareItsTime() throws {
+        let opened = try XCTUnwrap(SessionSummary.parse("2025-01-01T10:00:00.000Z"))
+        let entries = [
+            entry("1", .set, ["MONOCYTE"], top: "NEUTROPHIL", time: "2025-01-01T10:00:08.000Z"),     // 8 s
+            entry("2", .accept, ["NEUTROPHIL"], top: "NEUTROPHIL", time: "2025-01-01T10:00:20.000Z"), // A: 12 s …
+            entry("3", .accept, ["NEUTROPHIL"], top: "NEUTROPHIL", time: "2025-01-01T10:00:20.004Z"),
+            entry("4", .accept, ["NEUTROPHIL"], top: "NEUTROPHIL", time: "2025-01-01T10:00:20.009Z"),
+            entry("5", .accept, ["NEUTROPHIL"], top: "NEUTROPHIL", time: "2025-01-01T10:00:20.013Z"), // … over 4
+            entry("5", .undo, [], top: "NEUTROPHIL", time: "2025-01-01T10:00:25.000Z"),
+            entry("5", .set, ["LYMPHOCYTE"], top: "NEUTROPHIL", time: "2025-01-01T10:00:25.050Z"),    // after an undo: its own key
+        ]
+        let s = SessionSummary(entries: entries, openedAt: opened)
+        // 8, 3, 3, 3, 3, 0.05: the median is 3.
+        XCTAssertEqual(try XCTUnwrap(s.medianSeconds), 3, accuracy: 1e-6)
+        XCTAssertTrue(s.text.contains("median 3.0 s per decision"), s.text)
+    }
 }
