@@ -158,7 +158,7 @@ extension ReviewSession {
         case .first, .last:
             moved.move(to: action == .first ? 0 : g.members.count - 1)
         case .openPrompt, .cycleLabelFilter:
-            next.message = "In the gallery f changes the class; v goes back to the single view, where g, / and F work."
+            next.message = "In the gallery f changes the class; g, / and F work in the single view (v)."
         case .nextUnreviewed:
             let n = g.members.count
             if n > 0, let step = (1...n).first(where: { next.labels[g.members[(g.cursor + $0) % n]]?.source != .person }) {

@@ -25,7 +25,7 @@ extension ReviewSession {
         var lines: [String] = []
         if pictureView.activationMap {
             if hidesPrediction(index) {
-                lines.append("activation map after you decide")
+                lines.append("activation map once decided")
             } else if let map = activationMaps[index] {
                 lines.append("activation map of \(className(map) ?? "class \(map.classIndex)")")
             } else {
@@ -50,7 +50,7 @@ extension ReviewSession {
             next.pictureView.activationMap.toggle()
             let what = current.flatMap { hidesPrediction($0) ? nil : activationMaps[$0] }.flatMap(className)
             next.message = next.pictureView.activationMap
-                ? "Activation map on: the heat marks where the evidence for \(what ?? "the predicted class") lies (c hides it)."
+                ? "Activation map on: the heat marks the evidence for \(what ?? "the predicted class") (c hides it)."
                 : "Activation map off."
         case .toggleZoom:
             next.pictureView.zoomed.toggle()

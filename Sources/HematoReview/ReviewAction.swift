@@ -117,7 +117,7 @@ extension ReviewSession {
         case .first, .last, .pageBack, .pageForward, .openPrompt, .promptType, .promptErase, .promptSubmit, .promptClose, .cycleLabelFilter:
             return next.navigate(action)
         case .toggleOrder where blind, .cycleFilter where blind:  // both would tell the hidden prediction
-            next.message = "Blind review: the order and filter by prediction would show the model's answer; F filters by label."
+            next.message = "Blind review: order and filter would tell the answers; F filters by label."
             return (next, nil)
         default:
             break
@@ -142,7 +142,7 @@ extension ReviewSession {
                 return next.decide(index: i, categories: existing.categories, action: .accept, advance: true)
             }
             if blind {
-                next.message = "Blind review: choose a class (e l m n b); the model's answer shows once you have."
+                next.message = "Blind review: choose a class (e l m n b); the answer shows once you have."
                 return (next, nil)
             }
             switch opinions[i] {
@@ -150,7 +150,7 @@ extension ReviewSession {
                 next.message = "The prediction is not ready yet; choose a class or wait a moment."
                 return (next, nil)
             case .unreadable(let reason)?:
-                next.message = "This image cannot be read (\(reason)); choose a class or skip it."
+                next.message = "Unreadable image, choose a class or skip it: \(reason)"
                 return (next, nil)
             case .predicted?:
                 guard let predicted = predictedClass(i) else {

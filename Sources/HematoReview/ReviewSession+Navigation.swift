@@ -52,10 +52,13 @@ extension ReviewSession {
         }
     }
 
-    /// The label filters in the order F cycles them: the model's classes, then any other class labelled so far.
+    /// The label filters in the order F cycles them: unlabelled, disagreeing, then each class some
+    /// image is labelled with (the model's classes first); a class nobody used would show nothing.
     var labelFilterChoices: [LabelFilter?] {
-        var classes = modelLabels
-        for c in CellClass.allCases.map(\.rawValue) + differential.rows.filter({ $0.count > 0 }).map(\.name) where !classes.contains(c) {
+        let used = Set(differential.rows.filter { $0.count > 0 }.map(\.name))
+        var classes: [String] = []
+        for c in modelLabels + CellClass.allCases.map(\.rawValue) + differential.rows.map(\.name)
+        where used.contains(c) && !classes.contains(c) {
             classes.append(c)
         }
         return [nil, .unlabelled, .disagree] + classes.map { .labelled($0) }

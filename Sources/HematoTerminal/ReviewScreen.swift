@@ -38,7 +38,10 @@ public struct ReviewScreen {
         if s.queue.isEmpty {
             let text = s.labelFilter.map { "No image here is \($0.title). Press F for the next filter, Esc for all." }
                 ?? s.filter.map { "No image is predicted \($0). Press f to change the filter." } ?? "No images in this folder."
-            g.put(text, x: 2, y: pane.y + pane.height / 2, style: theme["message"], maxWidth: pane.width - 2)
+            let lines = Self.wrapped(text.split(separator: " ").map(String.init), width: pane.width - 4, maxLines: pane.height)
+            for (k, line) in lines.enumerated() {
+                g.put(line, x: 2, y: pane.y + (pane.height - lines.count) / 2 + k, style: theme["message"])
+            }
             return nil
         }
         if s.showingHelp {
@@ -150,8 +153,14 @@ public struct ReviewScreen {
     /// A label's classes, escaped, wrapped after a comma onto at most `maxLines` lines of `width`;
     /// what does not fit ends in an ellipsis, so a cut label never looks whole.
     static func labelLines(_ categories: [String], width: Int, maxLines: Int) -> [String] {
+        wrapped(categories.enumerated().map { k, c in DisplayName.escaped(c) + (k < categories.count - 1 ? "," : "") },
+                width: width, maxLines: maxLines)
+    }
+
+    /// Pieces (words, a label's classes) joined by spaces onto at most `maxLines` lines of `width`;
+    /// what does not fit ends in an ellipsis.
+    static func wrapped(_ pieces: [String], width: Int, maxLines: Int) -> [String] {
         guard width > 1, maxLines > 0 else { return [] }
-        let pieces = categories.enumerated().map { k, c in DisplayName.escaped(c) + (k < categories.count - 1 ? "," : "") }
         var lines: [String] = []
         var current = ""
         for piece in pieces {
@@ -213,7 +222,9 @@ public struct ReviewScreen {
     private func drawMessage(_ s: ReviewSession, _ g: inout CellGrid) {
         if let p = s.prompt {  // the one-line prompt replaces the message while it is open; typed text shown escaped
             g.put(" " + p.title + DisplayName.escaped(p.text) + "▏", x: 0, y: g.height - 2, style: theme["message"])
-        } else if let m = s.message { g.put(" " + m, x: 0, y: g.height - 2, style: theme["message"]) }
+        } else if let m = s.message {  // one line: a message too long for it ends in "…", never mid-word unmarked
+            g.put(" " + m.fitted(to: g.width - 1), x: 0, y: g.height - 2, style: theme["message"])
+        }
     }
 
     private func drawHelp(_ s: ReviewSession, _ g: inout CellGrid) {

@@ -168,7 +168,7 @@ final class ReviewEndToEndTests: XCTestCase {
         let t = try TmuxSession("\(Harness.binary) '\(folder!)'; echo EXIT=$?; sleep 30")
         try t.waitFor("0-broken.jpg", "cannot read this image")
         try t.send("Enter")
-        try t.waitFor("cannot be read")
+        try t.waitFor("Unreadable image, choose a class or skip it")
         try t.send("s")
         try t.waitFor("Image  2 of 17")
         try t.send("q")

@@ -19,7 +19,7 @@ final class BlindReviewTests: XCTestCase {
         let (s, d) = blindSession().reduce(.accept)
         XCTAssertNil(d)
         XCTAssertEqual(s.current, 0)
-        XCTAssertEqual(s.message, "Blind review: choose a class (e l m n b); the model's answer shows once you have.")
+        XCTAssertEqual(s.message, "Blind review: choose a class (e l m n b); the answer shows once you have.")
     }
 
     /// What `blindRefuses` names (the hint bar leaves it out) is what the reducer refuses: no

@@ -227,7 +227,7 @@ final class GalleryTests: XCTestCase {
         // The prompt and the label filter belong to the single view.
         let prompted = run(s, [.openPrompt(.goTo)]).0
         XCTAssertNil(prompted.prompt)
-        XCTAssertEqual(prompted.message, "In the gallery f changes the class; v goes back to the single view, where g, / and F work.")
+        XCTAssertEqual(prompted.message, "In the gallery f changes the class; g, / and F work in the single view (v).")
     }
 
     /// Blind review hides the model's answer until a decision: a page of one predicted class would tell it.

@@ -72,7 +72,7 @@ final class PictureViewTests: XCTestCase {
         s = s.reduce(.opinion(index: 0, .predicted(probabilities: [0.1, 0.1, 0.1, 0.7], imageHash: "h"))).0
         s = s.reduce(.activationMapFound(index: 0, map(3))).0.reduce(.toggleActivationMap).0
         XCTAssertNil(s.overlay(0))
-        XCTAssertEqual(s.pictureViewLines(0), ["activation map after you decide"])
+        XCTAssertEqual(s.pictureViewLines(0), ["activation map once decided"])
         XCTAssertFalse(s.message?.contains("NEUTROPHIL") ?? false, s.message ?? "")
         s = s.reduce(.set("MONOCYTE")).0.reduce(.previous).0
         XCTAssertEqual(s.overlay(0), map(3))

@@ -101,17 +101,22 @@ final class ReviewNavigationTests: XCTestCase {
         let (eosinophil, _) = run(disagree, [.cycleLabelFilter])
         XCTAssertEqual(eosinophil.labelFilter, .labelled("EOSINOPHIL"))
         XCTAssertEqual(eosinophil.queue, [0])
-        let (monocyte, _) = run(eosinophil, [.cycleLabelFilter, .cycleLabelFilter])
+        let (monocyte, _) = run(eosinophil, [.cycleLabelFilter])  // nobody labelled LYMPHOCYTE: not offered
         XCTAssertEqual(monocyte.labelFilter, .labelled("MONOCYTE"))
         XCTAssertEqual(monocyte.queue, [1, 2])
         let (cleared, _) = run(monocyte, [.cancel])
         XCTAssertNil(cleared.labelFilter)
         XCTAssertEqual(cleared.queue, Array(0..<6))
         XCTAssertEqual(cleared.current, 1, "the image shown stays shown")
-        // After the last class (BASOPHIL, which only the labels use) comes "all" again.
-        let classes = ReviewSession(names: ["a.jpg"], modelLabels: labels).labelFilterChoices
-        XCTAssertEqual(classes.count, 3 + 5)
-        XCTAssertEqual(run(monocyte, Array(repeating: .cycleLabelFilter, count: 3)).0.labelFilter, nil)
+        // After the last class labelled comes "all" again; with no labels, only the two status filters.
+        XCTAssertEqual(run(monocyte, [.cycleLabelFilter]).0.labelFilter, nil)
+        XCTAssertEqual(ReviewSession(names: ["a.jpg"], modelLabels: labels).labelFilterChoices, [nil, .unlabelled, .disagree])
+        // A class only labels.csv uses (BASOPHIL, or one the model does not know) is offered after the model's.
+        var file = LabelsFile()
+        file.setCategories(["PLATELET"], forImage: "1")
+        file.setCategories(["BASOPHIL"], forImage: "2")
+        let other = ReviewSession(names: ["BloodImage_00001.jpg", "BloodImage_00002.jpg"], modelLabels: labels, existing: file)
+        XCTAssertEqual(other.labelFilterChoices, [nil, .unlabelled, .disagree, .labelled("BASOPHIL"), .labelled("PLATELET")])
         // Combined with the predicted-class filter, both apply.
         let (both, _) = run(labelled, [.cycleFilter, .cycleLabelFilter, .cycleLabelFilter, .cycleLabelFilter])
         XCTAssertEqual(both.filter, "EOSINOPHIL")

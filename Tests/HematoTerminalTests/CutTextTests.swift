@@ -37,4 +37,22 @@ final class CutTextTests: XCTestCase {
         XCTAssertTrue(rows.contains { $0.contains("…A_100001.jpg  70%") }, gallery.text)
         XCTAssertFalse(rows.contains { $0.contains("NEUTROPHIL/") }, gallery.text)
     }
+
+    /// A message longer than the line ends in "…"; the text in an empty pane wraps whole within it.
+    func testALongMessageShowsItsCutAndThePanesTextWraps() {
+        var s = ReviewSession(names: ["a.jpg", "b.jpg"], modelLabels: labels)
+        let long = "NOT SAVED: could not write labels.csv in /data/haematology/2026-11/slides/patient 7 (No space left on device)."
+        s = s.reduce(.notify(long, unlessBusy: false)).0
+        var grid = CellGrid(width: 80, height: 24)
+        ReviewScreen(folderName: "f", graphicsMode: .blocks, theme: .builtIn).draw(s, into: &grid)
+        let message = String(grid.text.split(separator: "\n")[22])
+        XCTAssertEqual(message, " " + String(long.prefix(78)) + "…", message)
+
+        s = s.reduce(.cycleLabelFilter).0.reduce(.cycleLabelFilter).0  // model ≠ label: nothing here
+        var empty = CellGrid(width: 80, height: 24)
+        ReviewScreen(folderName: "f", graphicsMode: .blocks, theme: .builtIn).draw(s, into: &empty)
+        let rows = empty.text.split(separator: "\n").map { String($0.prefix(42)).trimmingCharacters(in: .whitespaces) }
+        XCTAssertTrue(rows.contains("No image here is model ≠ label. Press"), empty.text)
+        XCTAssertTrue(rows.contains("F for the next filter, Esc for all."), "wrapped whole in the pane:\n" + empty.text)
+    }
 }
