@@ -135,6 +135,14 @@ public struct LabelsFile: Sendable, Equatable {
         return Array(text.utf8)
     }
 
+    /// The classes the rows use that are not in `known`, each once, in order of first use: a lab's
+    /// own ("PLATELET"), or "eosinophil" where the dataset writes EOSINOPHIL. They stay as written;
+    /// the caller tells the reviewer, since the differential counts them apart.
+    public func categories(outside known: Set<String>) -> [String] {
+        var seen: Set<String> = []
+        return rows.flatMap(\.categories).filter { !known.contains($0) && seen.insert($0).inserted }
+    }
+
     /// Whether the file has a row for this `Image` value.
     public func hasRow(forImage image: String) -> Bool { index[image] != nil }
 

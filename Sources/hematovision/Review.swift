@@ -85,6 +85,7 @@ struct Review: ParsableCommand {
         session.seedUndo(fromJournal: store.journalAtOpen)  // u reaches back into earlier sittings
         // A torn journal line, replayed decisions, image names that are no image files.
         let notes = store.notes + (listing.skipped.isEmpty ? [] : [Self.skippedSummary(listing.skipped) + "."])
+            + Self.unknownClassesNote(store.labels, modelLabels: model.labels)
         if !notes.isEmpty { session = session.reduce(.notify(notes.joined(separator: " "), unlessBusy: false)).0 }
         let app = ReviewApp(session: session, store: store,
                             options: .init(folder: folder, theme: chosenTheme,
@@ -116,6 +117,16 @@ struct Review: ParsableCommand {
         }
         if case .signal(let number) = ending { throw ExitCode(128 + number) }
         if failed { throw ExitCode(1) }
+    }
+
+    /// labels.csv classes neither the model nor the dataset has (a typo, another case, a lab's own
+    /// class): said once on opening, since they are kept as written and counted apart.
+    static func unknownClassesNote(_ labels: LabelsFile, modelLabels: [String]) -> [String] {
+        let unknown = labels.categories(outside: Set(modelLabels + CellClass.allCases.map(\.rawValue)))
+        guard !unknown.isEmpty else { return [] }
+        let named = unknown.prefix(3).map { DisplayName.escaped($0) }.joined(separator: ", ")
+            + (unknown.count > 3 ? " and \(unknown.count - 3) more" : "")
+        return ["labels.csv has classes the model does not know: \(named) (kept as written, counted apart)."]
     }
 
     /// One line for the image-looking names the walk could not use: the first named, the rest counted.

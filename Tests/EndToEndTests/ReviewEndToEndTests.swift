@@ -163,6 +163,18 @@ final class ReviewEndToEndTests: XCTestCase {
         try t.waitFor("EXIT=0")
     }
 
+    /// A labels.csv with a class nobody knows (here a lab's own and a lower-case one) opens with a
+    /// message naming them; they are kept as written.
+    func testClassesTheModelDoesNotKnowAreNamedOnOpening() throws {
+        let original = ",Image,Category\r\n,1,PLATELET\r\n,6,eosinophil\r\n"
+        try Data(original.utf8).write(to: URL(fileURLWithPath: folder + "/labels.csv"))
+        let t = try TmuxSession("\(Harness.binary) '\(folder!)' --graphics none; echo EXIT=$?; sleep 30")
+        try t.waitFor("labels.csv has classes the model does not know: PLATELET, eosinophil")
+        try t.send("q")
+        try t.waitFor("EXIT=0")
+        XCTAssertEqual(try csv(), original, "nothing rewritten")
+    }
+
     func testAnUnreadableImageIsSaidSoAndCanStillBeLabelled() throws {
         try Data("not a picture".utf8).write(to: URL(fileURLWithPath: folder + "/0-broken.jpg"))
         let t = try TmuxSession("\(Harness.binary) '\(folder!)'; echo EXIT=$?; sleep 30")

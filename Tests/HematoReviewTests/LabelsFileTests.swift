@@ -28,6 +28,14 @@ final class LabelsFileTests: XCTestCase {
         XCTAssertNil(file.categories(forImage: "99999"))
     }
 
+    /// The dataset's own file uses only the five classes; a lab's file may not, and the review says so.
+    func testClassesOutsideTheKnownOnesAreFoundOnceEachInOrder() throws {
+        let known = Set(CellClass.allCases.map(\.rawValue))
+        XCTAssertEqual(try LabelsFile(bytes: try datasetBytes()).categories(outside: known), [])
+        let lab = try parse(",Image,Category\r\n,1,PLATELET\r\n,2,\"NEUTROPHIL, eosinophil\"\r\n,3,PLATELET\r\n,4,\r\n")
+        XCTAssertEqual(lab.categories(outside: known), ["PLATELET", "eosinophil"])
+    }
+
     func testChangingOneRowChangesOnlyThatRowsBytes() throws {
         let bytes = try datasetBytes()
         var file = try LabelsFile(bytes: bytes)
