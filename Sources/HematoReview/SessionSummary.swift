@@ -68,7 +68,7 @@ public struct SessionSummary: Equatable, Sendable {
             lines.append("  blind review: \(blindDecisions) of \(agreement.decisions) decided with the model's answer hidden")
         }
         var verdict = "  accepted \(agreement.accepted), corrected \(agreement.corrected) (against the model's top class at the time)"
-        if agreement.withoutPrediction > 0 { verdict += "; \(agreement.withoutPrediction) decided before a prediction" }
+        if agreement.withoutPrediction > 0 { verdict += "; \(agreement.withoutPrediction) decided without the model's answer (not ready, or the image unreadable)" }
         lines.append(verdict)
         let counted = differential.rows.filter { $0.count > 0 }
         if !counted.isEmpty {

@@ -208,7 +208,7 @@ public struct ReviewScreen {
             g.put("no decisions yet", x: x + 7, y: row, style: theme["dim"], maxWidth: width - 7)
         }
         row += 1
-        let adapted = t.adaptedTo == 0 ? "as shipped" : t.keptPrior ? "as shipped (checked on \(t.adaptedTo))" : "adapted to \(t.adaptedTo) decisions"
+        let adapted = t.adaptedTo == 0 ? "as shipped" : t.keptPrior ? "as shipped (checked on \(t.adaptedTo))" : "adapted to \(t.adaptedTo) decision\(t.adaptedTo == 1 ? "" : "s")"
         g.put(adapted, x: x + 7, y: row, style: t.keptPrior ? theme["dim"] : theme["model"], maxWidth: width - 7)
         row += 1
         if let score = t.shiftScore {

@@ -37,7 +37,7 @@ final class AdaptationEndToEndTests: XCTestCase {
         // single one only nudges it: HeadFitTests.testOneSlipNudgesTheHeadButDoesNotOverturnAClass).
         for n in 1...5 {  // each image's prediction (and feature) is in before its key, so every decision teaches
             try t.send(key)
-            try t.waitFor("Image  \(n + 1) of 6", "adapted to \(n) decisions", "Enter accepts")
+            try t.waitFor("Image  \(n + 1) of 6", n == 1 ? "adapted to 1 decision\n" : "adapted to \(n) decisions", "Enter accepts")
         }
         try t.send(key)
         try t.waitFor("6/6 reviewed", "adapted to 6 decisions")
@@ -70,7 +70,7 @@ final class AdaptationEndToEndTests: XCTestCase {
         var shares: [Double] = [try share(of: corrected, on: t.screen())]
         for n in 1...4 {
             try t.send(key)
-            try t.waitFor("Image  \(n + 1) of 6", "agreed 0/\(n) recent", "adapted to \(n) decisions")
+            try t.waitFor("Image  \(n + 1) of 6", "agreed 0/\(n) recent", "adapted to \(n) decision")
             shares.append(try share(of: corrected, on: t.screen()))
         }
         XCTAssertEqual(shares, shares.sorted(), "each correction raises the reviewer's class: \(shares)")
