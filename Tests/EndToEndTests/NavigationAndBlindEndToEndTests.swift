@@ -109,7 +109,7 @@ final class NavigationAndBlindEndToEndTests: XCTestCase {
         let shown = try t.waitFor("Image  2 of 16", "model says \(top["6"]!)")
         XCTAssertTrue(shown.contains("%"), shown)
         try t.send("o")                        // least confident first would tell the answers
-        try t.waitFor("Blind review: the order")
+        try t.waitFor("Blind review: order and filter would tell the answers")
         try t.send("q")
         try t.waitFor("EXIT=0", "2/16 labelled", "blind review: 2 of 2 decided with the model's answer hidden")
 

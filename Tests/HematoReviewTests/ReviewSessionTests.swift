@@ -249,7 +249,11 @@ final class ReviewSessionTests: XCTestCase {
         XCTAssertEqual(s.differential.multiLabelImages, 2)
         let (u, _) = run(s, [.undo, .undo])
         XCTAssertEqual(u.differential, start.differential)
-        XCTAssertEqual(u, start.reduce(.next).0.reduce(.previous).0, "undone to the start: the same session")
+        XCTAssertEqual(u.message, "Undone: BloodImage_00001.jpg has no label again.")
+        XCTAssertEqual(run(u, [.next, .previous]).0, start.reduce(.next).0.reduce(.previous).0, "undone to the start: the same session")
+        // Undoing an Enter that confirmed labels.csv's own label changes nothing on screen but the message.
+        let confirmed = run(start, [.next, .next, .accept, .undo]).0
+        XCTAssertEqual(confirmed.message, "Undone: BloodImage_00003.jpg has NEUTROPHIL, EOSINOPHIL from labels.csv again.")
     }
 
     func testXRemovesTheLastClassOfSeveralThenBlanksTheLabel() {
