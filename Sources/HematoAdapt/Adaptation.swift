@@ -47,7 +47,9 @@ public struct Adaptation: Sendable {
 
     public func probabilities(_ feature: [Float]) -> [Float] { head.probabilities(feature) }
 
-    public func refit(_ examples: ExampleSet) -> Adaptation {
+    /// `reference`: the lab's images no decision is about (labels unused), on which the answers stay
+    /// the prior's unless the decisions outweigh it (`HeadFit`).
+    public func refit(_ examples: ExampleSet, reference: ExampleSet? = nil) -> Adaptation {
         var next = self
         next.decisions = examples.count
         guard examples.count > 0 else {
@@ -59,7 +61,7 @@ public struct Adaptation: Sendable {
         }
         var quick = settings
         quick.maxIterations = min(settings.maxIterations, 40)
-        let fullState = HeadFit.fit(examples, prior: prior, from: refitted, settings: settings)
+        let fullState = HeadFit.fit(examples, prior: prior, from: refitted, settings: settings, reference: reference)
         next.refitted = fullState
         let full = prior.withParameters(fullState.theta, temperature: 1)
         guard examples.count >= Self.minimumForTemperature else {
@@ -68,7 +70,7 @@ public struct Adaptation: Sendable {
             // With fewer than 4 there is nothing to hold out: a correction moves the head part of the
             // way (its gradient is large, against a prior that weighs as `priorDecisions` decisions),
             // a confirmation barely does (its gradient is nearly zero).
-            let keep = examples.count >= 4 && priorPredictsBetter(examples, full: full, settings: quick)
+            let keep = examples.count >= 4 && priorPredictsBetter(examples, full: full, settings: quick, reference: reference)
             next.head = keep ? prior : full
             next.keptPrior = keep
             return next
@@ -84,7 +86,7 @@ public struct Adaptation: Sendable {
         var priorLogits = [Float](repeating: 0, count: examples.count * k)
         for fold in 0..<Self.folds {
             let training = examples.subset { $0 % Self.folds != fold }
-            let foldState = HeadFit.fit(training, prior: prior, from: foldStates[fold] ?? fullState, settings: quick)
+            let foldState = HeadFit.fit(training, prior: prior, from: foldStates[fold] ?? fullState, settings: quick, reference: reference)
             next.foldStates[fold] = foldState
             let foldHead = prior.withParameters(foldState.theta, temperature: 1)
             for i in stride(from: fold, to: examples.count, by: Self.folds) {
@@ -108,12 +110,12 @@ public struct Adaptation: Sendable {
 
 extension Adaptation {
     /// Leave-one-out negative log-likelihood of the refit against the prior's, both at temperature 1.
-    private func priorPredictsBetter(_ examples: ExampleSet, full: LinearHead, settings: HeadFit.Settings) -> Bool {
+    private func priorPredictsBetter(_ examples: ExampleSet, full: LinearHead, settings: HeadFit.Settings, reference: ExampleSet?) -> Bool {
         let k = prior.classes
         var heldOut: [Float] = [], priorLogits: [Float] = []
         for i in 0..<examples.count {
             let x = Array(examples.feature(i))
-            heldOut += HeadFit.fit(examples.subset { $0 != i }, prior: prior, start: full, settings: settings).rawLogits(x)
+            heldOut += HeadFit.fit(examples.subset { $0 != i }, prior: prior, start: full, settings: settings, reference: reference).rawLogits(x)
             priorLogits += prior.rawLogits(x)
         }
         let labels = examples.labels

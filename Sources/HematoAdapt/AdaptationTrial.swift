@@ -39,6 +39,8 @@ public struct AdaptationTrial: Sendable {
         let marks = Set(Self.checkpoints(upTo: decisions))
         var adaptation = Adaptation(prior: prior)
         var examples = ExampleSet(dimensions: prior.dimensions)
+        // As in review: the folder's images no decision is about (here, those never reviewed).
+        let reference = ExampleSet(features: self.rest.map { features[$0] })
         var points: [Point] = []
         var agreed = 0
         let rest = self.rest
@@ -48,7 +50,7 @@ public struct AdaptationTrial: Sendable {
             let p = adaptation.probabilities(features[i])
             if p.indices.max(by: { p[$0] < p[$1] }) == truth[i] { agreed += 1 }
             examples.append(features[i], label: truth[i])
-            adaptation = adaptation.refit(examples)
+            adaptation = adaptation.refit(examples, reference: reference)
             if marks.contains(n + 1) { score(n + 1) }
         }
         curve = points

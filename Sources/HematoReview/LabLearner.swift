@@ -43,6 +43,20 @@ public struct LabLearner: Sendable {
         return set
     }
 
+    /// The folder's images no person has decided, on which a refit keeps the prior's answers unless
+    /// the decisions outweigh it (`HeadFit`): an even spread of their features, in image order.
+    /// While fewer than `minimumReference` are classified (a reviewer deciding as the folder opens,
+    /// or a folder all decided) the decided images count too: a prior anchored on the decisions'
+    /// own images holds back more than it should, one anchored on nothing lets one key turn a class.
+    public func reference(for session: ReviewSession) -> ExampleSet {
+        let indexes = features.keys.sorted()
+        let undecided = indexes.filter { session.labels[$0]?.source != .person }
+        return ExampleSet(features: (undecided.count >= Self.minimumReference ? undecided : indexes).map { features[$0]! })
+    }
+
+    /// Fewer undecided images than this, and the reference takes the decided ones too.
+    public static let minimumReference = 16
+
     /// (image index, class index, labels.csv key) of the decisions that can teach the model.
     public func personDecisions(_ session: ReviewSession) -> [(Int, Int, String)] {
         session.labels.keys.sorted().compactMap { index in

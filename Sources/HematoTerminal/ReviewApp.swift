@@ -37,6 +37,8 @@ public final class ReviewApp {
     private let refitter: BackgroundWorker<Int, RefitOutcome>
     private let refitRequests = RefitRequests()
     private var refitGeneration = 0
+    /// How many images' features the last refit request had (its reference grows with them).
+    private var featuresAtLastRefit = 0
     let painter: BackgroundWorker<PictureKey, String>
     private let modelIdentity: String
     private var pictures = PictureCache()
@@ -55,7 +57,7 @@ public final class ReviewApp {
         let requests = refitRequests
         refitter = BackgroundWorker(name: "refit", setup: {}) { _, generation in
             guard let request = requests.take(generation) else { return RefitOutcome(adaptation: nil, probabilities: [:]) }
-            let next = request.current.refit(request.examples)
+            let next = request.current.refit(request.examples, reference: request.reference)
             return RefitOutcome(adaptation: next, probabilities: request.features.mapValues { next.probabilities($0) })
         }
         let capabilities = options.capabilities
@@ -120,7 +122,10 @@ public final class ReviewApp {
             if let map = observation.activationMap { apply(.activationMapFound(index: index, map)) }
             outstanding.remove(index)
         }
-        if teaches { requestRefit() }  // a reviewed image's feature arrived (a reopened folder)
+        // A reviewed image's feature arrived (a reopened folder), or the images the refit keeps the
+        // prior's answers on have doubled since it ran (decisions made as the folder opened).
+        let referenceGrew = learner.adaptation.decisions > 0 && learner.features.count >= 2 * max(1, featuresAtLastRefit)
+        if teaches || referenceGrew { requestRefit() }
         if session.trust.shiftScore == nil, let shift = learner.shift {
             session.trust.shiftScore = shift.score
             session.trust.shiftWarning = shift.warning
@@ -289,7 +294,9 @@ public final class ReviewApp {
     /// Hands the refit worker the decisions as they are now; a newer request supersedes an older one.
     func requestRefit() {
         refitGeneration += 1
-        refitRequests.put(refitGeneration, RefitRequest(examples: learner.examples(for: session), current: learner.adaptation,
+        featuresAtLastRefit = learner.features.count
+        refitRequests.put(refitGeneration, RefitRequest(examples: learner.examples(for: session), reference: learner.reference(for: session),
+                                                        current: learner.adaptation,
                                                         features: learner.features))
         refitter.want([refitGeneration])
     }

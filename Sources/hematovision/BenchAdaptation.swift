@@ -33,21 +33,23 @@ extension Bench {
         let adoptStart = clock()
         session = session.reduce(.repredicted(fresh, trust: session.trust)).0
         print(String(format: "adopting a refit in the review loop: %.2f ms for %d images (least confident first)", clock() - adoptStart, features.count))
-        print("refits over 40 decisions made one at a time after N, each warm-started from the one before, \(features.count) images")
-        for n in [16, 100, 1000] {
+        print("refits over 40 decisions made one at a time after N (below 16, up to 16: the anchored ones), each warm-started from the one before, \(features.count) images")
+        let reference = ExampleSet(features: features)  // as a review passes them (here decided ones too: timing only)
+        for n in [4, 12, 16, 100, 1000] {  // below 16 the refits are anchored on the reference images
             var examples = ExampleSet(dimensions: model.head.dimensions)
             for i in 0..<(n - 1) { examples.append(features[i % features.count], label: labels[i % labels.count]) }
-            let before = Adaptation(prior: model.head).refit(examples)
+            let before = Adaptation(prior: model.head).refit(examples, reference: reference)
             examples.append(features[(n - 1) % features.count], label: labels[(n - 1) % labels.count])
             var steps: [Double] = []
             var grown = examples
             var state = before
-            // One decision at a time for 40 more decisions: the median is a refit without
+            // One decision at a time for 40 more decisions (below 16, up to 16: the refits anchored
+            // on the reference images, each with leave-one-out from 4): the median is a refit without
             // cross-validation, the largest one with it.
-            for j in 0..<40 {
+            for j in 0..<(n < 16 ? 16 - n : 40) {
                 grown.append(features[(n + j) % features.count], label: labels[(n + j) % labels.count])
                 let start = clock()
-                state = state.refit(grown)
+                state = state.refit(grown, reference: reference)
                 steps.append(clock() - start)
             }
             steps.sort()
@@ -57,14 +59,14 @@ extension Bench {
             var gathered = ExampleSet(dimensions: model.head.dimensions)
             for i in 0..<n { gathered.append(bank[i]!, label: labels[i % labels.count]) }
             let gather = clock() - start
-            let cold = HeadFit.fit(examples, prior: model.head, from: nil)
+            let cold = HeadFit.fit(examples, prior: model.head, from: nil, reference: reference)
             var more = examples
             more.append(features[n % features.count], label: labels[n % labels.count])
             let fitStart = clock()
-            let warm = HeadFit.fit(more, prior: model.head, from: cold)
+            let warm = HeadFit.fit(more, prior: model.head, from: cold, reference: reference)
             let fitTime = clock() - fitStart
             print(String(format: "  %5d decisions   refit median %7.2f ms, 90th percentile %7.2f, largest %7.2f   main thread %5.2f ms   (head alone: %.2f ms, %d evaluations)",
-                         n, steps[20], steps[36], steps[39], gather, fitTime, warm.evaluations))
+                         n, steps[steps.count / 2], steps[steps.count * 9 / 10], steps[steps.count - 1], gather, fitTime, warm.evaluations))
         }
     }
 }

@@ -23,7 +23,7 @@ final class AdaptationEndToEndTests: XCTestCase {
     func testALabCarriesTheDecisionsToClassify() throws {
         let top = try Harness.referenceTopClasses()["1"]!
         let (corrected, key) = top == "LYMPHOCYTE" ? ("MONOCYTE", "m") : ("LYMPHOCYTE", "l")
-        folder = try copies(6)
+        folder = try copies(17)
         let other = try copies(2)
         defer { try? FileManager.default.removeItem(atPath: other) }
         let home = folder + "-home"
@@ -32,17 +32,17 @@ final class AdaptationEndToEndTests: XCTestCase {
         try "# set once\nlab = ward-7\n".write(toFile: home + "/config/hematovision/config", atomically: true, encoding: .utf8)
         let env = "XDG_DATA_HOME='\(home)/data' XDG_CONFIG_HOME='\(home)/config'"
         let t = try TmuxSession("env \(env) \(Harness.binary) '\(folder!)' --graphics none; echo EXIT=$?; sleep 30")
-        try t.waitFor("Image  1 of 6", "Enter accepts \(top)")
-        // Six corrections of the same photograph: enough for the refit to outweigh the prior (a
-        // single one only nudges it: HeadFitTests.testOneSlipNudgesTheHeadButDoesNotOverturnAClass).
-        for n in 1...5 {  // each image's prediction (and feature) is in before its key, so every decision teaches
+        try t.waitFor("Image  1 of 17", "Enter accepts \(top)")
+        // Seventeen corrections of the same photograph: enough for the refit to outweigh the prior
+        // (a few only nudge it: HeadFitTests.testOneSlipNudgesTheHeadButDoesNotOverturnAClass).
+        for n in 1...16 {  // each image's prediction (and feature) is in before its key, so every decision teaches
             try t.send(key)
-            try t.waitFor("Image  \(n + 1) of 6", n == 1 ? "adapted to 1 decision\n" : "adapted to \(n) decisions", "Enter accepts")
+            try t.waitFor("Image  \(n + 1) of 17", n == 1 ? "adapted to 1 decision\n" : "adapted to \(n) decisions", "Enter accepts")
         }
         try t.send(key)
-        try t.waitFor("6/6 reviewed", "adapted to 6 decisions")
+        try t.waitFor("17/17 reviewed", "adapted to 17 decisions")
         try t.send("q")
-        try t.waitFor("EXIT=0", "lab ward-7: 6 decisions from 1 folder(s)")
+        try t.waitFor("EXIT=0", "lab ward-7: 17 decisions from 1 folder(s)")
         XCTAssertTrue(FileManager.default.fileExists(atPath: home + "/data/hematovision/labs/ward-7.safetensors"))
 
         var environment = ProcessInfo.processInfo.environment
@@ -58,33 +58,35 @@ final class AdaptationEndToEndTests: XCTestCase {
         XCTAssertTrue(missing.error.contains("there is no lab \"nowhere\" yet") || missing.error.contains("there is no lab nowhere yet"), missing.error)
     }
 
-    /// Six copies of one photograph: each correction moves the next copy's prediction towards the
-    /// reviewer's class (the prior weighs as 32 decisions until there are 32, so one correction
-    /// nudges rather than overturns), and after four the model predicts what the reviewer said.
+    /// Eighteen copies of one photograph, each corrected: every correction moves the next copy's
+    /// prediction towards the reviewer's class, but four only nudge it (the prior's answers weigh
+    /// as 32 decisions at first, fading until cross-validation takes over at 16); after 16 the
+    /// model predicts what the reviewer said.
     func testACorrectionChangesTheNextPrediction() throws {
         let top = try Harness.referenceTopClasses()["1"]!
         let (corrected, key) = top == "LYMPHOCYTE" ? ("MONOCYTE", "m") : ("LYMPHOCYTE", "l")
-        folder = try copies(6)
+        folder = try copies(18)
         let t = try TmuxSession("\(Harness.binary) '\(folder!)' --graphics none; echo EXIT=$?; sleep 30")
-        try t.waitFor("Image  1 of 6", "Enter accepts \(top)", "no decisions yet")
+        try t.waitFor("Image  1 of 18", "Enter accepts \(top)", "no decisions yet")
         var shares: [Double] = [try share(of: corrected, on: t.screen())]
-        for n in 1...4 {
+        for n in 1...16 {
             try t.send(key)
-            try t.waitFor("Image  \(n + 1) of 6", "agreed 0/\(n) recent", "adapted to \(n) decision")
+            try t.waitFor("Image  \(n + 1) of 18", n == 1 ? "adapted to 1 decision\n" : "adapted to \(n) decisions")
             shares.append(try share(of: corrected, on: t.screen()))
         }
         XCTAssertEqual(shares, shares.sorted(), "each correction raises the reviewer's class: \(shares)")
         XCTAssertGreaterThan(shares[1], shares[0], "the first correction is heard")
-        // The correction is a decision the model did not agree with, and it now predicts the reviewer's class.
-        try t.waitFor("Image  5 of 6", "Enter accepts \(corrected)")
+        XCTAssertLessThan(shares[4], 50, "four corrections nudge; they do not overturn the class: \(shares)")
+        // The corrections were decisions the model did not agree with, and it now predicts the reviewer's class.
+        try t.waitFor("Image  17 of 18", "Enter accepts \(corrected)")
         try t.send("Enter")
-        try t.waitFor("Image  6 of 6", "agreed 1/5 recent")
+        try t.waitFor("Image  18 of 18", "17/18 reviewed")
         try t.send("q")
         try t.waitFor("EXIT=0")
         let journal = try Journal.read(path: folder + "/labels.journal.jsonl")
-        XCTAssertEqual(journal.map(\.label), Array(repeating: [corrected], count: 5))
-        // The journal keeps what the screen showed: the adapted probabilities for the fifth image.
-        let shown = try XCTUnwrap(journal[4].probabilities)
+        XCTAssertEqual(journal.map(\.label), Array(repeating: [corrected], count: 17))
+        // The journal keeps what the screen showed: the adapted probabilities for the 17th image.
+        let shown = try XCTUnwrap(journal[16].probabilities)
         XCTAssertEqual(shown.max { $0.value < $1.value }?.key, corrected)
     }
 
