@@ -223,10 +223,6 @@ extension ReviewSession {
         var next = self
         next.message = nil
         next.showingHelp = false
-        if blind {
-            next.message = "Blind review: the gallery would show the model's answer; F filters by label."
-            return (next, nil)
-        }
         let shown = current.flatMap { predictedClass($0) } ?? filter
         let choices = (shown.map { [$0] } ?? []) + modelLabels
         guard let g = choices.lazy.map({ Gallery(predicted: $0, in: self, at: self.current) }).first(where: { !$0.members.isEmpty }) else {

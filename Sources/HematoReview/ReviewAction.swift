@@ -60,6 +60,11 @@ extension ReviewSession {
     /// When persisting fails, the caller keeps the old session: nothing is shown
     /// as done that is not on disk.
     public func reduce(_ action: ReviewAction) -> (ReviewSession, Decision?) {
+        if let refusal = blindRefusal(action) {
+            var next = self
+            next.message = refusal
+            return (next, nil)
+        }
         if let handled = reduceInGallery(action) { return handled }
         var next = self
         next.message = nil
@@ -116,9 +121,6 @@ extension ReviewSession {
             return (next, nil)
         case .first, .last, .pageBack, .pageForward, .openPrompt, .promptType, .promptErase, .promptSubmit, .promptClose, .cycleLabelFilter:
             return next.navigate(action)
-        case .toggleOrder where blind, .cycleFilter where blind:  // both would tell the hidden prediction
-            next.message = "Blind review: order and filter would tell the answers; F filters by label."
-            return (next, nil)
         default:
             break
         }
@@ -140,10 +142,6 @@ extension ReviewSession {
             // reviewer); replacing it takes a class key, never a silent swap for the model's guess.
             if let existing = labels[i], !existing.categories.isEmpty {
                 return next.decide(index: i, categories: existing.categories, action: .accept, advance: true)
-            }
-            if blind {
-                next.message = "Blind review: choose a class (e l m n b); the answer shows once you have."
-                return (next, nil)
             }
             switch opinions[i] {
             case nil:

@@ -9,15 +9,21 @@ extension ReviewSession {
         blind && labels[index]?.source != .person && !revealed.contains(index)
     }
 
-    /// What blind review refuses here, so the hint bar does not offer it: the order, the filter by
-    /// prediction and the gallery (each would tell the answers), and Enter on an image without a
-    /// label (it would take the hidden answer).
-    public func blindRefuses(_ action: ReviewAction) -> Bool {
-        guard blind else { return false }
+    /// What blind review says instead of doing `action`, or nil when it is allowed: the order, the
+    /// filter by prediction and the gallery would tell the answers, and Enter on an image without
+    /// a label would take the hidden one. The reducer refuses with it and the hint bar leaves out
+    /// what it names, so the two cannot disagree.
+    public func blindRefusal(_ action: ReviewAction) -> String? {
+        guard blind else { return nil }
         switch action {
-        case .toggleOrder, .cycleFilter, .toggleGallery: return true
-        case .accept: return current.map { labels[$0]?.categories.isEmpty ?? true } ?? false
-        default: return false
+        case .toggleOrder, .cycleFilter:
+            return "Blind review: order and filter would tell the answers; F filters by label."
+        case .toggleGallery where gallery == nil:
+            return "Blind review: the gallery would show the model's answer; F filters by label."
+        case .accept where current.map({ labels[$0]?.categories.isEmpty ?? true }) == true:
+            return "Blind review: choose a class (e l m n b); the answer shows once you have."
+        default:
+            return nil
         }
     }
 

@@ -22,8 +22,8 @@ final class BlindReviewTests: XCTestCase {
         XCTAssertEqual(s.message, "Blind review: choose a class (e l m n b); the answer shows once you have.")
     }
 
-    /// What `blindRefuses` names (the hint bar leaves it out) is what the reducer refuses: no
-    /// decision, nothing reordered, a "Blind review:" message; and nothing else is refused.
+    /// What `blindRefusal` names (the hint bar leaves it out) the reducer refuses: no decision,
+    /// nothing reordered, no gallery, a "Blind review:" message; and nothing else is refused.
     func testWhatTheHintBarLeavesOutIsWhatTheReducerRefuses() throws {
         var file = LabelsFile()
         file.setCategories(["MONOCYTE"], forImage: "2")
@@ -35,14 +35,14 @@ final class BlindReviewTests: XCTestCase {
                 let (after, decision) = s.reduce(action)
                 let refused = decision == nil && after.queue == s.queue && after.gallery == nil
                     && after.message?.hasPrefix("Blind review:") == true
-                XCTAssertEqual(s.blindRefuses(action), refused, "\(action) on image \(s.current!)")
+                XCTAssertEqual(s.blindRefusal(action) != nil, refused, "\(action) on image \(s.current!)")
             }
             var open = s
             open.blind = false
-            XCTAssertFalse(actions.contains(where: open.blindRefuses), "nothing is refused out of blind review")
+            XCTAssertFalse(actions.contains { open.blindRefusal($0) != nil }, "nothing is refused out of blind review")
         }
-        XCTAssertTrue(sessions[0].blindRefuses(.accept), "no label: Enter would take the hidden answer")
-        XCTAssertFalse(sessions[1].blindRefuses(.accept), "a labels.csv label is confirmed as ever")
+        XCTAssertNotNil(sessions[0].blindRefusal(.accept), "no label: Enter would take the hidden answer")
+        XCTAssertNil(sessions[1].blindRefusal(.accept), "a labels.csv label is confirmed as ever")
     }
 
     func testTheAnswerIsHiddenUntilDecidedThenShownAndSaid() {
