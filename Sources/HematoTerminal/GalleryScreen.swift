@@ -41,7 +41,7 @@ public struct GalleryScreen {
             return []
         }
         drawTitle(s, gallery, &g)
-        if let m = s.message { g.put(" " + m, x: 0, y: g.height - 2, style: theme["message"]) }
+        MessageLine.draw(s.message, theme: theme, into: &g)
         HintBar.draw(keymap.hints(in: .gallery), theme: theme, into: &g)
         if gallery.members.isEmpty {
             g.put("No image is predicted \(gallery.predicted) now; f shows another class.", x: 2, y: g.height / 2, style: theme["message"])

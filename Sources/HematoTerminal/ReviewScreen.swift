@@ -222,8 +222,8 @@ public struct ReviewScreen {
     private func drawMessage(_ s: ReviewSession, _ g: inout CellGrid) {
         if let p = s.prompt {  // the one-line prompt replaces the message while it is open; typed text shown escaped
             g.put(" " + p.title + DisplayName.escaped(p.text) + "▏", x: 0, y: g.height - 2, style: theme["message"])
-        } else if let m = s.message {  // one line: a message too long for it ends in "…", never mid-word unmarked
-            g.put(" " + m.fitted(to: g.width - 1), x: 0, y: g.height - 2, style: theme["message"])
+        } else {
+            MessageLine.draw(s.message, theme: theme, into: &g)
         }
     }
 

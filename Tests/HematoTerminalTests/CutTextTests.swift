@@ -36,6 +36,12 @@ final class CutTextTests: XCTestCase {
         // The caption keeps the file's name: "…A_100001.jpg", never the folder part alone.
         XCTAssertTrue(rows.contains { $0.contains("…A_100001.jpg  70%") }, gallery.text)
         XCTAssertFalse(rows.contains { $0.contains("NEUTROPHIL/") }, gallery.text)
+        // The gallery's message line marks a cut as the single view's does (one MessageLine).
+        let long = String(repeating: "a long message ", count: 8)
+        var said = CellGrid(width: 80, height: 24)
+        GalleryScreen(folderName: folder, graphicsMode: .blocks, theme: .builtIn)
+            .draw(s.reduce(.notify(long, unlessBusy: false)).0, into: &said)
+        XCTAssertEqual(String(said.text.split(separator: "\n")[22]), " " + String(long.prefix(78)) + "…")
     }
 
     /// A message longer than the line ends in "…"; the text in an empty pane wraps whole within it.
