@@ -176,9 +176,12 @@ extension ReviewSession {
             next.setLabel(undo.previous, at: undo.index)
             if let p = next.queue.firstIndex(of: undo.index) { next.move(to: p) }
             // Said, because undoing an Enter that confirmed a labels.csv label changes nothing on screen.
-            let name = DisplayName.escaped(names[undo.index])
-            let back = undo.previous.map { $0.categories.isEmpty ? "a blank label" : $0.categories.map(DisplayName.escaped).joined(separator: ", ") }
-            next.message = "Undone: \(name) has " + (back.map { $0 + (undo.previous?.source == .file ? " from labels.csv" : "") + " again." } ?? "no label again.")
+            var restored = "no label"
+            if let previous = undo.previous {
+                restored = previous.categories.isEmpty ? "a blank label" : previous.categories.map(DisplayName.escaped).joined(separator: ", ")
+                if previous.source == .file { restored += " from labels.csv" }
+            }
+            next.message = "Undone: \(DisplayName.escaped(names[undo.index])) has \(restored) again."
             let decision = Decision(index: undo.index, image: keys[undo.index], action: .undo,
                                     label: undo.previous?.categories ?? [], opinion: opinions[undo.index],
                                     blank: undo.previous?.categories.isEmpty == true)
