@@ -14,10 +14,9 @@ public struct Gallery: Equatable, Sendable {
     public let predicted: String
     /// Indexes into the session's `names`, least confident first.
     public private(set) var members: [Int]
-    /// The model's confidence in each member when it joined (what ordered the page; the model
-    /// adapting to the reviewer does not reshuffle or renumber a page being looked at).
-    public private(set) var confidences: [Float]
-    /// The model's whole answer on each member when it joined: what the page's numbers come from.
+    /// The model's whole answer on each member when it joined: what ordered the page and what its
+    /// numbers say (the model adapting to the reviewer does not reshuffle or renumber a page being
+    /// looked at).
     public private(set) var shown: [Int: ModelOpinion] = [:]
     /// Position in `members`; the page is the one that holds it.
     public private(set) var cursor = 0
@@ -42,7 +41,6 @@ public struct Gallery: Equatable, Sendable {
         for i in s.names.indices where s.predictedClass(i) == predicted { scored.append((i, s.confidence(i) ?? 0)) }
         scored.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
         members = scored.map(\.0)
-        confidences = scored.map(\.1)
         for i in members { shown[i] = s.opinions[i] }
         if let image, let at = members.firstIndex(of: image) { cursor = at }
     }
@@ -55,11 +53,16 @@ public struct Gallery: Equatable, Sendable {
     }
 
     /// An image classified after the gallery opened (so not a member yet).
-    mutating func join(_ index: Int, confidence: Float, opinion: ModelOpinion?) {
+    mutating func join(_ index: Int, opinion: ModelOpinion?) {
         members.append(index)
-        confidences.append(confidence)
         shown[index] = opinion
     }
+
+    /// The confidence the page shows for the member at `position`: the top probability when it joined.
+    public func confidence(at position: Int) -> Float { shown[members[position]]?.probabilities?.max() ?? 0 }
+
+    /// Every member's, in order.
+    public var confidences: [Float] { members.indices.map(confidence(at:)) }
 }
 
 extension ReviewSession {
@@ -127,7 +130,7 @@ extension ReviewSession {
             plain.gallery = nil
             var (after, decision) = plain.reduce(action)
             if opinions[index] == nil, after.predictedClass(index) == g.predicted {
-                moved.join(index, confidence: after.confidence(index) ?? 0, opinion: after.opinions[index])
+                moved.join(index, opinion: after.opinions[index])
             }
             after.gallery = moved
             return (after, decision)

@@ -53,7 +53,7 @@ public struct GalleryScreen {
             let (frame, picture) = Self.tile(slot, columns: gallery.columns, rows: gallery.rows, width: g.width, height: g.height)
             let here = first + slot == gallery.cursor
             if here { drawFrame(frame, &g) }
-            drawCaption(s, index, gallery.predicted, gallery.confidences[first + slot], x: picture.x, y: picture.y + picture.height, width: picture.width, here: here, &g)
+            drawCaption(s, index, gallery.predicted, gallery.confidence(at: first + slot), x: picture.x, y: picture.y + picture.height, width: picture.width, here: here, &g)
             if graphicsMode == .none {
                 g.put("(pictures off)", x: picture.x, y: picture.y + picture.height / 2, style: theme["dim"], maxWidth: picture.width)
             } else {
