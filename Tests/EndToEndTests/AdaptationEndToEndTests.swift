@@ -100,10 +100,7 @@ final class AdaptationEndToEndTests: XCTestCase {
 
 /// Keys a terminal user expects: Esc and Alt combinations never quit, Ctrl-C
 /// quits with status 130, Ctrl-Z suspends and `fg` brings the screen back.
-final class TerminalKeysEndToEndTests: XCTestCase {
-    var folder: String!
-    override func setUpWithError() throws { folder = try Harness.sampleFolder() }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
+final class TerminalKeysEndToEndTests: SampleFolderTestCase {
 
     func testEscAndAltDoNotQuitAndCtrlCExitsWith130() throws {
         let t = try TmuxSession("\(Harness.binary) '\(folder!)' --graphics none; echo EXIT=$?; sleep 30")

@@ -4,15 +4,7 @@ import HematoReview
 
 /// The gallery driven through a real terminal: open it, correct one thumbnail, accept the rest
 /// of the page with one key, quit; labels.csv and the journal hold exactly those decisions.
-final class GalleryEndToEndTests: XCTestCase {
-    var folder: String!
-
-    override func setUpWithError() throws {
-        folder = try Harness.sampleFolder()
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
-
+final class GalleryEndToEndTests: SampleFolderTestCase {
     func testCorrectOneThenAcceptThePage() throws {
         let top = try Harness.referenceTopClasses()
         let shown = try XCTUnwrap(top["1"])
@@ -34,8 +26,7 @@ final class GalleryEndToEndTests: XCTestCase {
         try t.send("q")
         try t.waitFor("EXIT=0", "\(members.count)/16 labelled")
 
-        let csv = String(decoding: try Data(contentsOf: URL(fileURLWithPath: folder + "/labels.csv")), as: UTF8.self)
-        var rows = csv.components(separatedBy: "\r\n")
+        var rows = try csv().components(separatedBy: "\r\n")
         XCTAssertEqual(rows.removeFirst(), ",Image,Category")
         XCTAssertEqual(rows.removeLast(), "", "CRLF after every row")
         var expected = Set(members.map { ",\($0),\(shown)" })

@@ -95,6 +95,20 @@ enum Harness {
     }
 }
 
+/// A test with its own copy of SampleImages (`folder`, removed when it ends), and that copy's
+/// labels.csv as text.
+class SampleFolderTestCase: XCTestCase {
+    var folder: String!
+
+    override func setUpWithError() throws { folder = try Harness.sampleFolder() }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
+
+    func csv() throws -> String {
+        String(decoding: try Data(contentsOf: URL(fileURLWithPath: folder + "/labels.csv")), as: UTF8.self)
+    }
+}
+
 /// A private tmux server with one session; killed when the test ends.
 final class TmuxSession {
     let socket = "hv-e2e-\(UUID().uuidString.prefix(8))"

@@ -4,19 +4,7 @@ import HematoReview
 
 /// Issue 13, items 4–6 through a real terminal: End, Home, go to, search; blind review; undo
 /// after reopening the folder.
-final class NavigationAndBlindEndToEndTests: XCTestCase {
-    var folder: String!
-
-    override func setUpWithError() throws {
-        folder = try Harness.sampleFolder()
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
-
-    func csv() throws -> String {
-        String(decoding: try Data(contentsOf: URL(fileURLWithPath: folder + "/labels.csv")), as: UTF8.self)
-    }
-
+final class NavigationAndBlindEndToEndTests: SampleFolderTestCase {
     var review: String { "\(Harness.binary) '\(folder!)' --graphics blocks --reviewer e2e" }
 
     func testEndHomeGoToAndSearch() throws {

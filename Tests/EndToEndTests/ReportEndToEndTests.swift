@@ -3,15 +3,7 @@ import XCTest
 import HematoReview
 
 /// A scripted review in a real terminal, then `report` over what it left.
-final class ReportEndToEndTests: XCTestCase {
-    var folder: String!
-
-    override func setUpWithError() throws {
-        folder = try Harness.sampleFolder()
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
-
+final class ReportEndToEndTests: SampleFolderTestCase {
     func testReportCountsWhatAScriptedReviewDid() throws {
         let top = try Harness.referenceTopClasses()
         let t = try TmuxSession("\(Harness.binary) '\(folder!)' --reviewer e2e; echo EXIT=$?; sleep 30")

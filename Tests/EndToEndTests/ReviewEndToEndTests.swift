@@ -3,19 +3,7 @@ import XCTest
 import HematoReview
 
 /// The review screen driven through a real terminal: keys in, screen and files out.
-final class ReviewEndToEndTests: XCTestCase {
-    var folder: String!
-
-    override func setUpWithError() throws {
-        folder = try Harness.sampleFolder()
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
-
-    func csv() throws -> String {
-        String(decoding: try Data(contentsOf: URL(fileURLWithPath: folder + "/labels.csv")), as: UTF8.self)
-    }
-
+final class ReviewEndToEndTests: SampleFolderTestCase {
     func testAScriptedReviewWritesTheDatasetFormat() throws {
         let top = try Harness.referenceTopClasses()
         let t = try TmuxSession("\(Harness.binary) '\(folder!)' --reviewer e2e; echo EXIT=$?; sleep 30")
