@@ -47,6 +47,12 @@ public struct Adaptation: Sendable {
 
     public func probabilities(_ feature: [Float]) -> [Float] { head.probabilities(feature) }
 
+    /// Whether a refit on `decisions` uses reference images at all: its smallest fit (a held-out
+    /// fold, or leave-one-out below 16) is anchored. Beyond, the caller need not gather them.
+    public func usesReference(decisions n: Int) -> Bool {
+        settings.referenceWeight(decisions: n - (n + Self.folds - 1) / Self.folds) > 0
+    }
+
     /// `reference`: the lab's images no decision is about (labels unused), on which the answers stay
     /// the prior's unless the decisions outweigh it (`HeadFit`).
     public func refit(_ examples: ExampleSet, reference: ExampleSet? = nil) -> Adaptation {

@@ -13,8 +13,7 @@ public struct ExampleSet: Sendable {
     /// `HeadFit.referenceLimit` of them, evenly spread, are kept: a fit uses no more.
     public init(features: [[Float]]) {
         dimensions = features.first?.count ?? 0
-        let step = max(1, (features.count + HeadFit.referenceLimit - 1) / HeadFit.referenceLimit)
-        for i in stride(from: 0, to: features.count, by: step) { append(features[i], label: 0) }
+        for i in HeadFit.evenlySpread(features.count) { append(features[i], label: 0) }
     }
 
     public var count: Int { labels.count }
@@ -96,6 +95,16 @@ public enum HeadFit {
 
     /// At most this many reference images are used (the divergence's cost grows with them).
     public static let referenceLimit = 256
+
+    /// Which of `count` reference images a fit uses: every one up to `referenceLimit`, beyond that
+    /// `referenceLimit` of them at an even, fractional step, the same ones every time. (A whole
+    /// step aliases with images that repeat a pattern: every 4th of a set cycling through four
+    /// classes is one class.)
+    static func evenlySpread(_ count: Int) -> [Int] {
+        guard count > referenceLimit else { return Array(0..<count) }
+        let step = Double(count) / Double(referenceLimit)
+        return (0..<referenceLimit).map { Int(Double($0) * step) }
+    }
 
     /// Where a fit ended: its parameters and the curvature it learned on the way.
     public struct FitState: Sendable {
@@ -241,9 +250,8 @@ public enum HeadFit {
 
         init(_ reference: ExampleSet, prior: LinearHead, centring: Centring, weight: Float) {
             var sample = reference
-            if reference.count > HeadFit.referenceLimit {  // evenly spread, the same ones every time
-                let step = Double(reference.count) / Double(HeadFit.referenceLimit)
-                let picked = Set((0..<HeadFit.referenceLimit).map { Int(Double($0) * step) })
+            if reference.count > HeadFit.referenceLimit {
+                let picked = Set(HeadFit.evenlySpread(reference.count))
                 sample = reference.subset(picked.contains)
             }
             targets = (0..<sample.count).flatMap { prior.probabilities(Array(sample.feature($0))) }

@@ -6,8 +6,9 @@ import Synchronization
 /// learned off the key-handling thread, and only the newest request counts.
 struct RefitRequest: Sendable {
     let examples: ExampleSet
-    /// The folder's images whose answers stay the prior's unless the decisions outweigh it.
-    let reference: ExampleSet
+    /// The folder's images whose answers stay the prior's unless the decisions outweigh it; nil
+    /// once no fit of the refit is anchored on them.
+    let reference: ExampleSet?
     let current: Adaptation
     let features: [Int: [Float]]
 }

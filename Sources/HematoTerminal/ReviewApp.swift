@@ -124,7 +124,9 @@ public final class ReviewApp {
         }
         // A reviewed image's feature arrived (a reopened folder), or the images the refit keeps the
         // prior's answers on have doubled since it ran (decisions made as the folder opened).
-        let referenceGrew = learner.adaptation.decisions > 0 && learner.features.count >= 2 * max(1, featuresAtLastRefit)
+        let decided = learner.adaptation.decisions
+        let referenceGrew = decided > 0 && learner.adaptation.usesReference(decisions: decided)
+            && learner.features.count >= 2 * max(1, featuresAtLastRefit)
         if teaches || referenceGrew { requestRefit() }
         if session.trust.shiftScore == nil, let shift = learner.shift {
             session.trust.shiftScore = shift.score
@@ -295,8 +297,10 @@ public final class ReviewApp {
     func requestRefit() {
         refitGeneration += 1
         featuresAtLastRefit = learner.features.count
-        refitRequests.put(refitGeneration, RefitRequest(examples: learner.examples(for: session), reference: learner.reference(for: session),
-                                                        current: learner.adaptation,
+        let examples = learner.examples(for: session)
+        // Sorting and copying the folder's features is the loop's work: only while a fit uses them.
+        let reference = learner.adaptation.usesReference(decisions: examples.count) ? learner.reference(for: session) : nil
+        refitRequests.put(refitGeneration, RefitRequest(examples: examples, reference: reference, current: learner.adaptation,
                                                         features: learner.features))
         refitter.want([refitGeneration])
     }

@@ -171,6 +171,14 @@ final class HeadFitTests: XCTestCase {
         XCTAssertGreaterThan(p[2], prior.probabilities(Array(training.feature(1)))[2], "the correction is heard")
     }
 
+    /// The review gathers the folder's images for a refit only while one of its fits is anchored
+    /// on them: up to 21 decisions (a held-out fold of 21 trains on 15), none from 22.
+    func testOnlyTheFirstRefitsUseTheReferenceImages() {
+        let adaptation = Adaptation(prior: Self.zeroHead)
+        XCTAssertTrue((1...21).allSatisfy { adaptation.usesReference(decisions: $0) })
+        XCTAssertFalse((22...300).contains { adaptation.usesReference(decisions: $0) })
+    }
+
     func testTheTemperatureSoftensOverconfidentLogits() {
         // Logits that say 0.99 but are right only 70% of the time need a temperature above 1.
         var logits = [Float](), labels = [Int]()
