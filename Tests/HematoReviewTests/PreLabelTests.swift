@@ -132,6 +132,26 @@ final class PreLabelTests: XCTestCase {
         XCTAssertFalse(hostile.origin.contains("\u{1B}"), hostile.origin)
     }
 
+    /// A record is a file anyone could have written: every odd one is refused with a sentence or read, never a trap.
+    func testHostileRecordsAreRefusedOrReadNeverATrap() throws {
+        let format = PreLabelRecord.formatName
+        let inputs = [
+            #"{"format":"\#(format)","tool":"classify","model":"m","date":"d","labels_hash":"h","rows":[{"image":"1","label":["A"],"probabilities":{"A":1e999}}]}"#,
+            #"{"format":"\#(format)","tool":"classify","model":"m","date":"d","labels_hash":"h","rows":[{"image":1,"label":"A"}]}"#,
+            #"{"format":"\#(format)","tool":7,"model":"m","date":"d","labels_hash":"h","rows":[]}"#,
+            String(repeating: "[", count: 100_000),
+            "\u{0}\u{FF}",
+            #"{"format":"\#(format)","tool":"classify","model":"m","date":"d","labels_hash":"h","rows":[{"image":"1","label":["A"]},{"image":"1","label":["B"]}]}"#,
+        ]
+        for text in inputs.dropLast() {
+            XCTAssertThrowsError(try PreLabelRecord(bytes: Array(text.utf8)), text.prefix(80).description) { error in
+                XCTAssertFalse("\(error)".isEmpty)
+            }
+        }
+        let duplicated = try PreLabelRecord(bytes: Array(inputs.last!.utf8))
+        XCTAssertEqual(PreLabels(duplicated).categories["1"], ["B"], "the last row of an image counts")
+    }
+
     func testAnExportKeepsRowsByteForByte() throws {
         let bytes = Array(",Image,Category\r\n,1,EOSINOPHIL\r\n,2,  NEUTROPHIL \r\n,3,\"MONOCYTE,LYMPHOCYTE\"".utf8)
         let file = try LabelsFile(bytes: bytes)
