@@ -112,7 +112,7 @@ struct Report: ParsableCommand {
         if r.labelsWithoutImage > 0 { lines.append("(\(r.labelsWithoutImage) labelled image(s) not in the folder are left out)") }
         let d = r.differential
         lines.append("")
-        lines.append("differential: \(d.cells) cell(s)" + (d.multiLabelImages > 0 ? ", \(d.multiLabelImages) image(s) with several (each cell counted)" : "")
+        lines.append("differential\(mixed ? " of all labels" : ""): \(d.cells) cell(s)" + (d.multiLabelImages > 0 ? ", \(d.multiLabelImages) image(s) with several (each cell counted)" : "")
                      + "; 95% confidence intervals by the Wilson score method")
         let width = max(11, d.rows.map { DisplayName.escaped($0.name).count }.max() ?? 0)
         for row in d.rows {
