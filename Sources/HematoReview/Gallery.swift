@@ -197,7 +197,8 @@ extension ReviewSession {
                 return next.relabel(action, at: i, advancingOnSet: false)
             default:
                 // Like Enter: a label the image has is confirmed; otherwise the class this page shows.
-                let existing = labels[i]?.categories ?? []
+                // The model's own label is its answer, like an unlabelled image's: the page's class is what was seen.
+                let existing = labels[i]?.source == .model ? [] : labels[i]?.categories ?? []
                 return next.decide(index: i, categories: existing.isEmpty ? [g.predicted] : existing, action: .accept, advance: false)
             }
         case .acceptPage:

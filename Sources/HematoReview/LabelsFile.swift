@@ -121,6 +121,13 @@ public struct LabelsFile: Sendable, Equatable {
         for (j, row) in rows.enumerated() where index[row.image] == nil { index[row.image] = j }
     }
 
+    /// Drops the rows of every image `drop` names; the others keep their bytes and order.
+    public mutating func removeRows(where drop: (String) -> Bool) {
+        rows.removeAll { drop($0.image) }
+        index = [:]
+        for (j, row) in rows.enumerated() where index[row.image] == nil { index[row.image] = j }
+    }
+
     /// The file as a person reads it on a terminal: one record a line, every control,
     /// C1 and bidi character in names and categories a visible escape, so a file name
     /// cannot retitle the window, clear the screen or set the clipboard. Only for a

@@ -180,6 +180,7 @@ extension ReviewSession {
             if let previous = undo.previous {
                 restored = previous.categories.isEmpty ? "a blank label" : previous.categories.map(DisplayName.escaped).joined(separator: ", ")
                 if previous.source == .file { restored += " from labels.csv" }
+                if previous.source == .model { restored += ", the model's label" }
             }
             next.message = "Undone: \(DisplayName.escaped(names[undo.index])) has \(restored) again."
             let decision = Decision(index: undo.index, image: keys[undo.index], action: .undo,
@@ -194,10 +195,10 @@ extension ReviewSession {
             next.move(to: position - 1)
         case .nextUnreviewed:
             let n = queue.count
-            if let step = (1...n).first(where: { labels[queue[(position + $0) % n]] == nil }) {
+            if let step = (1...n).first(where: { labels[queue[(position + $0) % n]]?.source != .person }) {
                 next.move(to: (position + step) % n)
             } else {
-                next.message = "Every image here has a label."
+                next.message = "Every image here has a reviewer's label."
             }
         case .toggleOrder:
             next.rebuildQueue(order: order == .name ? .leastConfident : .name, filter: filter)

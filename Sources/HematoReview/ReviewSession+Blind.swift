@@ -20,7 +20,7 @@ extension ReviewSession {
             return "Blind review: order and filter would tell the answers; F filters by label."
         case .toggleGallery where gallery == nil:
             return "Blind review: the gallery would show the model's answer; F filters by label."
-        case .accept where current.map({ labels[$0]?.categories.isEmpty ?? true }) == true:
+        case .accept where current.map({ labels[$0]?.categories.isEmpty ?? true || hidesLabel($0) }) == true:
             return "Blind review: choose a class (e l m n b); the answer shows once you have."
         default:
             return nil

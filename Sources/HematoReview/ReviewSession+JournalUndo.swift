@@ -38,7 +38,7 @@ extension ReviewSession {
             }
             let i = index[e.image] ?? -1
             if let before = e.before {
-                stack.append(Undo(index: i, previous: before.labelRow.map { Label(categories: $0, source: .file) }))
+                stack.append(Undo(index: i, previous: before.labelRow.map { Label(categories: $0, source: fileSource($0, image: e.image)) }))
             } else if let row = after[e.image] {
                 stack.append(Undo(index: i, previous: row.map { Label(categories: $0, source: .person) }))
             } else {

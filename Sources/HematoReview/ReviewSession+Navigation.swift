@@ -48,7 +48,7 @@ extension ReviewSession {
                   !hidesPrediction(index) else { return false }
             return label.categories != [p]
         case .labelled(let c):
-            return labels[index]?.categories.contains(c) == true
+            return labels[index]?.categories.contains(c) == true && !hidesLabel(index)
         }
     }
 

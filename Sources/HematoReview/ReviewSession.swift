@@ -5,7 +5,8 @@
 public struct ReviewSession: Equatable, Sendable {
     public enum Source: String, Equatable, Sendable {
         case person   // set during a review (the journal says so)
-        case file     // already in labels.csv when the folder was opened
+        case file     // already in labels.csv when the folder was opened, nothing says who chose it
+        case model    // written by classify or merge (their record says so): pre-labelled, not reviewed
     }
 
     public struct Label: Equatable, Sendable {
@@ -32,6 +33,10 @@ public struct ReviewSession: Equatable, Sendable {
     /// recounted at every key), and the images with several classes: `differential`'s input.
     private var cellCounts: [String: Int] = [:]
     private var multiLabelImages = 0
+    /// Labels of each source, kept as they change (ReviewSession+Provenance.swift reads them).
+    var sourceCounts: [Source: Int] = [:]
+    /// What classify or merge wrote into labels.csv, by image key.
+    public let preLabels: PreLabels
     public private(set) var order: Order = .name
     /// Show only images whose predicted class is this.
     public private(set) var filter: String?
@@ -89,28 +94,31 @@ public struct ReviewSession: Equatable, Sendable {
     }
 
     public init(names: [String], modelLabels: [String], existing: LabelsFile = LabelsFile(),
-                decidedByPerson: Set<String> = [], resumeAfter lastImage: String? = nil) {
+                decidedByPerson: Set<String> = [], preLabels: PreLabels = PreLabels(), resumeAfter lastImage: String? = nil) {
         self.names = names
         keys = LabelsFile.imageKeys(forRelativePaths: names, existing: existing)
         self.modelLabels = modelLabels
+        self.preLabels = preLabels
         queue = Array(names.indices)
         for (i, key) in keys.enumerated() {
             if let categories = existing.categories(forImage: key) {
-                setLabel(Label(categories: categories, source: decidedByPerson.contains(key) ? .person : .file), at: i)
+                setLabel(Label(categories: categories, source: decidedByPerson.contains(key) ? .person : fileSource(categories, image: key)), at: i)
             }
         }
-        // Resume just after the last image the journal mentions, else at the first unlabelled one.
+        // Resume just after the last image the journal mentions, else at the first unlabelled one,
+        // else (every image pre-labelled or imported) at the first no person decided.
         if let lastImage, let i = keys.firstIndex(of: lastImage) {
             position = min(i + 1, max(0, names.count - 1))
         } else {
-            position = queue.firstIndex { labels[$0] == nil } ?? 0
+            position = queue.firstIndex { labels[$0] == nil } ?? queue.firstIndex { labels[$0]?.source != .person } ?? 0
         }
     }
 
     // MARK: reading
 
     public var current: Int? { queue.indices.contains(position) ? queue[position] : nil }
-    public var reviewedCount: Int { labels.count }
+    /// Images a person decided (pre-labelled and imported labels are counted apart: ReviewSession+Provenance.swift).
+    public var reviewedCount: Int { sourceCounts[.person] ?? 0 }
     public var classifiedCount: Int { opinions.count }
 
     /// The differential of the labels so far, counted as `hematovision report` counts labels.csv:
@@ -153,6 +161,11 @@ public struct ReviewSession: Equatable, Sendable {
     // MARK: changes the reducer makes
 
     mutating func setLabel(_ label: Label?, at index: Int) {
+        if let old = labels[index]?.source {
+            sourceCounts[old, default: 0] -= 1
+            if sourceCounts[old] == 0 { sourceCounts[old] = nil }
+        }
+        if let new = label?.source { sourceCounts[new, default: 0] += 1 }
         if let old = labels[index]?.categories {
             for c in old {
                 cellCounts[c, default: 0] -= 1

@@ -16,6 +16,9 @@ public final class ReviewStore {
     public private(set) var labels: LabelsFile
     /// Images whose label a person set (from the journal), so the screen can say who labelled what.
     public private(set) var decidedByPerson: Set<String>
+    /// The labels classify or merge wrote (the record beside labels.csv), so review counts them apart.
+    public private(set) var preLabels = PreLabels()
+    private var personDecisions: PersonDecisions
     /// The image of the journal's last entry: where the reviewer stopped.
     public private(set) var lastImage: String?
     /// What opening found that the reviewer should hear (a torn journal line skipped, decisions replayed).
@@ -75,15 +78,13 @@ public final class ReviewStore {
         let contents: Journal.Contents
         do { contents = try Journal.contents(path: journalPath) } catch { throw .journal(error) }
         notes = contents.notes
-        var person = Set<String>()
-        for e in contents.entries {
-            if e.labelRow == nil { person.remove(e.image) } else { person.insert(e.image) }
-        }
-        decidedByPerson = person
+        personDecisions = PersonDecisions(contents.entries)
+        decidedByPerson = personDecisions.images
         lastImage = contents.entries.last?.image
         journalAtOpen = contents.entries.map(ReviewSession.JournalStep.init)
         journal = Journal(path: journalPath, write: journalWrite)
         replay(contents.entries)
+        loadPreLabels()
     }
 
     /// The journal beside a label file: `X.csv` → `X.journal.jsonl`.
@@ -111,6 +112,9 @@ public final class ReviewStore {
         }
     }
 
+    func addNote(_ note: String) { notes.append(note) }
+    func setPreLabels(_ found: PreLabels) { preLabels = found }
+
     private func apply(_ entry: JournalEntry) {
         if let row = entry.labelRow { labels.setCategories(row, forImage: entry.image) } else { labels.removeRow(forImage: entry.image) }
     }
@@ -122,7 +126,8 @@ public final class ReviewStore {
     public func record(_ entry: JournalEntry) throws(ReviewStoreError) -> String? {
         do { try journal.append(entry) } catch { throw .notSaved(error) }
         apply(entry)
-        if entry.labelRow == nil { decidedByPerson.remove(entry.image) } else { decidedByPerson.insert(entry.image) }
+        personDecisions.apply(entry)
+        decidedByPerson = personDecisions.images
         lastImage = entry.image
         decisionsRecorded += 1
         recorded.append(entry)

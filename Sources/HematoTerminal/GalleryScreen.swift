@@ -99,6 +99,8 @@ public struct GalleryScreen {
             case (.person, true): (mark, markStyle) = ("ok", theme["person"])
             case (.person, false): (mark, markStyle) = ("->" + short, theme["warning"])
             case (.file, _): (mark, markStyle) = ("csv " + short, theme["file"])
+            case (.model, true): (mark, markStyle) = ("", base)  // the model's answer, as on an unlabelled image
+            case (.model, false): (mark, markStyle) = ("pre " + short, theme["file"])
             }
             if here { markStyle.background = base.background }
         }

@@ -110,7 +110,7 @@ public struct Keymap: Sendable {
                     galleryHint: Hint("move", rank: 2)),
             Binding(keys: [.right, .character("j")], action: .next, help: "next image", hint: Hint("move", rank: 6),
                     galleryHint: Hint("move", rank: 2)),
-            Binding(keys: [.tab], action: .nextUnreviewed, help: "jump to the next image without a label", hint: Hint("unreviewed", rank: 7)),
+            Binding(keys: [.tab], action: .nextUnreviewed, help: "jump to the next image no reviewer has decided", hint: Hint("unreviewed", rank: 7)),
             Binding(keys: [.character("o")], action: .toggleOrder, help: "order: by name / least confident first", hint: Hint("order", rank: 9)),
             Binding(keys: [.character("f")], action: .cycleFilter, help: "filter by predicted class (cycles)", hint: Hint("filter", rank: 10),
                     galleryHint: Hint("class", rank: 4)),

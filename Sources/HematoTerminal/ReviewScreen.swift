@@ -56,7 +56,7 @@ public struct ReviewScreen {
     }
 
     private func drawTitle(_ s: ReviewSession, _ g: inout CellGrid) {
-        var right = "\(s.reviewedCount)/\(s.names.count) reviewed"
+        var right = s.progressText
         if s.classifiedCount < s.names.count { right += " · \(s.classifiedCount) classified" }
         right += " · \(s.order.rawValue)"
         if let f = s.filter { right += " · only \(f)" }
@@ -126,19 +126,22 @@ public struct ReviewScreen {
         }
         row += 1
         g.put("Label", x: x, y: row, style: theme["label"])
-        if let label = s.labels[i] {
+        if let label = s.labels[i], !s.hidesLabel(i) {
             let text = label.categories.isEmpty ? ["(blank)"] : Self.labelLines(label.categories, width: w - 7, maxLines: 2)
             for line in text {
                 g.put(line, x: x + 7, y: row, style: theme["value"], maxWidth: w - 7)
                 row += 1
             }
-            g.put(label.source == .person ? "set by a reviewer" : "from labels.csv", x: x + 7, y: row,
-                  style: label.source == .person ? theme["person"] : theme["file"])
+            let origin = s.originLines(label)
+            for (n, text) in origin.enumerated() {
+                g.put(text, x: x + 7, y: row + n, style: label.source == .person ? theme["person"] : theme["file"], maxWidth: w - 7)
+            }
+            row += origin.count - 1
             if let predicted = s.predictedClass(i), label.categories != [predicted], !s.hidesPrediction(i) {  // Enter keeps the label, so say so
                 g.put("model says \(predicted)", x: x + 7, y: row + 1, style: theme["model"], maxWidth: w - 7)
             }
         } else {
-            g.put("none yet", x: x + 7, y: row, style: theme["dim"])
+            g.put(s.hidesLabel(i) ? "the model's, hidden" : "none yet", x: x + 7, y: row, style: theme["dim"])
             row += 1
             if s.hidesPrediction(i) {
                 g.put("choose a class (blind)", x: x + 7, y: row, style: theme["dim"], maxWidth: w - 7)

@@ -101,6 +101,7 @@ struct Classify: ParsableCommand {
         var lines: [String] = []
         var failures = skipped.count
         var recorded: [ShardRecord.Item] = []  // for --shard: each image's place, and its key unless it failed
+        var modelProbabilities: [String: [String: Float]] = [:]  // for the record of the labels the model wrote
         for (item, outcome) in zip(items, outcomes) {
             recorded.append(ShardRecord.Item(index: item.place, key: nil))
             switch outcome {
@@ -122,6 +123,7 @@ struct Classify: ParsableCommand {
                 // Several classes only when the view found several cells and is confident of them.
                 let categories = cells.isEmpty ? [model.labels[top]] : BatchClassifier.FoundCell.categories(cells, labels: model.labels)
                 labels.setCategories(categories, forImage: item.key)
+                modelProbabilities[item.key] = Dictionary(zip(model.labels, p), uniquingKeysWith: { a, _ in a })
                 lines.append(line)
                 recorded[recorded.count - 1].key = item.key
             case .failed(let reason):
@@ -132,6 +134,12 @@ struct Classify: ParsableCommand {
         do {
             if let output, output != "-" {
                 try OutputFile.write(labels.serialized(), to: output)
+                // Beside a labels file (not a shard's part, which merge records), the model's account of
+                // its rows: review and report then count them as pre-labelled, never as reviewed.
+                if shard == nil, !SideFile.isStream(output) {
+                    try PreLabelRecord(tool: "classify", model: Self.predictorIdentity(model: model, lab: lab), lab: lab?.name,
+                                       labels: labels, probabilities: modelProbabilities).write(besideLabels: output)
+                }
             } else if isatty(STDOUT_FILENO) == 1 {
                 // A person reads it: names are data and may hold escape sequences.
                 FileHandle.standardOutput.write(Data(labels.displayed().utf8))

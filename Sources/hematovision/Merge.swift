@@ -37,8 +37,9 @@ struct Merge: ParsableCommand {
 
     func run() throws {
         let result: ShardMerge.Result
+        let parts: [ShardMerge.Part]
         do {
-            let parts = try shards.map { path throws(ShardMergeError) in try ShardMerge.Part.load(path, withProbabilities: probabilities != nil) }
+            parts = try shards.map { path throws(ShardMergeError) in try ShardMerge.Part.load(path, withProbabilities: probabilities != nil) }
             result = try ShardMerge.merge(parts)
         } catch {
             throw CommandFailure(error.description)
@@ -47,11 +48,28 @@ struct Merge: ParsableCommand {
             // A regular file is replaced atomically (AtomicReplace); - and pipes are written into.
             try OutputFile.write(result.labels, to: output)
             if let probabilities, let bytes = result.probabilities { try OutputFile.write(bytes, to: probabilities) }
+            // The model's account of the merged rows, as classify leaves beside its own (PreLabelRecord).
+            if !SideFile.isStream(output), let labels = try? LabelsFile(bytes: result.labels, name: output) {
+                try PreLabelRecord(tool: "merge", model: parts.first?.record.model ?? "", lab: nil, labels: labels,
+                                   probabilities: Self.probabilitiesByImage(result.probabilities)).write(besideLabels: output)
+            }
         } catch {
             throw CommandFailure("cannot write \(DisplayName.escaped(error.path)): \(error.reason)")
         }
         report("\(result.classified) classified, \(result.failed) failed in \(shards.count) shards"
                + (output == "-" ? "" : " → \(DisplayName.escaped(output))"))
         if result.failed > 0 { throw ExitCode(1) }
+    }
+
+    /// The merged probabilities file's lines (each `{"image": KEY, "probabilities": {CLASS: p}, ...}`) by image.
+    static func probabilitiesByImage(_ bytes: [UInt8]?) -> [String: [String: Float]] {
+        guard let bytes else { return [:] }
+        var out: [String: [String: Float]] = [:]
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                  let image = object["image"] as? String, let p = object["probabilities"] as? [String: Double] else { continue }
+            out[image] = p.mapValues { Float($0) }
+        }
+        return out
     }
 }

@@ -13,7 +13,11 @@ struct Report: ParsableCommand {
             95 % confidence intervals by the Wilson score method. An image labelled \
             "NEUTROPHIL, LYMPHOCYTE" holds two cells and counts once in each class, so the \
             percentages are of cells, not of images;
-              - how many of the folder's images have a label;
+              - how many of the folder's images have a label, and who set it: reviewed by a \
+            person (the journal), pre-labelled by the model (classify or merge wrote it, and \
+            the row is still as written: FILE.prelabels.json), or from labels.csv with nothing \
+            to say who chose it; then the differential of the person-reviewed cells alone, and \
+            the pre-labelled images still open;
               - the reviewer against the model, from the journal: each image's last decision \
             against the model's top class when it was made (a later refit does not rewrite it). \
             The confusion matrix (rows: reviewer, columns: model) and Cohen's kappa use the \
@@ -27,7 +31,12 @@ struct Report: ParsableCommand {
             differential_detail (percent and ci95 per class), reviewers and actions, and \
             agreement_by_mode: blind and open, each with accuracy, kappa, n (single-class \
             decisions), decisions, accepted and corrected. Only blind decisions (review --blind, \
-            made before the model's answer was shown) measure the model honestly.
+            made before the model's answer was shown) measure the model honestly. `reviewed` is \
+            every image with a label, whoever set it; reviewed_by_person, pre_labelled and \
+            imported split it, and differential_reviewed_by_person counts the cells a person decided.
+
+            --labels-out FILE also writes the labels as a labels.csv (with --reviewed-only, only \
+            the rows a person decided), in the dataset's format, rows nobody changed byte for byte.
             """)
 
     @Argument(help: "The reviewed folder.")
@@ -38,6 +47,20 @@ struct Report: ParsableCommand {
 
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
+
+    @Option(help: ArgumentHelp(
+        "Also write the labels as a labels.csv in the dataset's format (rows nobody changed byte for byte), with the journal's "
+        + "decisions that labels.csv may still lack. Never written through a link or into a FIFO or device.",
+        valueName: "file.csv"))
+    var labelsOut: String?
+
+    @Flag(help: "With --labels-out: only the rows a person decided in a review (not the model's labels, not those labels.csv came with).")
+    var reviewedOnly = false
+
+    func validate() throws {
+        if reviewedOnly && labelsOut == nil { throw ValidationError("--reviewed-only goes with --labels-out FILE") }
+        if labelsOut == "-" || labelsOut?.isEmpty == true { throw ValidationError("--labels-out needs a file name") }
+    }
 
     func run() throws {
         let names: [String]
@@ -65,19 +88,31 @@ struct Report: ParsableCommand {
         do { contents = try Journal.contents(path: journalPath) } catch { throw CommandFailure(error.description) }
         for note in contents.notes { report("warning: \(DisplayName.escaped(journalPath)): \(note)") }
         let result = ReviewReport(imageKeys: keys, labels: file, journal: contents.entries)
-        print(json ? Self.json(result, labelsPath: labelsPath, journalPath: journalPath) : Self.text(result, labelsPath: labelsPath))
+        let (record, recordNote) = PreLabelRecord.load(forLabels: labelsPath)
+        if let recordNote { report("warning: \(recordNote)") }
+        let provenance = ProvenanceCounts(imageKeys: keys, labels: file, journal: contents.entries,
+                                          preLabels: record.map(PreLabels.init) ?? PreLabels())
+        if let labelsOut {
+            report(try Self.exportLabels(file, journal: contents.entries, reviewedOnly: reviewedOnly, to: labelsOut,
+                                         labelsPath: labelsPath, journalPath: journalPath))
+        }
+        print(json ? Self.json(result, labelsPath: labelsPath, journalPath: journalPath, provenance: provenance)
+                   : Self.text(result, labelsPath: labelsPath, provenance: provenance))
     }
 
     static func percent(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
 
     static func rightAligned(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
 
-    static func text(_ r: ReviewReport, labelsPath: String) -> String {
-        var lines = ["\(r.reviewed) of \(r.total) images reviewed (\(DisplayName.escaped(labelsPath)))"]
+    static func text(_ r: ReviewReport, labelsPath: String, provenance: ProvenanceCounts? = nil) -> String {
+        // Every label a person's: reviewed. Otherwise labelled, and by whom (Report+Provenance.swift).
+        let mixed = provenance.map { $0.preLabelled + $0.imported > 0 } ?? false
+        var lines = ["\(r.reviewed) of \(r.total) images \(mixed ? "labelled" : "reviewed") (\(DisplayName.escaped(labelsPath)))" + (mixed ? ":" : "")]
+        if let provenance, mixed { lines += Self.provenanceLines(provenance).prefix(1) }
         if r.labelsWithoutImage > 0 { lines.append("(\(r.labelsWithoutImage) labelled image(s) not in the folder are left out)") }
         let d = r.differential
         lines.append("")
-        lines.append("differential: \(d.cells) cell(s)" + (d.multiLabelImages > 0 ? ", \(d.multiLabelImages) image(s) with several (each cell counted)" : "")
+        lines.append("differential\(mixed ? " of all labels" : ""): \(d.cells) cell(s)" + (d.multiLabelImages > 0 ? ", \(d.multiLabelImages) image(s) with several (each cell counted)" : "")
                      + "; 95% confidence intervals by the Wilson score method")
         let width = max(11, d.rows.map { DisplayName.escaped($0.name).count }.max() ?? 0)
         for row in d.rows {
@@ -85,6 +120,7 @@ struct Report: ParsableCommand {
             lines.append("  " + DisplayName.escaped(row.name).padding(toLength: width, withPad: " ", startingAt: 0)
                          + String(format: " %5d  ", row.count) + rightAligned(percent(row.share), 6) + "  " + ci)
         }
+        if let provenance, mixed { lines += Self.provenanceLines(provenance).dropFirst() }
         let a = r.agreement
         lines.append("")
         lines.append("reviewer against the model (each image's last decision against the model's top class then):")
@@ -122,14 +158,14 @@ struct Report: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ r: ReviewReport, labelsPath: String, journalPath: String) -> String {
+    static func json(_ r: ReviewReport, labelsPath: String, journalPath: String, provenance: ProvenanceCounts? = nil) -> String {
         let d = r.differential, a = r.agreement
         var detail: [String: Any] = [:]
         for row in d.rows {
             detail[row.name] = ["count": row.count, "percent": 100 * row.share,
                                 "ci95": row.interval.map { [100 * $0.lower, 100 * $0.upper] as Any } ?? NSNull()] as [String: Any]
         }
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "total": r.total,
             "reviewed": r.reviewed,
             "differential": d.counts,
@@ -154,6 +190,7 @@ struct Report: ParsableCommand {
             "labels_file": labelsPath,
             "journal": journalPath,
         ]
+        if let provenance { object.merge(Self.provenanceJSON(provenance)) { old, _ in old } }
         return (try? JSONOutput.text(object)) ?? "{}"
     }
 }

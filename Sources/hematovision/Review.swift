@@ -80,7 +80,7 @@ struct Review: ParsableCommand {
         }
         let learner = LabLearner(prior: model.head, shiftReference: model.shift, otherFolders: otherFolders)
         var session = ReviewSession(names: names, modelLabels: model.labels, existing: store.labels,
-                                    decidedByPerson: store.decidedByPerson, resumeAfter: store.lastImage)
+                                    decidedByPerson: store.decidedByPerson, preLabels: store.preLabels, resumeAfter: store.lastImage)
         session.blind = blind
         session.seedUndo(fromJournal: store.journalAtOpen)  // u reaches back into earlier sittings
         // A torn journal line, replayed decisions, image names that are no image files.
@@ -96,11 +96,11 @@ struct Review: ParsableCommand {
         var failed = false
         do {
             try store.close()
-            report("\(final.reviewedCount)/\(final.names.count) labelled; " +
+            report("\(final.endingCount); " +
                    (store.wroteLabels ? "saved in \(DisplayName.escaped(store.labelsPath))" : "nothing changed"))
         } catch {
             failed = true
-            report("\(final.reviewedCount)/\(final.names.count) labelled; \(DisplayName.escaped(store.labelsPath)) is not up to date " +
+            report("\(final.endingCount); \(DisplayName.escaped(store.labelsPath)) is not up to date " +
                    "(\(error.reason)). Every decision is in \(DisplayName.escaped(store.journalPath)) and reaches labels.csv when the folder is next opened.")
         }
         // The sitting's summary, now that the screen is torn down (the same counting as `report`).
