@@ -36,6 +36,8 @@ struct Merge: ParsableCommand {
     }
 
     func run() throws {
+        let lock = try Classify.takeLock(output, command: "merge")
+        defer { lock?.remove() }
         let result: ShardMerge.Result
         do {
             let parts = try shards.map { path throws(ShardMergeError) in try ShardMerge.Part.load(path, withProbabilities: probabilities != nil) }
