@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "HematoImage", targets: ["HematoImage"]),
         .library(name: "HematoNet", targets: ["HematoNet"]),
         .library(name: "HematoReview", targets: ["HematoReview"]),
+        .library(name: "HematoAdapt", targets: ["HematoAdapt"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -1,5 +1,5 @@
 // swift-tools-version:5.4
-// libFuzzer targets for HematoVision's four parsers. A package of its own, so the app's
+// libFuzzer targets for HematoVision's six parsers. A package of its own, so the app's
 // `swift build` and `swift test` never see it: these executables have no `main` and link only
 // with libFuzzer's. Build one at a time (a plain `swift build` here would build the app too):
 //   swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --product fuzz-labels
@@ -26,6 +26,12 @@ let package = Package(
         ]),
         .executableTarget(name: "fuzz-image-headers", dependencies: [
             "FuzzScratch", .product(name: "HematoImage", package: "HematoVision"),
+        ]),
+        .executableTarget(name: "fuzz-shard-record", dependencies: [
+            .product(name: "HematoReview", package: "HematoVision"),
+        ]),
+        .executableTarget(name: "fuzz-lab", dependencies: [
+            .product(name: "HematoAdapt", package: "HematoVision"),
         ]),
     ]
 )

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Builds, runs and minimises the libFuzzer targets. Run from anywhere; see README.md.
-#   fuzz.sh build [debug|release]          build all four targets (release: faster executions)
+#   fuzz.sh build [debug|release]          build all six targets (release: faster executions)
 #   fuzz.sh run TARGET SECONDS [config]    fuzz a copy of Corpus/TARGET, log in .build/logs/TARGET.log
 #   fuzz.sh merge TARGET [config]          add to Corpus/TARGET what the copy reaches beyond it
-# TARGET is one of: labels journal model-header image-headers
+# TARGET is one of: labels journal model-header image-headers shard-record lab
 set -euo pipefail
 cd "$(dirname "$0")"
-targets=(labels journal model-header image-headers)
+targets=(labels journal model-header image-headers shard-record lab)
 flags=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
 export LSAN_OPTIONS="suppressions=$PWD/lsan-suppressions.txt${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 

@@ -76,6 +76,8 @@ public struct Lab: Equatable, Sendable {
         case unreadable(path: String, reason: String)
         case damaged(path: String, reason: String)
         case otherModel(lab: String, labModel: String, model: String)
+        /// Its head or classes are not the model's (a hand-made or damaged lab whose model id matches).
+        case doesNotFit(lab: String, mismatch: String)
         case unwritable(path: String, reason: String)
 
         public var description: String {
@@ -87,9 +89,13 @@ public struct Lab: Equatable, Sendable {
             case .otherModel(let lab, let labModel, let model):
                 return "lab \(Self.quoted(lab)) was fitted on model \(labModel), not on this model (\(model)); " +
                     "use another lab name, or the model it was made with (--model)"
+            case .doesNotFit(let lab, let mismatch):
+                return "lab \(Self.quoted(lab)) does not fit this model: \(mismatch); use another lab name, or remove the lab file"
             case .unwritable(let p, let r): return "cannot write the lab file \(Self.quoted(p)): \(r)"
             }
         }
+
+        static func quotedForMessage(_ s: String) -> String { quoted(s) }
 
         private static func quoted(_ s: String) -> String {
             "\"" + String(s.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? "?" : Character($0) }) + "\""
@@ -190,8 +196,28 @@ public struct Lab: Equatable, Sendable {
         self.examples = examples
     }
 
-    /// Reads the named lab, or nil when it does not exist yet. A lab fitted on another model is refused.
-    public static func load(name: String, model: String, environment: [String: String]) throws(Failure) -> Lab? {
+    /// Throws unless the lab's head takes the model's features (`dimensions` of them) and names the
+    /// model's classes, in the model's order: a head of another shape would be used past its end, and
+    /// other class names would be written under the model's.
+    public func check(fitting labels: [String], dimensions: Int) throws(Failure) {
+        func listed(_ names: [String]) -> String {
+            names.prefix(8).map { Self.Failure.quotedForMessage($0) }.joined(separator: ", ") + (names.count > 8 ? ", …" : "")
+        }
+        if head.dimensions != dimensions {
+            throw .doesNotFit(lab: name, mismatch: "its head takes \(head.dimensions) inputs, but the model's features have \(dimensions)")
+        }
+        if self.labels.count != labels.count {
+            throw .doesNotFit(lab: name, mismatch: "it has \(self.labels.count) classes (\(listed(self.labels))), the model \(labels.count) (\(listed(labels)))")
+        }
+        if self.labels != labels {
+            throw .doesNotFit(lab: name, mismatch: "its classes are \(listed(self.labels)), the model's \(listed(labels))")
+        }
+    }
+
+    /// Reads the named lab, or nil when it does not exist yet. A lab fitted on another model, or one
+    /// whose head does not fit the model's `labels` and feature `dimensions`, is refused.
+    public static func load(name: String, model: String, labels: [String], dimensions: Int,
+                            environment: [String: String]) throws(Failure) -> Lab? {
         guard isValidName(name) else { throw .badName(name) }
         let path = path(name: name, environment: environment)
         let bytes: [UInt8]?
@@ -203,11 +229,14 @@ public struct Lab: Equatable, Sendable {
         guard let bytes else { return nil }
         let lab = try Lab(decoding: Data(bytes), path: path)
         guard lab.model == model else { throw .otherModel(lab: name, labModel: lab.model, model: model) }
+        try lab.check(fitting: labels, dimensions: dimensions)
         return lab
     }
 
     /// Writes the lab atomically (through the project's one atomic-replace path), creating its folder.
-    public func save(environment: [String: String]) throws(Failure) {
+    /// `mode`: the permission bits of the labels file the decisions came from; the lab (features and
+    /// labels of its images) is made no more readable than it, nor than the lab file already was.
+    public func save(environment: [String: String], mode: mode_t? = nil) throws(Failure) {
         guard Self.isValidName(name) else { throw .badName(name) }
         let folder = Self.folder(environment: environment)
         let path = Self.path(name: name, environment: environment)
@@ -219,7 +248,8 @@ public struct Lab: Equatable, Sendable {
         var trimmed = self
         if trimmed.examples.count > Self.maximumExamples { trimmed.examples.removeFirst(trimmed.examples.count - Self.maximumExamples) }
         do {
-            try AtomicReplace.write([UInt8](trimmed.encoded()), to: path)
+            let narrowed = mode.map { m in (FilePermissions.of(path) ?? m) & m & 0o666 }
+            try AtomicReplace.write([UInt8](trimmed.encoded()), to: path, mode: narrowed)
         } catch {
             throw .unwritable(path: path, reason: "\(error)")
         }

@@ -17,8 +17,13 @@ public final class AppendOnlyFile {
     private var length = 0
     private var needsLineBreak = false
 
-    public init(path: String, write: Write? = nil) {
+    /// The permission bits the file takes when it is opened (created or not), where its owner may
+    /// set them; nil: as created (0644 less the umask).
+    private let mode: mode_t?
+
+    public init(path: String, mode: mode_t? = nil, write: Write? = nil) {
         self.path = path
+        self.mode = mode
         if let write { writeCall = write } else { writeCall = Syscall.write }
     }
 
@@ -49,6 +54,8 @@ public final class AppendOnlyFile {
         let opened = OpenFile(path: path, fd: fd)
         let kind = try opened.kind()
         guard kind == .regular else { throw .notRegular(path: path, kind: kind) }
+        // Not ours to change (another user's file): it keeps its bits, as an editor's save would.
+        if let mode { try? opened.setPermissions(mode) }
         length = try opened.size()
         if length > 0 {
             needsLineBreak = try opened.read(count: 1, at: length - 1) != [0x0A]

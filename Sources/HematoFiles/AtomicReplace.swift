@@ -10,7 +10,10 @@ import Glibc
 /// - The temporary is created O_EXCL|O_NOFOLLOW under a random name, mode 0600 until the
 ///   final chmod: nobody can plant a link at a name we are about to write through.
 public enum AtomicReplace {
-    public static func write(_ bytes: [UInt8], to path: String) throws(FileError) {
+    /// `mode`: the permission bits the file gets, instead of the old file's (or, for a new file,
+    /// 0666 less the umask). Returns the identity of the file now at the name (the target of a link).
+    @discardableResult
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t? = nil) throws(FileError) -> FileIdentity {
         let target = try resolvedTarget(of: path)
         let old: stat?
         do { old = try Syscall.stat(target) } catch {
@@ -20,6 +23,7 @@ public enum AtomicReplace {
         if let old, FileKind(mode: old.st_mode) != .regular { throw .notRegular(path: path, kind: FileKind(mode: old.st_mode)) }
         let folder = Self.folder(of: target)
         let (temporary, file) = try TemporaryFile.create(beside: target)
+        let identity: FileIdentity
         do throws(FileError) {
             try file.writeAll(bytes)
             if let old {
@@ -27,11 +31,12 @@ public enum AtomicReplace {
                 do { try Syscall.fchown(file.fd, old.st_uid, old.st_gid) } catch where error == .notPermitted {
                     // Not ours to give away (we are not root): the file becomes ours, as any editor's save does.
                 } catch { throw FileError.system(operation: "chown", path: temporary, error) }
-                do { try Syscall.fchmod(file.fd, old.st_mode & 0o7777) } catch { throw FileError.system(operation: "chmod", path: temporary, error) }
+                do { try Syscall.fchmod(file.fd, mode ?? old.st_mode & 0o7777) } catch { throw FileError.system(operation: "chmod", path: temporary, error) }
             } else {
-                do { try Syscall.fchmod(file.fd, 0o666 & ~currentUmask()) } catch { throw FileError.system(operation: "chmod", path: temporary, error) }
+                do { try Syscall.fchmod(file.fd, mode ?? 0o666 & ~currentUmask()) } catch { throw FileError.system(operation: "chmod", path: temporary, error) }
             }
             try file.sync()
+            identity = FileIdentity(try file.status())  // a rename changes neither the inode nor the time
             do { try Syscall.rename(temporary, target) } catch { throw FileError.system(operation: "rename", path: target, error) }
         } catch {
             try? Syscall.unlink(temporary)
@@ -42,6 +47,7 @@ public enum AtomicReplace {
             try? Syscall.fsync(dir)
             Syscall.close(dir)
         }
+        return identity
     }
 
     /// The file a name finally refers to, following links (relative ones from the link's

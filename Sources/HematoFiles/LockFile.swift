@@ -16,7 +16,17 @@ public final class LockFile {
     public let path: String
     private let file: OpenFile
 
-    public init(path: String, holder: String) throws(Failure) {
+    /// The lock that guards writes to `file`: `.NAME.lock` beside the file its name finally refers
+    /// to (links followed), so two names linked to one file share one lock.
+    public static func path(guarding file: String) throws(FileError) -> String {
+        let target = try AtomicReplace.resolvedTarget(of: file)
+        let name = target.split(separator: "/").last.map(String.init) ?? target
+        return AtomicReplace.folder(of: target) + "/." + name + ".lock"
+    }
+
+    /// `mode`: the permission bits the lock file takes once it is ours (those of the file it guards:
+    /// it names the holder), where the owner may set them; nil leaves them as created.
+    public init(path: String, holder: String, mode: mode_t? = nil) throws(Failure) {
         self.path = path
         while true {
             let fd: Int32
@@ -41,6 +51,7 @@ public final class LockFile {
         }
         let text = Array((holder + "\n").utf8)
         try? file.truncate(to: 0)
+        if let mode { try? file.setPermissions(mode) }
         _ = try? Syscall.withBytes(text) { buffer throws(Errno) in try Syscall.pwrite(file.fd, buffer, at: 0) }
     }
 

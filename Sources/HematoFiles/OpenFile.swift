@@ -76,9 +76,28 @@ public final class OpenFile {
         do { try Syscall.fsync(fd) } catch { throw .system(operation: "fsync", path: path, error) }
     }
 
+    /// Sets the permission bits (chmod) unless they already are `mode`.
+    public func setPermissions(_ mode: mode_t) throws(FileError) {
+        guard try status().st_mode & 0o7777 != mode else { return }
+        do { try Syscall.fchmod(fd, mode) } catch { throw .system(operation: "chmod", path: path, error) }
+    }
+
     public func truncate(to length: Int) throws(FileError) {
         do { try Syscall.ftruncate(fd, length) } catch { throw .system(operation: "truncate", path: path, error) }
     }
+}
+
+/// A file's permission bits, for files made beside it that must be no more readable than it.
+public enum FilePermissions {
+    /// The permission bits (rwx for user, group, others) of what `path` refers to, links followed;
+    /// nil when nothing is there or it cannot be looked at.
+    public static func of(_ path: String) -> mode_t? {
+        guard let info = try? Syscall.stat(path) else { return nil }
+        return info.st_mode & 0o777
+    }
+
+    /// The bits of `path` without execute (for data files made after it); nil when nothing is there.
+    public static func forData(beside path: String) -> mode_t? { of(path).map { $0 & 0o666 } }
 }
 
 /// Reading a whole regular file in one call, for the callers that want only the bytes.

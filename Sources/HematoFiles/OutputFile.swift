@@ -25,6 +25,14 @@ public enum OutputFile {
         try AtomicReplace.write(bytes, to: path)
     }
 
+    /// Whether `write` would replace a file at `path` (not standard output, a FIFO or a device):
+    /// only then is there a labels file whose lock the writer must take.
+    public static func replacesFile(_ path: String) -> Bool {
+        if path == "-" { return false }
+        guard let info = try? Syscall.stat(path) else { return true }
+        return ![.fifo, .characterDevice].contains(FileKind(mode: info.st_mode))
+    }
+
     private static func stream(_ bytes: [UInt8], to file: OpenFile) throws(FileError) {
         guard file.fd >= 0 else { throw .system(operation: "dup", path: file.path, .current) }
         try file.writeAll(bytes)

@@ -108,9 +108,12 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
             let (byteCount, countOverflow) = count.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
             let (start, startOverflow) = file.dataStart.addingReportingOverflow(entry.range.lowerBound)
             let (end, endOverflow) = file.dataStart.addingReportingOverflow(entry.range.upperBound)
-            guard !countOverflow, !startOverflow, !endOverflow, entry.range.count == byteCount, end <= bytes.count,
-                  start % MemoryLayout<Float>.alignment == 0 else {
+            guard !countOverflow, !startOverflow, !endOverflow, entry.range.count == byteCount, end <= bytes.count else {
                 throw .dataOutOfRange(tensor: name)
+            }
+            // The weights are used where they lie in the mapping, so each must start on a float's boundary.
+            guard start % MemoryLayout<Float>.alignment == 0 else {
+                throw .misaligned(tensor: name, offset: start, headerLength: file.dataStart - 8)
             }
             let pointer = (bytes.baseAddress! + start).assumingMemoryBound(to: Float.self)
             let values = UnsafeBufferPointer(start: pointer, count: count)

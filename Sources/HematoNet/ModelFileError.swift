@@ -12,6 +12,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     case wrongShape(tensor: String, expected: [Int], found: [Int])
     case wrongDataType(tensor: String, found: String)
     case dataOutOfRange(tensor: String)
+    /// A tensor whose data does not start on a 4-byte boundary of the file (a header not padded to 8 bytes).
+    case misaligned(tensor: String, offset: Int, headerLength: Int)
     /// A NaN or infinity among the weights (a diverged training run or a damaged file):
     /// every prediction would be NaN, so the file is refused at load, not at the first image.
     case nonFiniteWeight(tensor: String, element: Int)
@@ -34,6 +36,11 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
             return "tensor \"\(name)\" has shape \(found), expected \(expected)"
         case .wrongDataType(let name, let found): return "tensor \"\(name)\" is \(found), expected F32"
         case .dataOutOfRange(let name): return "tensor \"\(name)\" points outside the file's data (truncated or damaged file)"
+        case .misaligned(let name, let offset, let headerLength) where headerLength % 8 != 0:
+            return "tensor \"\(name)\" starts at byte \(offset) of the file, not on a 4-byte boundary: the header is \(headerLength) bytes, " +
+                "not padded with spaces to a multiple of 8 as safetensors writers pad it; save the file again with the safetensors library"
+        case .misaligned(let name, let offset, _):
+            return "tensor \"\(name)\" starts at byte \(offset) of the file, not on a 4-byte boundary (its data_offsets are not a multiple of 4)"
         case .nonFiniteWeight(let name, let element):
             return "tensor \"\(name)\" holds a value that is not a finite number (NaN or infinity) at element \(element); the model cannot be used"
         }

@@ -92,9 +92,10 @@ public final class Journal {
     }
 
     /// `write` replaces the write system call (tests fill the disk with it).
-    public init(path: String, write: AppendOnlyFile.Write? = nil) {
+    /// `mode`: the permission bits the file takes when it is first written in this sitting (nil: as created).
+    public init(path: String, mode: mode_t? = nil, write: AppendOnlyFile.Write? = nil) {
         self.path = path
-        file = AppendOnlyFile(path: path, write: write)
+        file = AppendOnlyFile(path: path, mode: mode, write: write)
     }
 
     public func append(_ entry: JournalEntry) throws(JournalError) {

@@ -53,7 +53,11 @@ public struct LabelsFile: Sendable, Equatable {
     public static let headerFields = ["", "Image", "Category"]
     private var header: String
     public private(set) var rows: [Row]
+    /// Each image's first row.
     private var index: [String: Int]
+    /// Images with more than one row, in order of their second row: the first row is read, and a
+    /// change is made to every row of the image, so a reader that takes the last row reads it too.
+    public private(set) var duplicatedImages: [String] = []
 
     /// A new, empty label file.
     public init() {
@@ -83,7 +87,11 @@ public struct LabelsFile: Sendable, Equatable {
             let categories = record.fields[2].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let row = Row(firstColumn: record.fields[0], image: image, categories: categories,
                           original: record.text, lineEnding: record.lineEnding)
-            if index[image] == nil { index[image] = rows.count }
+            if index[image] == nil {
+                index[image] = rows.count
+            } else if !duplicatedImages.contains(image) {
+                duplicatedImages.append(image)
+            }
             rows.append(row)
         }
     }
@@ -96,6 +104,9 @@ public struct LabelsFile: Sendable, Equatable {
     public mutating func setCategories(_ categories: [String], forImage image: String) {
         if let i = index[image] {
             rows[i].set(categories)
+            if !duplicatedImages.isEmpty, duplicatedImages.contains(image) {
+                for j in rows.indices where j > i && rows[j].image == image { rows[j].set(categories) }
+            }
             return
         }
         // The file may end without a line break (the dataset's does); the old last row needs one now.
@@ -113,10 +124,15 @@ public struct LabelsFile: Sendable, Equatable {
         rows.append(row)
     }
 
-    /// Removes an image's row (an undone first decision leaves no trace).
+    /// Removes an image's rows, every one (an undone first decision leaves no trace).
     public mutating func removeRow(forImage image: String) {
         guard let i = index[image] else { return }
-        rows.remove(at: i)
+        if duplicatedImages.contains(image) {
+            rows.removeAll { $0.image == image }
+            duplicatedImages.removeAll { $0 == image }
+        } else {
+            rows.remove(at: i)
+        }
         index = [:]
         for (j, row) in rows.enumerated() where index[row.image] == nil { index[row.image] = j }
     }
@@ -150,29 +166,52 @@ public struct LabelsFile: Sendable, Equatable {
         return rows.flatMap(\.categories).filter { !known.contains($0) && seen.insert($0).inserted }
     }
 
+    /// A sentence for a reader of the file when some image has more than one row; nil when none has.
+    public func duplicatesNote(name: String) -> String? {
+        guard let first = duplicatedImages.first else { return nil }
+        let more = duplicatedImages.count > 1 ? " and \(duplicatedImages.count - 1) more" : ""
+        return "\(DisplayName.escaped(name)) has more than one row for image \(DisplayName.escaped(first))\(more); the first row is read, "
+            + "and a decision is written to every row of the image."
+    }
+
     /// Whether the file has a row for this `Image` value.
     public func hasRow(forImage image: String) -> Bool { index[image] != nil }
 
     /// The `Image` values for the images of one folder (paths relative to it), in their order:
     ///
-    /// - `BloodImage_NNNNN.*` directly in the folder: N (the dataset's convention).
+    /// - `BloodImage_NNNNN.*` directly in the folder: N (the dataset's convention), while no
+    ///   other image directly in the folder has that number. Where several do
+    ///   (`BloodImage_00001.jpg`, `BloodImage_00001.jpeg`, `BloodImage_0001.jpg`), only the one
+    ///   spelt as the dataset spells it (`BloodImage_00001.jpg`) keeps N; the others are named by
+    ///   their paths.
     /// - `BloodImage_NNNNN.*` in a subfolder: N too (the dataset keeps its pictures in
     ///   `JPEGImages/` beside its labels.csv), unless another image of the folder has that
-    ///   number, or `existing` already has a row under the path (a file written before
-    ///   subfolder numbers were kept); then the path.
+    ///   number; then the path.
     /// - any other file: its path relative to the folder.
+    /// - an image whose path already has a row in `existing` keeps the path (a file written
+    ///   when that image could not have its number).
     ///
     /// So two images never share a row, and every labels.csv written before keeps its meaning.
     public static func imageKeys(forRelativePaths paths: [String], existing: LabelsFile? = nil) -> [String] {
         let numbers = paths.map(datasetNumber(of:))
-        var uses: [Int: Int] = [:]
-        for case let n? in numbers { uses[n, default: 0] += 1 }
-        return zip(paths, numbers).map { path, number in
-            guard let number else { return path }
-            let atTop = !path.utf8.contains(UInt8(ascii: "/"))
-            if atTop || (uses[number] == 1 && existing?.hasRow(forImage: path) != true) { return String(number) }
-            return path
+        var uses: [Int: Int] = [:], usesAtTop: [Int: Int] = [:]
+        for (path, number) in zip(paths, numbers) {
+            guard let number else { continue }
+            uses[number, default: 0] += 1
+            if !path.utf8.contains(UInt8(ascii: "/")) { usesAtTop[number, default: 0] += 1 }
         }
+        return zip(paths, numbers).map { path, number in
+            guard let number, existing?.hasRow(forImage: path) != true else { return path }
+            let atTop = !path.utf8.contains(UInt8(ascii: "/"))
+            let keepsNumber = atTop ? usesAtTop[number] == 1 || path == datasetName(number) : uses[number] == 1
+            return keepsNumber ? String(number) : path
+        }
+    }
+
+    /// The dataset's own name for image N: `BloodImage_` and N in five digits, `.jpg`.
+    static func datasetName(_ number: Int) -> String {
+        let digits = String(number)
+        return "BloodImage_" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits + ".jpg"
     }
 
     /// N of a path whose file name is `BloodImage_NNNNN.ext` (ASCII digits, any extension).

@@ -42,6 +42,9 @@ public enum ReviewAction: Equatable, Sendable {
     case acceptImage(Int)
     /// The thumbnails the terminal has room for.
     case galleryLayout(columns: Int, rows: Int)
+    /// Another program changed labels.csv during the review: these images' rows (labels.csv key →
+    /// row, nil for none) are now as it left them, and the reviewer hears `message`.
+    case labelsChangedOutside([String: [String]?], message: String)
 }
 
 /// A decision to put on disk before the session that contains it is shown.
@@ -60,6 +63,12 @@ extension ReviewSession {
     /// When persisting fails, the caller keeps the old session: nothing is shown
     /// as done that is not on disk.
     public func reduce(_ action: ReviewAction) -> (ReviewSession, Decision?) {
+        if case .labelsChangedOutside(let rows, let text) = action {  // in any view, blind or not
+            var next = self
+            next.adoptRowsFromFile(rows)
+            next.message = text
+            return (next, nil)
+        }
         if let refusal = blindRefusal(action) {
             var next = self
             next.message = refusal

@@ -179,6 +179,14 @@ public struct ReviewSession: Equatable, Sendable {
         }
         labels[index] = label
     }
+    /// Rows labels.csv now holds that the review did not set (`ReviewAction.labelsChangedOutside`).
+    mutating func adoptRowsFromFile(_ rows: [String: [String]?]) {
+        guard !rows.isEmpty else { return }
+        for (i, key) in keys.enumerated() {
+            guard let row = rows[key] else { continue }
+            setLabel(row.map { Label(categories: $0, source: .file) }, at: i)
+        }
+    }
     mutating func setOpinion(_ opinion: ModelOpinion, at index: Int) { opinions[index] = opinion }
     mutating func setCells(_ found: [CellOpinion], at index: Int) { cells[index] = found.isEmpty ? nil : found }
     mutating func setProbabilities(_ updated: [Int: [Float]]) {

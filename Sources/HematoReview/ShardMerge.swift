@@ -97,9 +97,12 @@ public enum ShardMerge {
         let missing = (1...count).filter { byIndex[$0] == nil }
         if !missing.isEmpty { throw .missing(missing.map { Shard(index: $0, count: count) }) }
 
-        // Every image of the listing exactly once, each part's in listing order.
+        // Every image of the listing exactly once, each part's in listing order. The listing's
+        // count comes from a file: only as many places are tracked as the parts list (and one
+        // more, where a hole must then be), so a count no part backs up costs nothing.
         let total = first.record.listing.images
-        var owner = [Int32](repeating: -1, count: total)
+        let listed = parts.reduce(0) { $0 + $1.record.items.count }
+        var owner = [Int32](repeating: -1, count: min(total, listed + 1))
         for (p, part) in parts.enumerated() {
             var previous = -1
             for item in part.record.items {
@@ -108,6 +111,7 @@ public enum ShardMerge {
                                      problem: "image #\(item.index + 1) is out of order or past the listing's \(total)")
                 }
                 previous = item.index
+                guard item.index < owner.count else { continue }  // past a hole, reported below
                 if owner[item.index] >= 0 {
                     throw .coveredTwice(index: item.index, parts: [parts[Int(owner[item.index])].name, part.name])
                 }
@@ -115,8 +119,16 @@ public enum ShardMerge {
             }
         }
         if let hole = owner.firstIndex(of: -1) { throw .notCovered(index: hole) }
-        // Unreadable names are split the same way: each shard counted its own.
-        let unreadable = parts.reduce(0) { $0 + $1.record.unreadable }
+        // Unreadable names are split the same way: each shard counted its own, none more than the listing has.
+        var unreadable = 0
+        for part in parts {
+            let (sum, overflow) = unreadable.addingReportingOverflow(part.record.unreadable)
+            guard part.record.unreadable <= first.record.listing.unreadable, !overflow else {
+                throw .badRecord(record: ShardRecord.path(forLabels: part.name),
+                                 problem: "it counts \(part.record.unreadable) unreadable names in its shard, more than the listing's \(first.record.listing.unreadable)")
+            }
+            unreadable = sum
+        }
         if unreadable != first.record.listing.unreadable {
             throw .unreadableCount(shards: unreadable, listing: first.record.listing.unreadable)
         }

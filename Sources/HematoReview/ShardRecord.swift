@@ -133,6 +133,8 @@ public struct ShardRecord: Equatable, Sendable {
               let unreadable = object["unreadable"] as? Int, let labelsHash = object["labels_fnv1a64"] as? String,
               let rawItems = object["items"] as? [[Any]]
         else { throw bad("a field is missing or of the wrong type") }
+        // Counts come from a file: a negative one is refused here, one larger than the parts list by merge.
+        guard images >= 0, unreadableInListing >= 0, unreadable >= 0 else { throw bad("a count (images or unreadable) is negative") }
         var items: [Item] = []
         items.reserveCapacity(rawItems.count)
         for raw in rawItems {

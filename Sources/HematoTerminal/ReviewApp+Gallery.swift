@@ -81,6 +81,7 @@ extension ReviewApp {
             if let warning = try store.record(entry(for: decision)) { warnings.append(warning) }
         }
         session = next
+        adoptOutsideChange()
         if let warning = warnings.last { apply(.notify(warning, unlessBusy: true)) }
         if saved > 0 { requestRefit() }
     }

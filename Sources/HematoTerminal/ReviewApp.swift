@@ -267,12 +267,19 @@ public final class ReviewApp {
         do {
             let warning = try store.record(entry(for: decision))
             session = next
+            adoptOutsideChange()
             if let warning { apply(.notify(warning, unlessBusy: false)) }
             requestRefit()
         } catch {
             // Not on disk, so not shown as done: the old session stays.
             apply(.notify("NOT SAVED: \(error). Fix the problem (or quit and use --output) and try again.", unlessBusy: false))
         }
+    }
+
+    /// Rows another program changed in labels.csv, found while saving: shown as labels.csv now has them.
+    func adoptOutsideChange() {
+        guard let change = store.takeOutsideChange() else { return }
+        apply(.labelsChangedOutside(change.rows, message: change.message))
     }
 
     /// An action that decides nothing (a prediction arriving, a message): reduced, and drawn next turn.

@@ -57,6 +57,9 @@ struct Classify: ParsableCommand {
     }
 
     func run() throws {
+        // A review open on the output would have its decisions overwritten: refused like a second reviewer.
+        let lock = try output.flatMap { try Self.takeLock($0, command: "classify") }
+        defer { lock?.remove() }
         let model = try modelOptions.load()
         let lab = try labOptions.load(model: model)
         let precision = try precisionOptions.load(model: model)
@@ -158,7 +161,7 @@ struct Classify: ParsableCommand {
                     shard: shard, model: Self.predictorIdentity(model: model, lab: lab), folders: folders,
                     listing: ShardRecord.listing(listings), unreadable: skipped.count, items: recorded, labels: labels.serialized(),
                     probabilities: probabilities.map { .init(path: Self.absolute($0), fnv1a64: ShardRecord.hash(probabilityBytes)) })
-                try AtomicReplace.write(record.serialized(), to: ShardRecord.path(forLabels: output))
+                try AtomicReplace.write(record.serialized(), to: ShardRecord.path(forLabels: output), mode: FilePermissions.forData(beside: output))
             }
         } catch {
             throw CommandFailure("cannot write \(DisplayName.escaped(error.path)): \(error.reason)")
@@ -166,6 +169,22 @@ struct Classify: ParsableCommand {
         report("\(items.count + skipped.count - failures) classified, \(failures) failed" + (output.flatMap { $0 == "-" ? nil : " → \(DisplayName.escaped($0))" } ?? "")
                + (shard.map { " (shard \($0))" } ?? ""))
         if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// The labels lock on `output` when it is a file to be replaced (not -, a pipe or a device).
+    static func takeLock(_ output: String, command: String) throws -> LockFile? {
+        guard OutputFile.replacesFile(output) else { return nil }
+        do {
+            return try LabelsLock.take(output, holder: LabelsLock.holder("hematovision \(command)"))
+        } catch .locked(let holder) {
+            let who = DisplayName.escaped(holder.trimmingCharacters(in: .whitespacesAndNewlines))
+            throw CommandFailure("\(DisplayName.escaped(output)) is open in a review (\(who.isEmpty ? "holder unknown" : who)); \(command) would " +
+                                 "overwrite its decisions. Wait for the review to end, or write to another file.")
+        } catch .lockFile(_, let e) where e != .symbolicLink(path: e.path) {
+            throw CommandFailure("cannot write \(DisplayName.escaped(output)): its lock file \(DisplayName.escaped(e.path)): \(e.reason)")
+        } catch {
+            throw CommandFailure("\(error)")
+        }
     }
 
     /// What made the predictions: the model file, and the lab's head when one replaced the model's.

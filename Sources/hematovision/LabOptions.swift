@@ -21,7 +21,8 @@ struct LabOptions: ParsableArguments {
         guard let name = name() else { return nil }
         let environment = ProcessInfo.processInfo.environment
         let lab: Lab?
-        do { lab = try Lab.load(name: name, model: model.identity, environment: environment) } catch { throw CommandFailure(error.description) }
+        do { lab = try Lab.load(name: name, model: model.identity, labels: model.labels, dimensions: model.head.dimensions,
+                                  environment: environment) } catch { throw CommandFailure(error.description) }
         guard let lab else {
             throw CommandFailure("there is no lab \(DisplayName.escaped(name)) yet (\(DisplayName.escaped(Lab.path(name: name, environment: environment)))); `hematovision review FOLDER --lab \(DisplayName.escaped(name))` makes one")
         }

@@ -36,6 +36,8 @@ struct Merge: ParsableCommand {
     }
 
     func run() throws {
+        let lock = try Classify.takeLock(output, command: "merge")
+        defer { lock?.remove() }
         let result: ShardMerge.Result
         let parts: [ShardMerge.Part]
         do {

@@ -66,27 +66,40 @@ struct Report: ParsableCommand {
         let names: [String]
         do { names = try ImageFolder.scan(folder).images } catch { throw CommandFailure(error.description) }
         let labelsPath = labels ?? folder + "/labels.csv"
-        let file: LabelsFile
+        var file: LabelsFile
+        let exists: Bool
         do {
             if let bytes = try RegularFile.contentsIfPresent(labelsPath, followLinks: true) {
                 file = try LabelsFile(bytes: bytes, name: labelsPath)
+                exists = true
             } else if labels != nil {
                 throw CommandFailure("no label file at \(DisplayName.escaped(labelsPath))")
             } else {
                 file = LabelsFile()  // a folder nobody has reviewed yet
+                exists = false
             }
         } catch let e as FileError {
             throw CommandFailure("cannot read \(DisplayName.escaped(labelsPath)): \(e.reason)")
         } catch let e as LabelsFileError {
             throw CommandFailure("\(e) (not the dataset's labels.csv format)")
         }
-        // The images and their Image-column keys exactly as review saw them: subfolders included, and the
-        // label file's own rows deciding between a dataset number and a path.
-        let keys = LabelsFile.imageKeys(forRelativePaths: names, existing: file)
         let journalPath = ReviewStore.journalPath(forLabels: labelsPath)
         let contents: Journal.Contents
         do { contents = try Journal.contents(path: journalPath) } catch { throw CommandFailure(error.description) }
         for note in contents.notes { report("warning: \(DisplayName.escaped(journalPath)): \(note)") }
+        if let note = file.duplicatesNote(name: labelsPath) { report("warning: \(note)") }
+        // Decisions the journal has and labels.csv lacks (a save cut short by a full disk or a kill) are
+        // counted as review will put them in when it next opens the folder; nothing is written here.
+        let reconciled = JournalHistory(contents.entries).reconcile(file, exists: exists)
+        if !reconciled.missing.isEmpty {
+            report("warning: \(reconciled.missing.count) decision(s) in \(DisplayName.escaped(journalPath)) are not yet in " +
+                   "\(DisplayName.escaped(labelsPath)) (a save that did not finish); they are counted here, and review writes them " +
+                   "when it next opens the folder")
+            file = reconciled.labels
+        }
+        // The images and their Image-column keys exactly as review saw them: subfolders included, and the
+        // label file's own rows deciding between a dataset number and a path.
+        let keys = LabelsFile.imageKeys(forRelativePaths: names, existing: file)
         let result = ReviewReport(imageKeys: keys, labels: file, journal: contents.entries)
         let (record, recordNote) = PreLabelRecord.load(forLabels: labelsPath)
         if let recordNote { report("warning: \(recordNote)") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HematoAdapt
+import HematoFiles
 import HematoNet
 import HematoReview
 import HematoTerminal
@@ -74,7 +75,8 @@ struct Review: ParsableCommand {
         var otherFolders: [Lab.Example] = []
         if let labName {
             do {
-                otherFolders = try Lab.load(name: labName, model: model.identity, environment: environment)?
+                otherFolders = try Lab.load(name: labName, model: model.identity, labels: model.labels, dimensions: model.head.dimensions,
+                                            environment: environment)?
                     .examples(excludingFolder: folderKey) ?? []
             } catch { throw CommandFailure(error.description) }
         }
@@ -96,6 +98,8 @@ struct Review: ParsableCommand {
         var failed = false
         do {
             try store.close()
+            // Found by the last save, after the screen was gone.
+            if let change = store.takeOutsideChange() { report(change.message) }
             report("\(final.endingCount); " +
                    (store.wroteLabels ? "saved in \(DisplayName.escaped(store.labelsPath))" : "nothing changed"))
         } catch {
@@ -109,7 +113,7 @@ struct Review: ParsableCommand {
         if let labName {
             let lab = app.learner.lab(named: labName, model: model.identity, labels: model.labels, folder: folderKey, session: final)
             do {
-                try lab.save(environment: environment)
+                try lab.save(environment: environment, mode: FilePermissions.of(store.labelsPath))
                 report("lab \(DisplayName.escaped(labName)): \(lab.examples.count) decisions from \(lab.folders.count) folder(s)")
             } catch {
                 report("warning: \(error) (the decisions are safe in this folder's journal; reopening with --lab adds them again)")

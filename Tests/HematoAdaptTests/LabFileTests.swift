@@ -23,16 +23,16 @@ final class LabFileTests: XCTestCase {
         let lab = sampleLab()
         try lab.save(environment: environment)
         XCTAssertTrue(FileManager.default.fileExists(atPath: home + "/hematovision/labs/ward-7.safetensors"))
-        let back = try XCTUnwrap(Lab.load(name: "ward-7", model: "mnv2-abc", environment: environment))
+        let back = try XCTUnwrap(Lab.load(name: "ward-7", model: "mnv2-abc", labels: ["A", "B"], dimensions: 3, environment: environment))
         XCTAssertEqual(back, lab)
         XCTAssertEqual(back.folders, ["/slides/one", "/slides/two"])
         XCTAssertEqual(back.examples(excludingFolder: "/slides/one").map(\.image), ["sub/x.jpg"])
     }
 
     func testAMissingLabIsNilAndALabOfAnotherModelIsRefused() throws {
-        XCTAssertNil(try Lab.load(name: "ward-7", model: "mnv2-abc", environment: environment))
+        XCTAssertNil(try Lab.load(name: "ward-7", model: "mnv2-abc", labels: ["A", "B"], dimensions: 3, environment: environment))
         try sampleLab(model: "mnv2-old").save(environment: environment)
-        XCTAssertThrowsError(try Lab.load(name: "ward-7", model: "mnv2-new", environment: environment)) { error in
+        XCTAssertThrowsError(try Lab.load(name: "ward-7", model: "mnv2-new", labels: ["A", "B"], dimensions: 3, environment: environment)) { error in
             guard case Lab.Failure.otherModel(let name, let labModel, let model)? = error as? Lab.Failure else {
                 return XCTFail("\(error)")
             }
@@ -60,6 +60,43 @@ final class LabFileTests: XCTestCase {
             XCTAssertFalse(Lab.isValidName(bad), bad)
         }
         for good in ["ward-7", "lab_B.2026", "X"] { XCTAssertTrue(Lab.isValidName(good), good) }
-        XCTAssertThrowsError(try Lab.load(name: "../etc", model: "m", environment: environment))
+        XCTAssertThrowsError(try Lab.load(name: "../etc", model: "m", labels: ["A", "B"], dimensions: 3, environment: environment))
+    }
+
+    /// A lab whose model id matches but whose head does not fit the model: refused with the mismatch
+    /// named, never used (a head of 2 inputs read 1,280 features past its end; class 8 of an 8-class
+    /// head indexed past the model's 4 names; "A,B" was written as the model's names).
+    func testALabThatDoesNotFitTheModelIsRefusedNamingTheMismatch() throws {
+        try sampleLab().save(environment: environment)
+        func refusal(labels: [String], dimensions: Int) -> String? {
+            do {
+                _ = try Lab.load(name: "ward-7", model: "mnv2-abc", labels: labels, dimensions: dimensions, environment: environment)
+                return nil
+            } catch {
+                guard case .doesNotFit = error else { return "wrong error: \(error)" }
+                return error.description
+            }
+        }
+        XCTAssertEqual(refusal(labels: ["A", "B"], dimensions: 1280),
+                       "lab \"ward-7\" does not fit this model: its head takes 3 inputs, but the model's features have 1280; use another lab name, or remove the lab file")
+        XCTAssertEqual(refusal(labels: ["A", "B", "C", "D"], dimensions: 3),
+                       "lab \"ward-7\" does not fit this model: it has 2 classes (\"A\", \"B\"), the model 4 (\"A\", \"B\", \"C\", \"D\"); use another lab name, or remove the lab file")
+        XCTAssertEqual(refusal(labels: ["NEUTROPHIL", "LYMPHOCYTE"], dimensions: 3),
+                       "lab \"ward-7\" does not fit this model: its classes are \"A\", \"B\", the model's \"NEUTROPHIL\", \"LYMPHOCYTE\"; use another lab name, or remove the lab file")
+        XCTAssertNil(refusal(labels: ["A", "B"], dimensions: 3))
+    }
+
+    /// Issue 22, item 8: a lab holds features and labels of a folder's images; it is no more readable
+    /// than the labels file they came from, and a save never widens it.
+    func testALabTakesTheLabelFilesModeAndIsNeverWidened() throws {
+        let path = home + "/hematovision/labs/ward-7.safetensors"
+        func mode() throws -> Int? { try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int }
+        try sampleLab().save(environment: environment, mode: 0o600)
+        XCTAssertEqual(try mode(), 0o600)
+        try sampleLab().save(environment: environment, mode: 0o644)
+        XCTAssertEqual(try mode(), 0o600, "not widened by a more readable folder")
+        chmod(path, 0o644)
+        try sampleLab().save(environment: environment, mode: 0o640)
+        XCTAssertEqual(try mode(), 0o640)
     }
 }

@@ -107,6 +107,21 @@ final class ModelFileTests: XCTestCase {
         XCTAssertEqual(refused(bytes), .dataOutOfRange(tensor: "stem.bias"))
     }
 
+    /// A header not padded to 8 bytes (a hand-written or other writer's file) leaves every tensor off a
+    /// float's boundary: the message says that, not that the data lies outside the file.
+    func testAnUnpaddedHeaderIsNamedAsSuch() throws {
+        let (header, data) = try parts()
+        var json = [UInt8](try JSONSerialization.data(withJSONObject: header))
+        if json.count % 4 == 0 { json.append(0x20) }  // any length that leaves the data off a 4-byte boundary
+        let n = json.count
+        let bytes = (0..<8).map { UInt8((n >> (8 * $0)) & 0xFF) } + json + data
+        guard case .misaligned(_, let offset, let length)? = refused(bytes) else { return XCTFail("expected misaligned") }
+        XCTAssertEqual(length, n)
+        let message = ModelFileError.misaligned(tensor: "stem.bias", offset: offset, headerLength: length).description
+        XCTAssertTrue(message.contains("not padded with spaces to a multiple of 8"), message)
+        XCTAssertFalse(message.contains("outside"), message)
+    }
+
     func testAShapeWhoseSizeOverflowsIsRefused() throws {
         let bytes = try editedTensor("stem.bias") { $0?["shape"] = [1 << 62, 8] }
         guard case .malformedHeader(let why)? = refused(bytes) else { return XCTFail("expected malformedHeader") }

@@ -167,10 +167,41 @@ final class LabelsFileTests: XCTestCase {
                        ["42", "slide2/BloodImage_00042.jpg", "a/BloodImage_00005.jpg", "b/BloodImage_00005.png"])
     }
 
+    /// Three files with the number 1 directly in the folder: each gets its own row. The dataset's own
+    /// spelling keeps the number (its labels.csv means that file); the others are named by their paths.
+    func testImagesDirectlyInTheFolderThatShareANumberGetKeysOfTheirOwn() {
+        XCTAssertEqual(LabelsFile.imageKeys(forRelativePaths: ["BloodImage_00001.jpeg", "BloodImage_00001.jpg", "BloodImage_0001.jpg",
+                                                               "BloodImage_00002.png"]),
+                       ["BloodImage_00001.jpeg", "1", "BloodImage_0001.jpg", "2"])
+        // Without the dataset's spelling among them, none keeps the number.
+        XCTAssertEqual(LabelsFile.imageKeys(forRelativePaths: ["BloodImage_00003.jpeg", "BloodImage_003.png"]),
+                       ["BloodImage_00003.jpeg", "BloodImage_003.png"])
+        // A row already under the path keeps the path, even once the number is free again.
+        let existing = try! parse(",Image,Category\r\n,BloodImage_00003.jpeg,MONOCYTE\r\n")
+        XCTAssertEqual(LabelsFile.imageKeys(forRelativePaths: ["BloodImage_00003.jpeg"], existing: existing), ["BloodImage_00003.jpeg"])
+    }
+
     /// A labels.csv that already names a subfolder's image by its path (classify wrote paths there before) keeps doing so.
     func testAnExistingRowUnderThePathKeepsThePath() throws {
         let existing = try parse(",Image,Category\r\n,slide2/BloodImage_00042.jpg,MONOCYTE\r\n")
         XCTAssertEqual(LabelsFile.imageKeys(forRelativePaths: ["slide2/BloodImage_00042.jpg", "slide2/BloodImage_00043.jpg"], existing: existing),
                        ["slide2/BloodImage_00042.jpg", "43"])
+    }
+
+    /// Two rows for image 1: a reader that takes the last row must read the decision too, and an
+    /// undo that removes the image's row leaves none of its rows behind.
+    func testEveryRowOfAnImageWithSeveralIsUpdatedAndRemoved() throws {
+        var file = try parse(",Image,Category\r\n,1,NEUTROPHIL\r\n,2,MONOCYTE\r\n,1,EOSINOPHIL\r\n")
+        XCTAssertEqual(file.duplicatedImages, ["1"])
+        XCTAssertEqual(file.duplicatesNote(name: "labels.csv"),
+                       "labels.csv has more than one row for image 1; the first row is read, and a decision is written to every row of the image.")
+        XCTAssertEqual(file.categories(forImage: "1"), ["NEUTROPHIL"])
+        file.setCategories(["LYMPHOCYTE"], forImage: "1")
+        XCTAssertEqual(String(decoding: file.serialized(), as: UTF8.self),
+                       ",Image,Category\r\n,1,LYMPHOCYTE\r\n,2,MONOCYTE\r\n,1,LYMPHOCYTE\r\n")
+        file.removeRow(forImage: "1")
+        XCTAssertEqual(String(decoding: file.serialized(), as: UTF8.self), ",Image,Category\r\n,2,MONOCYTE\r\n")
+        XCTAssertFalse(file.hasRow(forImage: "1"))
+        XCTAssertNil(try parse(",Image,Category\r\n,1,NEUTROPHIL\r\n").duplicatesNote(name: "labels.csv"))
     }
 }

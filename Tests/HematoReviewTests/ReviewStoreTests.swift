@@ -60,6 +60,15 @@ final class ReviewStoreTests: XCTestCase {
         _ = try ReviewStore(labelsPath: path, reviewer: "bob")
     }
 
+    func testOpeningAFileWithTwoRowsForOneImageSaysSo() throws {
+        let path = folder + "/labels.csv"
+        try Data(",Image,Category\r\n,7,NEUTROPHIL\r\n,7,MONOCYTE\r\n".utf8).write(to: URL(fileURLWithPath: path))
+        let store = try ReviewStore(labelsPath: path, reviewer: "t")
+        XCTAssertTrue(store.notes.contains { $0.contains("more than one row for image 7") }, "\(store.notes)")
+        try store.record(entry("7", .set, ["LYMPHOCYTE"]))
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), ",Image,Category\r\n,7,LYMPHOCYTE\r\n,7,LYMPHOCYTE\r\n")
+    }
+
     func testAMalformedLabelFileIsRefusedWithItsLine() throws {
         let path = folder + "/labels.csv"
         try Data(",Image,Category\r\n,1,\"NEUTROPHIL\r\n".utf8).write(to: URL(fileURLWithPath: path))
@@ -276,6 +285,108 @@ final class ReviewStoreTests: XCTestCase {
         XCTAssertEqual(reopened.labels.categories(forImage: "0"), [])
         XCTAssertEqual(try bytes(path), ",Image,Category\r\n,0,\r\n")
         XCTAssertEqual(try LabelsFile(bytes: Array(try bytes(path).utf8)).categories(forImage: "0"), [])
+    }
+
+    /// Issue 22, item 3: two folders whose labels.csv link to one file; the second review was let in and
+    /// its next save dropped the first's decision. The lock is the file's, beside what the links resolve to.
+    func testTwoFoldersLinkedToOneLabelFileShareOneLock() throws {
+        for slide in ["a", "b"] {
+            try FileManager.default.createDirectory(atPath: folder + "/" + slide, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: folder + "/\(slide)/labels.csv", withDestinationPath: "../shared.csv")
+        }
+        try write(",Image,Category\r\n", folder + "/shared.csv")
+        let first = try ReviewStore(labelsPath: folder + "/a/labels.csv", reviewer: "alice")
+        XCTAssertThrowsError(try ReviewStore(labelsPath: folder + "/b/labels.csv", reviewer: "bob")) { error in
+            guard case .locked(let holder) = error as? ReviewStoreError else { return XCTFail("\(error)") }
+            XCTAssertTrue(holder.hasPrefix("alice, pid"), holder)
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/.shared.csv.lock"))
+        try first.close()
+        XCTAssertNoThrow(try ReviewStore(labelsPath: folder + "/b/labels.csv", reviewer: "bob"))
+    }
+
+    /// Issue 22, item 8: with labels.csv at 0600 the journal (labels, names, probabilities) was made 0644.
+    func testTheJournalAndTheLockTakeTheLabelFilesMode() throws {
+        let path = folder + "/labels.csv"
+        try write(",Image,Category\r\n", path)
+        chmod(path, 0o600)
+        try write("", folder + "/labels.journal.jsonl")  // one an older version made
+        chmod(folder + "/labels.journal.jsonl", 0o644)
+        let store = try ReviewStore(labelsPath: path, reviewer: "t")
+        func mode(_ p: String) throws -> Int? { try FileManager.default.attributesOfItem(atPath: p)[.posixPermissions] as? Int }
+        XCTAssertEqual(try mode(folder + "/.labels.csv.lock"), 0o600)
+        try store.record(entry("5", .set, ["MONOCYTE"]))
+        XCTAssertEqual(try mode(folder + "/labels.journal.jsonl"), 0o600)
+        XCTAssertEqual(try mode(path), 0o600)
+        try store.close()
+    }
+
+    // MARK: labels.csv changed by another program (issue 22, item 4)
+
+    /// A decision as the review writes it: the first on an image records the row it replaces.
+    func decided(_ image: String, _ label: [String], before: [String]?? = .none) -> JournalEntry {
+        var e = entry(image, .set, label)
+        if case .some(let row) = before { e.before = JournalEntry.Before(row: row) }
+        return e
+    }
+
+    /// Edited while the folder was closed: the edit is another program's label, kept (and said);
+    /// a row that merely lacks a decision (it holds the label from before it) still gets it back.
+    func testAnEditMadeWhileTheFolderWasClosedIsKeptAndALostSaveStillReplayed() throws {
+        let path = folder + "/labels.csv"
+        try write(",Image,Category\r\n,1,NEUTROPHIL\r\n,2,NEUTROPHIL\r\n", path)
+        try write(try [decided("1", ["LYMPHOCYTE"], before: ["NEUTROPHIL"]), decided("2", ["MONOCYTE"], before: ["NEUTROPHIL"]),
+                       decided("3", ["BASOPHIL"], before: .some(nil))].map(journalLine).joined(), folder + "/labels.journal.jsonl")
+        // The spreadsheet set 1 to EOSINOPHIL; 2 and 3 never reached the file (a save cut short).
+        try write(",Image,Category\r\n,1,EOSINOPHIL\r\n,2,NEUTROPHIL\r\n", path)
+        let store = try ReviewStore(labelsPath: path, reviewer: "t")
+        XCTAssertEqual(try bytes(path), ",Image,Category\r\n,1,EOSINOPHIL\r\n,2,MONOCYTE\r\n,3,BASOPHIL\r\n")
+        XCTAssertTrue(store.notes.contains { $0.contains("2 decision(s) from the journal were missing") }, "\(store.notes)")
+        XCTAssertTrue(store.notes.contains { $0.contains("was changed by another program after your decision on image 1: its label is kept") },
+                      "\(store.notes)")
+        XCTAssertEqual(store.decidedByPerson, ["2", "3"], "1 holds the other program's label")
+        // The next decision on 1 records the row it replaces, so a save of it cut short is told from an edit.
+        try store.record(entry("1", .set, ["MONOCYTE"]))
+        XCTAssertEqual(try Journal.read(path: folder + "/labels.journal.jsonl").last?.before, JournalEntry.Before(row: ["EOSINOPHIL"]))
+        try write(",Image,Category\r\n,1,EOSINOPHIL\r\n,2,MONOCYTE\r\n,3,BASOPHIL\r\n", path)  // that save lost
+        try store.close()
+        let reopened = try ReviewStore(labelsPath: path, reviewer: "t")
+        XCTAssertEqual(reopened.labels.categories(forImage: "1"), ["MONOCYTE"])
+    }
+
+    /// Edited during the review: the next decision keeps the edit (another image's new row, and a
+    /// decided image the program set anew), puts back a decision an older copy dropped, and says so.
+    func testAnEditMadeDuringTheReviewIsKeptAndTheDecisionsAddedToIt() throws {
+        let path = folder + "/labels.csv"
+        try write(",Image,Category\r\n,1,NEUTROPHIL\r\n,2,NEUTROPHIL\r\n", path)
+        let store = try ReviewStore(labelsPath: path, reviewer: "t")
+        try store.record(decided("1", ["LYMPHOCYTE"], before: ["NEUTROPHIL"]))
+        try store.record(decided("2", ["MONOCYTE"], before: ["NEUTROPHIL"]))
+        XCTAssertNil(store.takeOutsideChange())
+        // A script that read the file before decision 2: 2 back to NEUTROPHIL, 1 set anew, row 9 added.
+        try Data(",Image,Category\r\n,1,EOSINOPHIL\r\n,2,NEUTROPHIL\r\n,9,BASOPHIL\r\n".utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try store.record(decided("4", ["MONOCYTE"], before: .some(nil)))
+        XCTAssertEqual(try bytes(path), ",Image,Category\r\n,1,EOSINOPHIL\r\n,2,MONOCYTE\r\n,9,BASOPHIL\r\n,4,MONOCYTE\r\n")
+        let change = try XCTUnwrap(store.takeOutsideChange())
+        XCTAssertEqual(change.rows, ["1": ["EOSINOPHIL"], "9": ["BASOPHIL"]])
+        XCTAssertTrue(change.message.contains("changed by another program during the review; its changes are kept"), change.message)
+        XCTAssertNil(store.takeOutsideChange(), "said once")
+        try store.close()
+    }
+
+    /// A change that leaves the file unreadable is never overwritten; the decisions wait in the journal.
+    func testAFileChangedIntoSomethingUnreadableIsNotOverwritten() throws {
+        let path = folder + "/labels.csv"
+        let store = try ReviewStore(labelsPath: path, reviewer: "t")
+        try store.record(decided("1", ["LYMPHOCYTE"], before: .some(nil)))
+        try Data("not,a labels file\n".utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        let warning = try store.record(decided("2", ["MONOCYTE"], before: .some(nil)))
+        XCTAssertTrue(warning?.contains("changed by another program and cannot be read now") == true, warning ?? "no warning")
+        XCTAssertEqual(try bytes(path), "not,a labels file\n")
+        XCTAssertThrowsError(try store.flush())
+        try Data(",Image,Category\r\n,7,EOSINOPHIL\r\n".utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try store.flush()
+        XCTAssertEqual(try bytes(path), ",Image,Category\r\n,7,EOSINOPHIL\r\n,1,LYMPHOCYTE\r\n,2,MONOCYTE\r\n")
     }
 }
 

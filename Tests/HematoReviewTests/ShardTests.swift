@@ -196,7 +196,40 @@ final class ShardTests: XCTestCase {
         record.unreadable = 1
         counted[1] = ShardMerge.Part(name: counted[1].name, labels: counted[1].labels, record: record)
         XCTAssertThrowsError(try ShardMerge.merge(counted)) {
-            XCTAssertEqual("\($0)", "the shards counted 1 unreadable names between them, but the listing has 0")
+            XCTAssertEqual("\($0)", "part-2.csv.shard.json is not a shard record: it counts 1 unreadable names in its shard, more than the listing's 0")
+        }
+    }
+
+    /// Counts in a record are a file's numbers: a negative one is refused when read; one that no part
+    /// backs up (2^50 or 3e9 images, Int.max unreadable names in three parts) is refused by merge at
+    /// once, by name, without a buffer of that size or an overflow.
+    func testRefusesCountsThePartsDoNotList() throws {
+        let parts = Self.parts(Self.images, count: 3) { $0 % 3 + 1 }
+        let text = String(decoding: parts[0].record.serialized(), as: UTF8.self)
+        for (field, value) in [(#""images":9"#, #""images":-1"#), (#""unreadable":0},"model""#, #""unreadable":-5},"model""#),
+                               ("\"unreadable\":0}\n", "\"unreadable\":-5}\n")] {
+            XCTAssertTrue(text.contains(field), field)
+            XCTAssertThrowsError(try ShardRecord(bytes: Array(text.replacingOccurrences(of: field, with: value).utf8)), value) {
+                XCTAssertTrue("\($0)".contains("negative"), "\($0)")
+            }
+        }
+        func with(_ change: (inout ShardRecord) -> Void) -> [ShardMerge.Part] {
+            parts.map { part in
+                var record = part.record
+                change(&record)
+                return ShardMerge.Part(name: part.name, labels: part.labels, record: record, probabilities: part.probabilities)
+            }
+        }
+        for images in [1 << 50, 3_000_000_000, Int.max] {
+            XCTAssertThrowsError(try ShardMerge.merge(with { $0.listing.images = images })) {
+                XCTAssertEqual("\($0)", "image #10 of the listing is in no shard")
+            }
+        }
+        XCTAssertThrowsError(try ShardMerge.merge(with { $0.listing.unreadable = Int.max; $0.unreadable = Int.max })) {
+            XCTAssertTrue("\($0)".hasPrefix("part-2.csv.shard.json is not a shard record: it counts 9223372036854775807 unreadable names"), "\($0)")
+        }
+        XCTAssertThrowsError(try ShardMerge.merge(with { $0.unreadable = $0.shard.index == 2 ? 5 : 0 })) {
+            XCTAssertTrue("\($0)".hasPrefix("part-2.csv.shard.json is not a shard record: it counts 5 unreadable names in its shard, more than the listing's 0"), "\($0)")
         }
     }
 }
