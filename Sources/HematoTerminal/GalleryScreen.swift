@@ -105,9 +105,17 @@ public struct GalleryScreen {
         let percent = String(format: "%3.0f%%", Double(confidence) * 100)
         let key = s.keys[index]
         let name = DisplayName.escaped(key.allSatisfy(\.isNumber) ? "#" + key : key)
-        let room = max(0, width - percent.count - 1 - (mark.isEmpty ? 0 : mark.count + 1))
-        let shown = name.fitted(to: room, keepingEnd: true)  // "…EO_106191.jpg", not "EOSINOPHIL/E…"
-        g.put(shown + " " + percent, x: x, y: y, style: base, maxWidth: width)
+        // Which image it is matters most: when the name does not fit, the percentage goes first, then
+        // the extension, and only then the name's front ("…field_002 ->MON", not "…02.bmp ->MON",
+        // which could be 002, 102 or 202).
+        let room = max(0, width - (mark.isEmpty ? 0 : mark.count + 1))
+        let tail = name.count + 1 + percent.count <= room ? " " + percent : ""
+        var stem = name
+        if stem.count > room - tail.count, let dot = stem.lastIndex(of: "."), dot > stem.startIndex, !stem[dot...].contains("/") {
+            stem = String(stem[..<dot])
+        }
+        let shown = stem.fitted(to: max(0, room - tail.count), keepingEnd: true)  // "…EO_106191", not "EOSINOPHIL/E…"
+        g.put(shown + tail, x: x, y: y, style: base, maxWidth: width)
         if !mark.isEmpty { g.put(mark, x: x + width - mark.count, y: y, style: markStyle, maxWidth: mark.count) }
     }
 
