@@ -83,3 +83,28 @@ final class CommandLineConventionsEndToEndTests: XCTestCase {
         XCTAssertTrue(zero.error.contains("line 1: threads must be a whole number from 1 to 64, not 0"), zero.error)
     }
 }
+
+/// Issue 22, item 17: the README's command list lacked `review --blind` and `--reviewer`. Each
+/// command's line there names every option its `--help` lists (`--model` is said once for all).
+final class ReadmeCommandListTests: XCTestCase {
+    func testTheReadmeCommandListNamesEveryOption() throws {
+        let readme = try String(contentsOf: Harness.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let block = try XCTUnwrap(readme.components(separatedBy: "## Commands\n\n```\n").dropFirst().first?.components(separatedBy: "```").first)
+        let lines = block.split(separator: "\n").map(String.init)
+        for command in ["review", "classify", "merge", "evaluate", "report", "bench", "show"] {
+            let help = try Harness.run([Harness.binary, command, "--help"])
+            XCTAssertEqual(help.status, 0, help.error)
+            // The OPTIONS section's entries: lines that start (indented) with the option itself.
+            let options = Set(help.output.split(separator: "\n").compactMap { line -> String? in
+                let words = line.split(separator: " ").map(String.init)
+                guard line.hasPrefix("  -"), let first = words.first, first.hasPrefix("-") else { return nil }
+                return words.first { $0.hasPrefix("--") }.map { String($0.prefix { $0 != "," && $0 != "=" }) }
+            }).subtracting(["--help", "--version", "--model"])
+            XCTAssertFalse(options.isEmpty, command)
+            let line = try XCTUnwrap(lines.first { $0.hasPrefix("hematovision \(command) ") || $0.hasPrefix("hematovision [\(command)] ") }, command)
+            for option in options.sorted() {
+                XCTAssertTrue(line.contains("[" + option + " ") || line.contains("[" + option + "]"), "README's \(command) line lacks \(option): \(line)")
+            }
+        }
+    }
+}
