@@ -108,3 +108,45 @@ final class ReadmeCommandListTests: XCTestCase {
         }
     }
 }
+
+/// Issue 22, item 17: `--help`'s examples wrapped at column 0 ("array", "review" alone on a line),
+/// and the manual lacked KEYS, FILES, ENVIRONMENT and EXIT STATUS (130 included).
+final class HelpAndManualTests: XCTestCase {
+    func testTheHelpExamplesFitEightyColumns() throws {
+        let r = try Harness.run(["env", "COLUMNS=80", Harness.binary, "--help"])
+        XCTAssertEqual(r.status, 0, r.error)
+        let lines = r.output.components(separatedBy: "\n")
+        let start = try XCTUnwrap(lines.firstIndex(of: "Examples:"))
+        let examples = lines[(start + 1)...].prefix { !$0.isEmpty }
+        XCTAssertGreaterThan(examples.count, 5)
+        for line in examples {
+            XCTAssertTrue(line.hasPrefix("  "), "a wrapped example: \"\(line)\"\n" + r.output)
+            XCTAssertLessThanOrEqual(line.count, 80, line)
+        }
+        XCTAssertTrue(examples.contains("  hematovision review --blind --reviewer ann slides/"), r.output)
+    }
+
+    func testTheManualSectionsNameTheKeysFilesEnvironmentAndExitStatus() throws {
+        let r = try Harness.run([Harness.binary, "--manual-sections"])
+        XCTAssertEqual(r.status, 0, r.error)
+        let page = r.output
+        for section in [".Sh KEYS", ".Sh ENVIRONMENT", ".Sh FILES", ".Sh EXIT STATUS", ".Sh EXAMPLES"] {
+            XCTAssertTrue(page.contains("\n" + section + "\n") || page.hasPrefix(section + "\n"), section)
+        }
+        for text in ["\\&quit, all saved (Ctrl-C exits with status 130)", "\\&label BASOPHIL, next image", "Sy \\&Ctrl-Z",
+                     ".It 130", ".It 64", "labels.journal.jsonl", "hematovision/config", "labs/NAME.safetensors",
+                     ".It Ev HEMATOVISION_MODEL", ".It Ev HEMATOVISION_GRAPHICS", ".It Ev XDG_CONFIG_HOME",
+                     ".Bd -literal -offset indent\n\\&hematovision classify slides/ --shard 2/8 -o part-2.csv\n.Ed"] {
+            XCTAssertTrue(page.contains(text), text)
+        }
+        // Rendered as a man page, each example stays on one line.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("hv-\(UUID()).1").path
+        try (".Dd December 7, 2026\n.Dt HEMATOVISION 1\n.Os\n.nh\n.nr doc-hyphen-flags 0\n.Sh NAME\n.Nm hematovision\n.Nd test\n" + page + "\n")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let shown = Harness.shell(["env", "MANWIDTH=80", "man", "-l", file]).output
+        XCTAssertTrue(shown.contains("hematovision classify slides/ --shard 2/8 -o part-2.csv\n"), shown)
+        XCTAssertTrue(shown.contains("130"), shown)
+        XCTAssertFalse(shown.contains("‐\n"), "hyphenated:\n" + shown)
+    }
+}
