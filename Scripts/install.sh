@@ -31,7 +31,21 @@ swift package generate-manual --configuration debug \
 manual=$(find .build/plugins/GenerateManual/outputs -name hematovision.1 -print -quit)
 [ -n "$manual" ] || { echo "install.sh: generate-manual wrote no hematovision.1" >&2; exit 1; }
 # mdoc wants .Pp, not a blank line, between paragraphs (man warns "Empty input line" otherwise).
-sed 's/^$/.Pp/' "$manual" > "$root/share/man/man1/hematovision.1"
+# The examples --help shows move to an EXAMPLES section of literal blocks (filled, man re-wrapped them),
+# hyphenation is off (it split "re-view"), and the sections generate-manual cannot write (KEYS,
+# ENVIRONMENT, FILES, EXIT STATUS, EXAMPLES) come from the installed binary, in place of its empty
+# EXIT STATUS.
+{
+    awk '
+        /^Examples:$/ { skipping = 1; next }
+        skipping && /^  / { next }
+        { skipping = 0 }
+        /^\.Sh "EXIT STATUS"$/ { next }
+        { print }
+        /^\.Os/ { print ".nh"; print ".nr doc-hyphen-flags 0" }  # groff mdoc turns hyphenation on again without the second
+    ' "$manual" | sed 's/^$/.Pp/'
+    "$root/bin/hematovision" --manual-sections
+} > "$root/share/man/man1/hematovision.1"
 chmod 644 "$root/share/man/man1/hematovision.1"
 
 # Each completion script is written by the installed binary, so it matches exactly what was installed.

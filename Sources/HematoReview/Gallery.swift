@@ -34,15 +34,16 @@ public struct Gallery: Equatable, Sendable {
     /// The image under the cursor.
     public var current: Int? { members.indices.contains(cursor) ? members[cursor] : nil }
 
-    /// The images the session predicts `predicted`, least confident first (ties in name order).
-    init(predicted: String, in s: ReviewSession, at image: Int? = nil) {
+    /// The images the session predicts `predicted`, least confident first (ties in name order),
+    /// with the cursor on the first: the gallery opens at its page 1, whatever image the single
+    /// view showed (its page depended on a layout the screen sets after opening).
+    init(predicted: String, in s: ReviewSession) {
         self.predicted = predicted
         var scored: [(Int, Float)] = []
         for i in s.names.indices where s.predictedClass(i) == predicted { scored.append((i, s.confidence(i) ?? 0)) }
         scored.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
         members = scored.map(\.0)
         for i in members { shown[i] = s.opinions[i] }
-        if let image, let at = members.firstIndex(of: image) { cursor = at }
     }
 
     mutating func move(to position: Int) { cursor = max(0, min(position, members.count - 1)) }
@@ -229,7 +230,7 @@ extension ReviewSession {
         next.showingHelp = false
         let shown = current.flatMap { predictedClass($0) } ?? filter
         let choices = (shown.map { [$0] } ?? []) + modelLabels
-        guard let g = choices.lazy.map({ Gallery(predicted: $0, in: self, at: self.current) }).first(where: { !$0.members.isEmpty }) else {
+        guard let g = choices.lazy.map({ Gallery(predicted: $0, in: self) }).first(where: { !$0.members.isEmpty }) else {
             next.message = "No image has a prediction yet; the gallery opens when some have."
             return (next, nil)
         }

@@ -17,7 +17,11 @@ public enum ImageFolder {
             switch self {
             case .unreadable(let folder, let reason): return "cannot read the folder \(DisplayName.escaped(folder)): \(reason)"
             case .missing(let folder): return "no folder at \(DisplayName.escaped(folder))"
-            case .notAFolder(let path): return "\(DisplayName.escaped(path)) is not a folder"
+            case .notAFolder(let path):
+                // An image given where a folder belongs: `show` is the command for one image.
+                let name = path.split(separator: "/").last.map(String.init) ?? path
+                return "\(DisplayName.escaped(path)) is not a folder"
+                    + (ImageFolder.isImageName(name) ? "; to look at one image, use `hematovision show \(DisplayName.escaped(path))`" : "")
             }
         }
 

@@ -81,7 +81,9 @@ extension ReviewSession {
         case .opinion(let index, let opinion):
             // A late answer about an index this session does not have is dropped, not stored.
             guard names.indices.contains(index) else { return (self, nil) }
+            let first = opinions[index] == nil
             next.setOpinion(opinion, at: index)
+            if first { next.joinLabelFilter(index) }
             next.message = message
             return (next, nil)
         case .cellsFound(let index, let found):

@@ -64,6 +64,21 @@ extension ReviewSession {
         return [nil, .unlabelled, .disagree] + classes.map { .labelled($0) }
     }
 
+    /// Labelled images the model has not answered yet: the "model ≠ label" filter cannot tell
+    /// whether they belong until it has.
+    var labelledUnclassified: Int { labels.keys.filter { opinions[$0] == nil }.count }
+
+    /// An image the model has just answered joins the "model ≠ label" list when it belongs there,
+    /// so the list does not depend on how far classification had got when it was chosen: once
+    /// every image is classified it holds what choosing it then would have. (It joins in its place
+    /// by name; in least-confident order, at the end.)
+    mutating func joinLabelFilter(_ index: Int) {
+        guard labelFilter == .disagree, filter.map({ predictedClass(index) == $0 }) ?? true, matches(.disagree, index),
+              !queue.contains(index) else { return }
+        let at = order == .name ? (queue.firstIndex { $0 > index } ?? queue.count) : queue.count
+        insertIntoQueue(index, at: at)
+    }
+
     mutating func navigate(_ action: ReviewAction) -> (ReviewSession, Decision?) {
         showingHelp = false
         switch action {
@@ -97,6 +112,10 @@ extension ReviewSession {
             labelFilter = choices[(at + 1) % choices.count]
             rebuildQueue(order: order, filter: filter)
             message = labelFilter.map { "Showing \($0.title) images (\(queue.count)); F for the next filter, Esc for all" } ?? "Showing all images"
+            if labelFilter == .disagree {
+                let waiting = labelledUnclassified
+                if waiting > 0 { message = "Showing model ≠ label images (\(queue.count) so far); still classifying \(waiting) labelled, which join as they are classified" }
+            }
         case _ where queue.isEmpty:
             message = "There are no images here."
         case .first:

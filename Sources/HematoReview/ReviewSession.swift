@@ -197,6 +197,11 @@ public struct ReviewSession: Equatable, Sendable {
     mutating func pushUndo(_ undo: Undo) { undoStack.append(undo) }
     mutating func popUndo() -> Undo? { undoStack.popLast() }
     mutating func move(to newPosition: Int) { position = max(0, min(newPosition, max(0, queue.count - 1))) }
+    /// An image joins the queue at `slot`; the current image stays current.
+    mutating func insertIntoQueue(_ index: Int, at slot: Int) {
+        queue.insert(index, at: slot)
+        if queue.count > 1 && slot <= position { position += 1 }
+    }
     mutating func finish() { finished = true }
 
     mutating func rebuildQueue(order: Order, filter: String?) {

@@ -24,11 +24,17 @@ public struct SessionSummary: Equatable, Sendable {
     public init(entries: [JournalEntry], openedAt: Date, blind: Bool = false) {
         self.entries = entries.count
         self.blind = blind
-        blindDecisions = Agreement(journal: entries, mode: .blind).decisions
-        agreement = Agreement(journal: entries)
+        // An image whose last step in this sitting is an undo was not decided in it: the undo put
+        // back the label it had before (from labels.csv, or an earlier sitting), which an undo
+        // entry records as its label, so counting it would call that label this sitting's decision.
         var last: [String: Int] = [:]
         for (i, e) in entries.enumerated() { last[e.image] = i }
-        differential = Differential(labelSets: last.values.sorted().map { entries[$0].label }.filter { !$0.isEmpty })
+        let undone = Set(last.filter { entries[$0.value].action == .undo }.keys)
+        let decided = entries.filter { !undone.contains($0.image) }
+        blindDecisions = Agreement(journal: decided, mode: .blind).decisions
+        agreement = Agreement(journal: decided)
+        differential = Differential(labelSets: last.filter { !undone.contains($0.key) }.values.sorted().map { entries[$0].label }
+            .filter { !$0.isEmpty })
         var previous = openedAt, newKey = true
         var keys: [(seconds: Double, decisions: Int)] = []
         for e in entries {
@@ -61,6 +67,7 @@ public struct SessionSummary: Equatable, Sendable {
     /// A few lines for the terminal once the screen is gone; empty when nothing was decided.
     public var text: String {
         guard entries > 0 else { return "" }
+        guard agreement.decisions > 0 else { return "this session: no image decided (\(entries) step(s), each undone or an undo)" }
         var lines: [String] = []
         let perDecision = medianSeconds.map { String(format: ", median %.1f s per decision", $0) } ?? ""
         lines.append("this session: \(agreement.decisions) image(s) decided in \(entries) step(s)\(perDecision)")

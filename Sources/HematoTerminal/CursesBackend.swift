@@ -11,6 +11,11 @@ final class CursesBackend {
     private(set) var height: Int = 0
     private let colours: Bool
     private var active = false
+    /// Keys are read by a thread of ours, not curses' getch, which cannot say when each arrived.
+    private let keys: TerminalInput
+    /// Bracketed paste: the terminal marks pasted text, which `InputDecoder` refuses as keys. Off
+    /// again on every way out (`end`, `suspend`), or the shell would get the markers.
+    static let bracketedPasteOn = "\u{1B}[?2004h", bracketedPasteOff = "\u{1B}[?2004l"
 
     init() {
         setlocale(LC_ALL, "")
@@ -18,21 +23,22 @@ final class CursesBackend {
         active = true
         raw()
         noecho()
-        keypad(hv_stdscr(), true)
+        keypad(hv_stdscr(), true)  // curses reads no keys (TerminalInput does); this sets the keypad mode the decoder expects
         // The picture is written around curses, which believes its cells blank: curses must never
         // shift a row's cells (insert/delete character) or whole rows (insert/delete line, scrolling)
         // to save bytes, or the picture moves with the sidebar's text.
         idlok(hv_stdscr(), false)
         idcok(hv_stdscr(), false)
         curs_set(0)
-        set_escdelay(25)
-        timeout(15)  // getch returns ERR after 15 ms, so pictures and predictions from the workers show promptly
+        typeahead(-1)  // curses would cut a redraw short whenever keys wait on stdin, which it no longer reads
+        keys = TerminalInput()  // once the terminal is raw, so each key arrives as it is pressed
         colours = has_colors()
         if colours {
             start_color()
             use_default_colors()
         }
         refreshSize()
+        writeRaw(Self.bracketedPasteOn)
     }
 
     func refreshSize() {
@@ -59,58 +65,37 @@ final class CursesBackend {
 
     enum Input {
         case key(Key)
+        /// Several keys at once or a bracketed paste (InputDecoder): never commands.
+        case paste(text: String, count: Int)
         case resize
     }
 
-    /// The next input, or nil when none came within the timeout.
+    /// The next input, or nil when none came within 15 ms (so pictures and predictions from the
+    /// workers show promptly). A window size change is noticed here, whatever the keys are doing.
     func input() -> Input? {
-        let ch = getch()
-        if ch == hv_err() { return nil }
-        switch ch {
-        case hv_key_resize(): refreshSize(); return .resize
-        case hv_key_enter(), 10, 13: return .key(.enter)
-        case hv_key_left(): return .key(.left)
-        case hv_key_right(): return .key(.right)
-        case hv_key_up(): return .key(.up)
-        case hv_key_down(): return .key(.down)
-        case hv_key_home(): return .key(.home)
-        case hv_key_end(): return .key(.end)
-        case hv_key_page_up(): return .key(.pageUp)
-        case hv_key_page_down(): return .key(.pageDown)
-        case 9: return .key(.tab)
-        case 27: return escapeOrSequence()
-        case 1...26: return .key(.control(Character(UnicodeScalar(UInt8(ch) + 96))))
-        case 32...126: return .key(.character(Character(UnicodeScalar(UInt8(ch)))))
-        default:
-            // Function keys and the like: curses knows their names ("KEY_F(1)", "KEY_HOME").
-            let name = keyname(ch).map { String(cString: $0) } ?? "key \(ch)"
-            return .key(.unknown(DisplayName.escaped(name)))
+        if Signals.takeWindowChange() {
+            var size = winsize()
+            if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 {
+                resizeterm(Int32(size.ws_row), Int32(size.ws_col))
+            }
+            refreshSize()
+            return .resize
         }
-    }
-
-    /// A lone Esc, or the start of a sequence curses did not decode (Alt+key arrives as Esc then
-    /// the key; Home/End inside some tmux setups as Esc [ 1 ~): the rest is read at once.
-    private func escapeOrSequence() -> Input {
-        timeout(0)
-        defer { timeout(15) }
-        var rest: [UInt8] = []
-        while rest.count < 16 {
-            let next = getch()
-            if next == hv_err() { break }
-            rest.append(UInt8(truncatingIfNeeded: next))
+        switch keys.next(waiting: 15) {
+        case .key(let k)?: return .key(k)
+        case .paste(let text, let count)?: return .paste(text: text, count: count)
+        case nil: return nil
         }
-        if rest.isEmpty { return .key(.escape) }
-        if let key = Key(sequenceAfterEscape: rest) { return .key(key) }
-        if rest.count == 1, (32...126).contains(rest[0]) { return .key(.unknown("Alt+" + String(UnicodeScalar(rest[0])))) }
-        return .key(.unknown(DisplayName.escaped("\u{1B}" + String(decoding: rest, as: UTF8.self))))
     }
 
     /// Ctrl-Z: give the terminal back, stop until `fg`, then take it again.
     func suspend() {
+        writeRaw(Self.bracketedPasteOff)
         endwin()
         kill(getpid(), SIGSTOP)
         refresh()
         invalidate()
+        writeRaw(Self.bracketedPasteOn)
     }
 
     private func attributes(_ s: Style) -> Int32 {
@@ -146,6 +131,8 @@ final class CursesBackend {
     func end() {
         guard active else { return }
         active = false
+        keys.stop()
+        writeRaw(Self.bracketedPasteOff)
         endwin()
     }
 

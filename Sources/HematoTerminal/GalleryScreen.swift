@@ -107,9 +107,18 @@ public struct GalleryScreen {
         let percent = String(format: "%3.0f%%", Double(confidence) * 100)
         let key = s.keys[index]
         let name = DisplayName.escaped(key.allSatisfy(\.isNumber) ? "#" + key : key)
-        let room = max(0, width - percent.count - 1 - (mark.isEmpty ? 0 : mark.count + 1))
-        let shown = name.fitted(to: room, keepingEnd: true)  // "…EO_106191.jpg", not "EOSINOPHIL/E…"
-        g.put(shown + " " + percent, x: x, y: y, style: base, maxWidth: width)
+        // Which image it is matters most. When the name does not fit, its extension goes first, then
+        // the percentage unless the file's name fits whole beside it, and only then the path's front:
+        // "…field_002 ->MON", not "….bmp 50% ->MON" (which could be 002, 102 or 202).
+        let room = max(0, width - (mark.isEmpty ? 0 : mark.count + 1))
+        var stem = name, tail = " " + percent
+        if name.count + tail.count > room {
+            if let dot = name.lastIndex(of: "."), dot > name.startIndex, !name[dot...].contains("/") { stem = String(name[..<dot]) }
+            let file = stem.split(separator: "/").last.map(String.init) ?? stem
+            if file.count + (file.count < stem.count ? 1 : 0) + tail.count > room { tail = "" }
+        }
+        let shown = stem.fitted(to: max(0, room - tail.count), keepingEnd: true)  // "…EO_106191", not "EOSINOPHIL/E…"
+        g.put(shown + tail, x: x, y: y, style: base, maxWidth: width)
         if !mark.isEmpty { g.put(mark, x: x + width - mark.count, y: y, style: markStyle, maxWidth: mark.count) }
     }
 

@@ -7,13 +7,15 @@ public enum Key: Hashable, Sendable {
     case home, end, pageUp, pageDown
     /// Ctrl and a letter (raw mode delivers Ctrl-C and Ctrl-Z as keys, not signals).
     case control(Character)
-    /// Anything else the terminal sent (Alt combinations, function keys, unknown sequences), named for a message.
+    /// Esc and a key in one burst: Alt+key, or Esc then the key typed quickly (InputDecoder).
+    indirect case alt(Key)
+    /// Anything else the terminal sent (function keys, unknown sequences), named for a message.
     case unknown(String)
 
     public var label: String {
         switch self {
         case .character(" "): return "Space"
-        case .character(let c): return String(c)
+        case .character(let c): return c.isASCII ? String(c) : DisplayName.escaped(String(c))
         case .enter: return "Enter"
         case .left: return "←"
         case .right: return "→"
@@ -26,21 +28,8 @@ public enum Key: Hashable, Sendable {
         case .pageUp: return "PgUp"
         case .pageDown: return "PgDn"
         case .control(let c): return "Ctrl-" + String(c).uppercased()
+        case .alt(let key): return "Alt+" + key.label
         case .unknown(let name): return name
-        }
-    }
-}
-
-extension Key {
-    /// Home, End, PgUp and PgDn from the bytes after Esc, when curses did not decode them (some
-    /// tmux and screen setups send the VT220 forms `[1~` `[4~` `[5~` `[6~`, others `[H` `[F` or `OH` `OF`).
-    init?(sequenceAfterEscape rest: [UInt8]) {
-        switch String(decoding: rest, as: UTF8.self) {
-        case "[1~", "[7~", "[H", "OH": self = .home
-        case "[4~", "[8~", "[F", "OF": self = .end
-        case "[5~": self = .pageUp
-        case "[6~": self = .pageDown
-        default: return nil
         }
     }
 }
@@ -153,6 +142,13 @@ public struct Keymap: Sendable {
 
     public func action(for key: Key) -> ReviewAction? {
         bindings.first { $0.keys.contains(key) }?.action
+    }
+
+    /// The keys a key stands for. An Alt+key that no binding names is Esc then the key: a
+    /// person who types Esc and then q quickly sends the same bytes as Alt+q, and means Esc, q.
+    public func resolved(_ key: Key) -> [Key] {
+        guard case .alt(let inner) = key, action(for: key) == nil else { return [key] }
+        return [.escape] + resolved(inner)
     }
 
     /// The hint bar's entries for a view, most needed first: each word once, with the first key of

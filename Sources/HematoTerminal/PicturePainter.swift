@@ -39,12 +39,15 @@ public enum PicturePainter {
     }
 
     /// Blanks the pane's cells (which erases the last picture), then places the new one, centred.
+    /// Terminals draw sixel in bands of six pixel rows, so the height is kept to whole bands that
+    /// fit the pane: a picture 481 pixels high covered 486, over the message line below the pane.
     static func sixel(_ image: RGBImage, pane: ReviewScreen.Rect, capabilities: TerminalCapabilities) throws -> String {
         let cw = capabilities.cellWidth, ch = capabilities.cellHeight
-        let scale = min(Double(pane.width * cw) / Double(image.width), Double(pane.height * ch) / Double(image.height))
+        let bands = max(6, pane.height * ch / 6 * 6)
+        let scale = min(Double(pane.width * cw) / Double(image.width), Double(bands) / Double(image.height))
         let (bytes, w, h) = try sixelSequence(image, width: Int(Double(image.width) * scale),
                                               height: Int(Double(image.height) * scale), viaTmux: capabilities.viaTmux)
-        let columns = (w + cw - 1) / cw, rows = (h + ch - 1) / ch
+        let columns = (w + cw - 1) / cw, rows = ((h + 5) / 6 * 6 + ch - 1) / ch  // the rows its bands cover
         let left = pane.x + (pane.width - columns) / 2, top = pane.y + (pane.height - rows) / 2
         return BlockPicture.blank(pane: pane, message: "") + "\u{1B}[\(top + 1);\(left + 1)H" + String(decoding: bytes, as: UTF8.self)
     }

@@ -225,7 +225,15 @@ public final class ReviewApp {
             pictureOnScreen = nil
             thumbnailsOnScreen = [:]
             return nil
+        case .paste(let text, let count):
+            takePaste(text, count: count)
+            return nil
         case .key(let k):
+            let meant = Keymap.review.resolved(k)  // an Alt+key that means nothing: Esc, then the key
+            guard meant == [k] else {
+                for key in meant { if let ending = handle(.key(key), backend) { return ending } }
+                return nil
+            }
             pressed = k
         }
         if session.prompt != nil, pressed != .control("c"), pressed != .control("z") {  // an open prompt takes the keys as text

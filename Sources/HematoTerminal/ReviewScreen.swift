@@ -208,7 +208,8 @@ public struct ReviewScreen {
                               Double(all.agreed) / Double(all.of) * 100, all.of)
             g.put(text, x: x + 7, y: row, style: theme["text"], maxWidth: width - 7)
         } else {
-            g.put("no decisions yet", x: x + 7, y: row, style: theme["dim"], maxWidth: width - 7)
+            // Beside "adapted to N decisions" (a lab's, from other sittings), "no decisions yet" read as a contradiction.
+            g.put(t.adaptedTo > 0 ? "no decisions this sitting" : "no decisions yet", x: x + 7, y: row, style: theme["dim"], maxWidth: width - 7)
         }
         row += 1
         let adapted = t.adaptedTo == 0 ? "as shipped" : t.keptPrior ? "as shipped (checked on \(t.adaptedTo))" : "adapted to \(t.adaptedTo) decision\(t.adaptedTo == 1 ? "" : "s")"

@@ -13,15 +13,7 @@ struct HematoVision: ParsableCommand {
             image. `review` lets a person accept or correct each prediction with one key and writes \
             the decisions to labels.csv in the Kaggle blood-cells format as they are made.
 
-            Examples:
-              hematovision SampleImages                 review a folder (same as `review`)
-              hematovision classify slides/ -o labels.csv
-              hematovision classify slides/ --shard 2/8 -o part-2.csv   one task of a Slurm array
-              hematovision merge labels.csv part-*.csv
-              hematovision evaluate TEST/               accuracy against class folders
-              hematovision report SampleImages          the differential and agreement of a review
-              hematovision bench SampleImages
-              hematovision show SampleImages/BloodImage_00001.jpg
+            \(ManualSections.helpExamples)
             """,
         version: version,
         subcommands: [Review.self, Classify.self, Merge.self, Evaluate.self, Report.self, Bench.self, Show.self],
@@ -37,6 +29,10 @@ struct HematoVision: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         if arguments.first == "--version" {
             print(versionText(environment: environment))
+            return
+        }
+        if arguments == ["--manual-sections"] {  // for Scripts/install.sh; not in --help
+            print(ManualSections.mdoc)
             return
         }
         if let first = arguments.first,

@@ -45,8 +45,10 @@ struct Review: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
+        // A missing folder or a file is said first: pointing to `classify` would not help with either.
+        do { try ImageFolder.requireFolder(folder) } catch { throw CommandFailure(error.description) }
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw CommandFailure("review needs a terminal; for headless work use `hematovision classify \(folder)`")
+            throw CommandFailure("review needs a terminal; for headless work use `hematovision classify \(DisplayName.escaped(folder))`")
         }
         let model = try modelOptions.load()
         // The folder and every folder under it, as classify walks them; names are relative to FOLDER.

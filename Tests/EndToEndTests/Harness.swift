@@ -134,9 +134,18 @@ final class TmuxSession {
     /// key meant for "t" could land in "bob". "=t:" means exactly session t, its current window.
     private func target(_ session: String?) -> String { "=" + (session ?? name) + ":" }
 
+    /// Keys of one call arrive together, as a paste does; separate calls are separate presses, as
+    /// a person's are: at least `pressGap` apart, or the review would take them for one burst
+    /// (InputDecoder.burstGap) and refuse them as a paste.
     func send(_ keys: String..., session: String? = nil) throws {
+        let wait = lastSend.addingTimeInterval(Self.pressGap).timeIntervalSinceNow
+        if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
+        defer { lastSend = Date() }
         try tmux(["send-keys", "-t", target(session)] + keys)
     }
+
+    static let pressGap = 0.15
+    private var lastSend = Date.distantPast
 
     func screen(_ session: String? = nil) throws -> String {
         Harness.shell(["tmux", "-L", socket, "capture-pane", "-p", "-t", target(session)]).output

@@ -170,6 +170,21 @@ final class HeadlessEndToEndTests: XCTestCase {
         XCTAssertTrue(r.error.contains("0 classified, 16 failed"), r.error)
     }
 
+    /// Issue 22, item 17: without a terminal, `review nosuch` pointed to `classify nosuch`; an image
+    /// given as FOLDER said "not a folder" and no more.
+    func testReviewOfAMissingFolderOrOfAnImageSaysWhatIsWrong() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("hv-nosuch-\(UUID())").path
+        let r = try Harness.run([Harness.binary, "review", missing])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.error, "Error: no folder at \(missing)\n")
+        let image = Harness.root.appendingPathComponent("SampleImages/BloodImage_00001.jpg").path
+        for command in [["review"], ["classify"], []] {
+            let i = try Harness.run([Harness.binary] + command + [image])
+            XCTAssertEqual(i.status, 1, "\(command)")
+            XCTAssertEqual(i.error, "Error: \(image) is not a folder; to look at one image, use `hematovision show \(image)`\n", "\(command)")
+        }
+    }
+
     func testReviewWithoutATerminalPointsToClassify() throws {
         let r = try Harness.run([Harness.binary, Harness.root.appendingPathComponent("SampleImages").path])
         XCTAssertNotEqual(r.status, 0)

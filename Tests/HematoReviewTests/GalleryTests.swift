@@ -37,8 +37,7 @@ final class GalleryTests: XCTestCase {
         let g = try XCTUnwrap(s.gallery)
         XCTAssertEqual(g.predicted, "NEUTROPHIL")
         XCTAssertEqual(g.members, neutrophilOrder)
-        XCTAssertEqual(g.current, 0, "the cursor starts on the image the single view showed")
-        XCTAssertEqual(g.cursor, 11)
+        XCTAssertEqual(g.cursor, 0, "page 1, on the least confident image, not the image the single view showed")
         XCTAssertEqual(g.page, 0)
         XCTAssertEqual(g.pageCount, 2)
         XCTAssertEqual(Array(g.pageMembers), Array(neutrophilOrder.prefix(12)))
@@ -50,7 +49,20 @@ final class GalleryTests: XCTestCase {
         let lymphocytes = try XCTUnwrap(run(session(), Array(repeating: .next, count: 15) + [.toggleGallery]).0.gallery)
         XCTAssertEqual(lymphocytes.predicted, "LYMPHOCYTE")
         XCTAssertEqual(lymphocytes.members, [14, 15, 16, 17])
-        XCTAssertEqual(lymphocytes.current, 15)
+        XCTAssertEqual(lymphocytes.current, 14)
+    }
+
+    /// Issue 22, item 11: opened on an image that sorts late in its class, the gallery still opens
+    /// at page 1 of the class (it opened at the current image's page, "page 3 of 4"), whatever
+    /// the page size the screen sets next.
+    func testOpensAtPageOneOfTheClass() throws {
+        let mostConfident = try XCTUnwrap(neutrophilOrder.last)  // image 5, 99 %
+        let s = run(session(), Array(repeating: .next, count: mostConfident) + [.toggleGallery, .galleryLayout(columns: 2, rows: 2)]).0
+        let g = try XCTUnwrap(s.gallery)
+        XCTAssertEqual(g.page, 0)
+        XCTAssertEqual(g.pageCount, 4)
+        XCTAssertEqual(g.current, neutrophilOrder.first)
+        XCTAssertEqual(Array(g.pageMembers), Array(neutrophilOrder.prefix(4)))
     }
 
     func testNothingClassifiedMeansNoGallery() {
@@ -209,7 +221,7 @@ final class GalleryTests: XCTestCase {
         let s = opened().reduce(.opinion(index: 19, .predicted(probabilities: [0.1, 0.1, 0.1, 0.7], imageHash: "h"))).0
         XCTAssertEqual(s.gallery?.members, neutrophilOrder + [19])
         XCTAssertEqual(s.opinions[19], .predicted(probabilities: [0.1, 0.1, 0.1, 0.7], imageHash: "h"))
-        XCTAssertEqual(s.gallery?.current, 0, "the cursor stays on its image")
+        XCTAssertEqual(s.gallery?.current, neutrophilOrder[0], "the cursor stays on its image")
         let again = s.reduce(.opinion(index: 19, .predicted(probabilities: [0.1, 0.1, 0.1, 0.7], imageHash: "h"))).0
             .reduce(.opinion(index: 0, .predicted(probabilities: [0.1, 0.1, 0.1, 0.7], imageHash: "h"))).0
         XCTAssertEqual(again.gallery?.members, neutrophilOrder + [19], "an answer given twice does not add an image twice")

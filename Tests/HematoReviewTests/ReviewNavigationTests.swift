@@ -134,3 +134,41 @@ final class ReviewNavigationTests: XCTestCase {
         XCTAssertEqual(run(empty, [.openPrompt(.search)] + typed("Blood") + [.promptSubmit]).0.message, "There are no images here.")
     }
 }
+
+/// Issue 22, item 13: the "model ≠ label" list no longer depends on how far background
+/// classification had got when it was chosen, and says how many labelled images it still waits for.
+final class DisagreeFilterWhileClassifyingTests: XCTestCase {
+    let labels = ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL"]
+
+    func predicted(_ top: Int) -> ModelOpinion {
+        .predicted(probabilities: (0..<4).map { $0 == top ? 0.7 : 0.1 }, imageHash: "h")
+    }
+
+    /// Six labelled images (EOSINOPHIL each); the model answers 1, 3 and 4 with another class, 0, 2 and 5 agree.
+    func session() throws -> ReviewSession {
+        let csv = ",Image,Category\r\n" + (1...6).map { ",\($0),EOSINOPHIL\r\n" }.joined()
+        let names = (1...6).map { String(format: "BloodImage_%05d.jpg", $0) }
+        return ReviewSession(names: names, modelLabels: labels, existing: try LabelsFile(bytes: Array(csv.utf8)))
+    }
+
+    let answers: [(Int, Int)] = [(0, 0), (1, 2), (2, 0), (3, 3), (4, 1), (5, 0)]
+
+    func testTheListIsTheSameHoweverFarClassificationHadGot() throws {
+        let complete = try session().run(answers.map { .opinion(index: $0.0, predicted($0.1)) } + [.cycleLabelFilter, .cycleLabelFilter]).0
+        XCTAssertEqual(complete.labelFilter, .disagree)
+        XCTAssertEqual(complete.queue, [1, 3, 4])
+        XCTAssertEqual(complete.message, "Showing model ≠ label images (3); F for the next filter, Esc for all")
+        for done in 0..<answers.count {
+            let before = answers.prefix(done).map { ReviewAction.opinion(index: $0.0, predicted($0.1)) }
+            let after = answers.dropFirst(done).map { ReviewAction.opinion(index: $0.0, predicted($0.1)) }
+            var s = try session().run(before + [.cycleLabelFilter, .cycleLabelFilter]).0
+            if done < answers.count {
+                XCTAssertTrue(s.message?.contains("still classifying \(answers.count - done) labelled") == true, s.message ?? "no message")
+            }
+            let current = s.current
+            s = s.run(after).0
+            XCTAssertEqual(s.queue, complete.queue, "chosen after \(done) answers")
+            if let current { XCTAssertEqual(s.current, current, "the image shown stays shown as others join") }
+        }
+    }
+}

@@ -78,6 +78,28 @@ final class ReviewReportTests: XCTestCase {
         XCTAssertEqual(SessionSummary(entries: [], openedAt: opened).text, "")
     }
 
+    /// Issue 22, item 16: a sitting whose only step undid an earlier sitting's decision decided
+    /// nothing; it said "1 image(s) decided … without the model's answer" (the undo entry carries
+    /// the label it put back, and no probabilities when the image was not classified yet).
+    func testASittingWithOnlyAnUndoDecidedNothing() throws {
+        let opened = try XCTUnwrap(SessionSummary.parse("2025-01-01T10:00:00.000Z"))
+        let undo = entry("7", .undo, ["NEUTROPHIL"], top: nil, time: "2025-01-01T10:00:03.000Z")
+        let s = SessionSummary(entries: [undo], openedAt: opened)
+        XCTAssertEqual(s.agreement.decisions, 0)
+        XCTAssertEqual(s.differential.cells, 0)
+        XCTAssertEqual(s.text, "this session: no image decided (1 step(s), each undone or an undo)")
+        // A decision then its undo: nothing decided either; another image decided stays counted.
+        let both = SessionSummary(entries: [entry("8", .set, ["MONOCYTE"], top: "NEUTROPHIL", time: "2025-01-01T10:00:05.000Z"),
+                                            entry("8", .undo, [], top: "NEUTROPHIL", time: "2025-01-01T10:00:06.000Z"),
+                                            entry("9", .accept, ["LYMPHOCYTE"], top: "LYMPHOCYTE", time: "2025-01-01T10:00:09.000Z"), undo],
+                                  openedAt: opened)
+        XCTAssertEqual(both.agreement.decisions, 1)
+        XCTAssertEqual(both.differential.cells, 1)
+        XCTAssertEqual(both.differential.counts["LYMPHOCYTE"], 1)
+        XCTAssertTrue(both.text.hasPrefix("this session: 1 image(s) decided in 4 step(s)"), both.text)
+        XCTAssertFalse(both.text.contains("without the model's answer"), both.text)
+    }
+
     /// `A` on a gallery page writes its decisions within milliseconds: the 12 s the reviewer spent
     /// on the page is shared by its four decisions (3 s each), not 12 s for one and 0 for three.
     func testDecisionsWrittenForOneKeyShareItsTime() throws {

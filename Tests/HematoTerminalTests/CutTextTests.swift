@@ -33,8 +33,8 @@ final class CutTextTests: XCTestCase {
         let rows = gallery.text.split(separator: "\n").map(String.init)
         XCTAssertTrue(rows[0].hasPrefix(" HematoVision  …"), rows[0])
         XCTAssertTrue(rows[0].contains("t 7 gallery NEUTROPHIL"), rows[0])
-        // The caption keeps the file's name: "…A_100001.jpg", never the folder part alone.
-        XCTAssertTrue(rows.contains { $0.contains("…A_100001.jpg  70%") }, gallery.text)
+        // The caption keeps the file's name whole (its extension gives way first), never the folder part alone.
+        XCTAssertTrue(rows.contains { $0.contains("…IL/BA_100001  70%") }, gallery.text)
         XCTAssertFalse(rows.contains { $0.contains("NEUTROPHIL/") }, gallery.text)
         // The gallery's message line marks a cut as the single view's does (one MessageLine).
         let long = String(repeating: "a long message ", count: 8)

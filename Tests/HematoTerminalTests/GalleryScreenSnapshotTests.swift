@@ -111,4 +111,26 @@ final class GalleryScreenSnapshotTests: XCTestCase {
         XCTAssertTrue(grid.text.contains("(pictures off)"), grid.text)
         XCTAssertTrue(grid.text.contains("page 1 of 3"), grid.text)
     }
+
+    /// Issue 22, item 16: after a correction the caption kept "…02.bmp ->MON" of
+    /// "slide2/field_002.bmp", which could be 002, 102 or 202. The file's name stays whole; the
+    /// extension gives way first, then the percentage.
+    func testACorrectedCaptionKeepsTheNamesNumber() throws {
+        let names = ["slide2/field_002.bmp", "slide2/field_102.bmp", "slide2/field_202.bmp"]
+        var s = ReviewSession(names: names, modelLabels: ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL"])
+        for (i, c) in [Float(0.5), 0.6, 0.7].enumerated() {
+            s = s.reduce(.opinion(index: i, .predicted(probabilities: [0.1, 0.1, 0.1, c], imageHash: "h"))).0
+        }
+        s = s.reduce(.toggleGallery).0.reduce(.galleryLayout(columns: 6, rows: 3)).0
+        s = s.reduce(.set("MONOCYTE")).0  // the first, field_002
+        var grid = CellGrid(width: 110, height: 32)
+        _ = screen().draw(s, into: &grid)
+        let captions = try XCTUnwrap(grid.text.split(separator: "\n").first { $0.contains("->MON") }.map(String.init))
+        XCTAssertTrue(captions.contains("…field_002 ->MON"), captions)
+        XCTAssertTrue(captions.contains("…/field_102  60%"), captions)
+        XCTAssertTrue(captions.contains("…/field_202  70%"), captions)
+        var wide = CellGrid(width: 200, height: 32)
+        _ = screen().draw(s, into: &wide)
+        XCTAssertTrue(wide.text.contains("slide2/field_102.bmp  60%"), "with room, name and percentage whole: " + wide.text)
+    }
 }

@@ -56,14 +56,14 @@ final class KeymapTests: XCTestCase {
         }
     }
 
-    /// Home, End and the page keys arrive as raw sequences in some tmux setups; each known form is
-    /// read as its key, and anything else stays unknown (shown escaped, never acted on).
-    func testRawSequencesForHomeEndAndThePageKeys() {
-        let cases: [(String, Key?)] = [("[1~", .home), ("[H", .home), ("OH", .home), ("[4~", .end), ("[F", .end),
-                                       ("OF", .end), ("[5~", .pageUp), ("[6~", .pageDown), ("[2~", nil), ("[5", nil), ("", nil)]
-        for (bytes, key) in cases {
-            XCTAssertEqual(Key(sequenceAfterEscape: Array(bytes.utf8)), key, bytes)
-        }
+    /// An Alt+key nothing is bound to is Esc then the key (Esc then q typed quickly arrives as Alt+q).
+    func testAnAltKeyThatMeansNothingIsEscThenTheKey() {
+        let map = Keymap.review
+        XCTAssertEqual(map.resolved(.alt(.character("q"))), [.escape, .character("q")])
+        XCTAssertEqual(map.resolved(.alt(.escape)), [.escape, .escape])
+        XCTAssertEqual(map.resolved(.character("q")), [.character("q")])
+        XCTAssertEqual(Key.alt(.character("j")).label, "Alt+j")
         XCTAssertEqual(Key.pageDown.label, "PgDn")
+        XCTAssertEqual(Key.character("\u{202E}").label, "\\u{202E}", "a key's name is escaped like a file name")
     }
 }

@@ -59,6 +59,24 @@ final class ReviewScreenSnapshotTests: XCTestCase {
         XCTAssertFalse(grid2.text.contains("model says"), grid2.text)
     }
 
+    /// Issue 22, item 16: a lab adapted to earlier sittings' decisions, none yet in this one: the
+    /// Model lines said "no decisions yet" beside "adapted to 167 decisions".
+    func testTheModelLinesDoNotContradictEachOther() {
+        var s = session()
+        var trust = s.trust
+        trust.adaptedTo = 167
+        trust.keptPrior = false
+        s = s.reduce(.repredicted([:], trust: trust)).0
+        var grid = CellGrid(width: 100, height: 24)
+        _ = screen().draw(s, into: &grid)
+        XCTAssertTrue(grid.text.contains("Model  no decisions this sitting"), grid.text)
+        XCTAssertTrue(grid.text.contains("adapted to 167 decisions"), grid.text)
+        XCTAssertFalse(grid.text.contains("no decisions yet"), grid.text)
+        var fresh = CellGrid(width: 100, height: 24)
+        _ = screen().draw(session(), into: &fresh)
+        XCTAssertTrue(fresh.text.contains("Model  no decisions yet"), fresh.text)
+    }
+
     func testFirstImageWithAPrediction() throws {
         var grid = CellGrid(width: 100, height: 24)
         let pane = screen().draw(session(), into: &grid)
