@@ -110,6 +110,9 @@ struct Report: ParsableCommand {
                          + ", kappa " + (m.matrix.kappa.map { String(format: "%.3f", $0) } ?? "n/a") + " over \(m.matrix.total)"
                          + (mode == .blind ? " (made before the model's answer was shown: the honest measure)" : " (the prediction was showing)"))
         }
+        let blind = r.agreementByMode[.blind]!.matrix, open = r.agreementByMode[.open]!.matrix
+        lines.append("  " + ReviewSession.Trust.sentence(.init(agreed: blind.agreed, calls: blind.total))
+                     + "; open calls: \(open.agreed) of \(open.total) agree (the answer was showing)")
         lines.append("")
         if r.reviewers.isEmpty {
             lines.append("no journal: no decisions recorded by review")
@@ -120,6 +123,18 @@ struct Report: ParsableCommand {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The trust line's figures: the blind calls (single-class decisions made with the answer
+    /// hidden, each image by its last) with their Wilson interval, and the open calls apart.
+    static func trustJSON(_ r: ReviewReport) -> [String: Any] {
+        func tally(_ m: AgreementMatrix) -> [String: Any] {
+            let t = ReviewSession.Trust.Tally(agreed: m.agreed, calls: m.total)
+            return ["agreed": t.agreed, "calls": t.calls, "agreement": t.agreement ?? NSNull(),
+                    "ci95": t.interval.map { [$0.lower, $0.upper] as Any } ?? NSNull()]
+        }
+        return ["blind": tally(r.agreementByMode[.blind]!.matrix), "open": tally(r.agreementByMode[.open]!.matrix),
+                "interval": "wilson-score-95"]
     }
 
     static func json(_ r: ReviewReport, labelsPath: String, journalPath: String) -> String {
@@ -146,6 +161,7 @@ struct Report: ParsableCommand {
                 return (mode.rawValue, ["accuracy": m.matrix.accuracy ?? NSNull(), "kappa": m.matrix.kappa ?? NSNull(), "n": m.matrix.total,
                                         "decisions": m.decisions, "accepted": m.accepted, "corrected": m.corrected] as [String: Any])
             }),
+            "trust": Self.trustJSON(r),
             "reviewers": r.reviewers.map { ["name": $0.name, "entries": $0.entries, "first": $0.first, "last": $0.last] as [String: Any] },
             "first_decision": r.firstDecision ?? NSNull(),
             "last_decision": r.lastDecision ?? NSNull(),
