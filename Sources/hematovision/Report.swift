@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HematoFiles
+import HematoNet
 import HematoReview
 
 struct Report: ParsableCommand {
@@ -39,6 +40,12 @@ struct Report: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    @Flag(name: .customLong("no-estimate"), help: "Leave out the estimate for the whole folder (it classifies the images nobody reviewed).")
+    var noEstimate = false
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var labOptions: LabOptions
+
     func run() throws {
         let names: [String]
         do { names = try ImageFolder.scan(folder).images } catch { throw CommandFailure(error.description) }
@@ -65,7 +72,48 @@ struct Report: ParsableCommand {
         do { contents = try Journal.contents(path: journalPath) } catch { throw CommandFailure(error.description) }
         for note in contents.notes { report("warning: \(DisplayName.escaped(journalPath)): \(note)") }
         let result = ReviewReport(imageKeys: keys, labels: file, journal: contents.entries)
-        print(json ? Self.json(result, labelsPath: labelsPath, journalPath: journalPath) : Self.text(result, labelsPath: labelsPath))
+        let estimate = noEstimate ? nil : try estimate(result, names: names, keys: keys, labels: file)
+        print(json ? Self.json(result, labelsPath: labelsPath, journalPath: journalPath, estimate: estimate)
+                   : Self.text(result, labelsPath: labelsPath) + Self.text(estimate: estimate))
+    }
+
+    /// The whole folder's differential, estimated (FolderEstimate): the reviewed labels, and the
+    /// model's answers (the lab's, with --lab) on the other images corrected by the blind calls.
+    func estimate(_ r: ReviewReport, names: [String], keys: [String], labels: LabelsFile) throws -> FolderEstimate {
+        let model = try modelOptions.load()
+        let lab = labOptions.name() == nil ? nil : try labOptions.load(model: model)
+        var reviewed: [[String]] = [], open: [String] = []
+        for (name, key) in zip(names, keys) {
+            if let c = labels.categories(forImage: key) { reviewed.append(c) } else { open.append(folder + "/" + name) }
+        }
+        var answers: [String] = []
+        if !open.isEmpty {
+            let outcomes: [BatchClassifier.Outcome]
+            do {
+                outcomes = try BatchClassifier(model: model, workers: Config.user.workerThreads(option: nil), head: lab?.head).run(open)
+            } catch { throw CommandFailure("\(error)") }
+            for case .classified(let p, _, _) in outcomes {
+                if let top = p.indices.max(by: { p[$0] < p[$1] }) { answers.append(model.labels[top]) }
+            }
+        }
+        let m = r.agreementByMode[.blind]!.matrix
+        var calls: [(label: String, model: String)] = []
+        for (row, label) in m.labels.enumerated() {
+            for (column, answer) in m.labels.enumerated() { calls += Array(repeating: (label, answer), count: m.counts[row][column]) }
+        }
+        return FolderEstimate(reviewed: reviewed.filter { !$0.isEmpty }, unreviewed: answers, calls: calls, classes: model.labels)
+    }
+
+    static func text(estimate e: FolderEstimate?) -> String {
+        guard let e else { return "" }
+        var lines = ["", "ESTIMATE for the whole folder (not a count): \(e.reviewedImages) reviewed image(s) as labelled, "
+                     + "\(e.estimatedImages) by the model's answer corrected by \(e.calls) blind call(s); approximate 95% intervals"]
+        for row in e.rows where row.cells > 0 {
+            lines.append("  " + DisplayName.escaped(row.name).padding(toLength: 11, withPad: " ", startingAt: 0)
+                         + String(format: " %7.1f  ", row.cells) + rightAligned(percent(row.share), 6)
+                         + "  [\(percent(row.lower)) – \(percent(row.upper))]")
+        }
+        return lines.joined(separator: "\n")
     }
 
     static func percent(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
@@ -77,7 +125,7 @@ struct Report: ParsableCommand {
         if r.labelsWithoutImage > 0 { lines.append("(\(r.labelsWithoutImage) labelled image(s) not in the folder are left out)") }
         let d = r.differential
         lines.append("")
-        lines.append("differential: \(d.cells) cell(s)" + (d.multiLabelImages > 0 ? ", \(d.multiLabelImages) image(s) with several (each cell counted)" : "")
+        lines.append("differential of the reviewed images only (\(r.reviewed) of \(r.total)): \(d.cells) cell(s)" + (d.multiLabelImages > 0 ? ", \(d.multiLabelImages) image(s) with several (each cell counted)" : "")
                      + "; 95% confidence intervals by the Wilson score method")
         let width = max(11, d.rows.map { DisplayName.escaped($0.name).count }.max() ?? 0)
         for row in d.rows {
@@ -137,7 +185,7 @@ struct Report: ParsableCommand {
                 "interval": "wilson-score-95"]
     }
 
-    static func json(_ r: ReviewReport, labelsPath: String, journalPath: String) -> String {
+    static func json(_ r: ReviewReport, labelsPath: String, journalPath: String, estimate: FolderEstimate? = nil) -> String {
         let d = r.differential, a = r.agreement
         var detail: [String: Any] = [:]
         for row in d.rows {
@@ -162,6 +210,12 @@ struct Report: ParsableCommand {
                                         "decisions": m.decisions, "accepted": m.accepted, "corrected": m.corrected] as [String: Any])
             }),
             "trust": Self.trustJSON(r),
+            "estimate": estimate.map { e -> Any in
+                ["kind": "estimate", "cells": e.cells, "reviewed_images": e.reviewedImages, "estimated_images": e.estimatedImages,
+                 "blind_calls": e.calls, "interval": "normal-approximation-95",
+                 "classes": Dictionary(uniqueKeysWithValues: e.rows.map { ($0.name, ["cells": $0.cells, "percent": 100 * $0.share,
+                                                                                        "ci95": [100 * $0.lower, 100 * $0.upper]] as [String: Any]) })] as [String: Any]
+            } ?? NSNull(),
             "reviewers": r.reviewers.map { ["name": $0.name, "entries": $0.entries, "first": $0.first, "last": $0.last] as [String: Any] },
             "first_decision": r.firstDecision ?? NSNull(),
             "last_decision": r.lastDecision ?? NSNull(),

@@ -26,7 +26,7 @@ final class TrustEndToEndTests: XCTestCase {
     /// Four blind calls (--calibrate 4): each reveals the answer, then the folder opens whole with the trust line.
     func calibrate(_ t: TmuxSession, images: Int) throws {
         try t.waitFor("Calibration: 4 blind calls (C skips)", "hidden until you decide (blind)", "BLIND")
-        try t.waitFor("Image  1 of 4")  // the 16 candidates are classified, the 4 calls drawn
+        try t.waitFor("Image  1 of 4", timeout: 60)  // the 16 candidates are classified, the 4 calls drawn (slow under load)
         for n in 1...4 {
             try t.send("n")
             if n < 4 { try t.waitFor("Image  \(n + 1) of 4", "You: NEUTROPHIL.") }

@@ -204,3 +204,61 @@ final class TrustTests: XCTestCase {
         XCTAssertEqual(gallery(classified(10)).acceptPageQuestion, "No blind calls yet (C calibrates); accept 8 images anyway? y/N")
     }
 }
+
+/// `evaluate --calibrate`'s played calibration on made-up features: the calls are drawn as review
+/// draws them, the agreement is the prior's on them, and the accuracy on the rest is scored apart.
+final class CalibrationTrialTests: XCTestCase {
+    func testTheTrialComparesTheCallsAgreementWithTheAccuracyOnTheRest() {
+        // Two classes, the feature says which; the head is right on class 0 and guesses class 0 for class 1
+        // a third of the time (feature 0.4), so it is right on about 5/6 of images.
+        var features: [[Float]] = [], truth: [Int] = []
+        for i in 0..<300 {
+            let k = i % 2
+            truth.append(k)
+            features.append(k == 0 ? [1, 0] : (i % 3 == 0 ? [0.6, 0.4] : [0, 1]))
+        }
+        let head = LinearHead(classes: 2, dimensions: 2, weights: [4, 0, 0, 4], bias: [0, 0], temperature: 1)
+        let t = CalibrationTrial(features: features, truth: truth, prior: head, calls: 24, seed: 5, adapt: false)
+        XCTAssertEqual(t.calls.count, 24)
+        XCTAssertEqual(Set(t.calls).count, 24)
+        XCTAssertEqual(t.rest.count, 276)
+        XCTAssertTrue(Set(t.calls).isDisjoint(with: t.rest))
+        let right = { (i: Int) in !(truth[i] == 1 && i % 3 == 0) }
+        XCTAssertEqual(t.agreement.agreed, t.calls.filter(right).count)
+        XCTAssertEqual(t.accuracyRestBefore, Double(t.rest.filter(right).count) / 276, accuracy: 1e-12)
+        XCTAssertNil(t.accuracyRestAfter)
+        XCTAssertEqual(t.acceptPageAllowed, t.agreement.agreed * 10 >= 24 * 9)
+        let again = CalibrationTrial(features: features, truth: truth, prior: head, calls: 24, seed: 5, adapt: false)
+        XCTAssertEqual(again.calls, t.calls, "a seed gives the same calls")
+    }
+}
+
+/// Issue 21 item 6: the folder's estimate, marked as one, corrects the model's answers on the
+/// unreviewed images by the confusion the blind calls measured.
+final class FolderEstimateTests: XCTestCase {
+    let classes = ["LYMPHOCYTE", "NEUTROPHIL"]
+
+    func testTheModelsAnswersAreCorrectedByTheMeasuredConfusion() throws {
+        // The model calls 100 unreviewed images LYMPHOCYTE; of 9 blind calls it made LYMPHOCYTE, the reviewer
+        // said NEUTROPHIL 5 times: with the pseudo-call, 4+1 of 10 are lymphocytes.
+        let calls = Array(repeating: (label: "LYMPHOCYTE", model: "LYMPHOCYTE"), count: 4)
+            + Array(repeating: (label: "NEUTROPHIL", model: "LYMPHOCYTE"), count: 5)
+        let e = FolderEstimate(reviewed: [["NEUTROPHIL"], ["NEUTROPHIL", "LYMPHOCYTE"]], unreviewed: Array(repeating: "LYMPHOCYTE", count: 100),
+                               calls: calls, classes: classes)
+        XCTAssertEqual(e.cells, 103)
+        let lym = try XCTUnwrap(e.rows.first { $0.name == "LYMPHOCYTE" })
+        XCTAssertEqual(lym.cells, 1 + 100 * 0.5, accuracy: 1e-9)
+        XCTAssertEqual(lym.share, 51 / 103, accuracy: 1e-9)
+        // sd = sqrt(100² · 0.25 / 11 + 100 · 0.25) = 15.8 cells: ± 30 % of 103.
+        let half = 1.959963984540054 * (10_000 * 0.25 / 11 + 25).squareRoot() / 103
+        XCTAssertEqual(lym.upper - lym.share, half, accuracy: 1e-9)
+        XCTAssertEqual(e.rows.map(\.cells).reduce(0, +), 103, accuracy: 1e-9, "every cell is somewhere")
+    }
+
+    func testWithoutCallsTheModelsAnswersStandAndTheReviewedLabelsAreExact() {
+        let e = FolderEstimate(reviewed: [["NEUTROPHIL"]], unreviewed: ["LYMPHOCYTE", "LYMPHOCYTE", "NEUTROPHIL"], calls: [], classes: classes)
+        XCTAssertEqual(e.rows.map(\.cells), [2, 2])
+        XCTAssertEqual(e.rows.map(\.lower), [0.5, 0.5], "nothing uncertain: the model's answer is taken as it is")
+        XCTAssertEqual(e.calls, 0)
+    }
+}
