@@ -9,7 +9,9 @@ import Foundation
 /// The interval adds two errors: how uncertain each measured share is (its Dirichlet posterior
 /// variance, q(1−q)/(n+2)) times the images it is applied to, and the chance of which class each
 /// unreviewed image truly is (q(1−q) per image). It is an approximation, given as a normal
-/// interval clipped to 0–100 %; with few blind calls it is wide, as it should be.
+/// interval clipped to 0–100 %; with few blind calls it is wide, as it should be. The images of a
+/// class no blind call tested could be any class: they widen every class's interval by all of them
+/// (its own down, the others up) rather than pretend to a measurement.
 public struct FolderEstimate: Equatable, Sendable {
     public struct Row: Equatable, Sendable {
         public var name: String
@@ -27,6 +29,8 @@ public struct FolderEstimate: Equatable, Sendable {
     public var estimatedImages: Int
     /// Blind calls the correction rests on.
     public var calls: Int
+    /// Unreviewed images whose predicted class no blind call tested.
+    public var untested = 0
 
     /// `reviewed`: the label sets of the reviewed images; `unreviewed`: the model's answer on each
     /// image nobody reviewed; `calls`: the blind calls as (reviewer's class, model's class).
@@ -44,6 +48,11 @@ public struct FolderEstimate: Equatable, Sendable {
             called[call.model, default: 0] += 1
         }
         var variance: [String: Double] = [:]
+        var untestedBelow: [String: Double] = [:], untestedAbove: [String: Double] = [:]
+        for (j, m) in predicted where called[j] == nil {
+            for i in names { if i == j { untestedBelow[i, default: 0] += Double(m) } else { untestedAbove[i, default: 0] += Double(m) } }
+        }
+        untested = predicted.filter { called[$0.key] == nil }.values.reduce(0, +)
         for (j, m) in predicted {
             let n = Double(called[j] ?? 0) + 1
             for i in names {
@@ -58,8 +67,10 @@ public struct FolderEstimate: Equatable, Sendable {
         rows = names.map { name in
             let c = counts[name] ?? 0
             let share = total > 0 ? c / total : 0
-            let half = total > 0 ? WilsonInterval.z95 * (variance[name] ?? 0).squareRoot() / total : 0
-            return Row(name: name, cells: c, share: share, lower: max(0, share - half), upper: min(1, share + half))
+            guard total > 0 else { return Row(name: name, cells: c, share: 0, lower: 0, upper: 0) }
+            let half = WilsonInterval.z95 * (variance[name] ?? 0).squareRoot()
+            return Row(name: name, cells: c, share: share, lower: max(0, (c - half - (untestedBelow[name] ?? 0)) / total),
+                       upper: min(1, (c + half + (untestedAbove[name] ?? 0)) / total))
         }
         reviewedImages = reviewed.count
         estimatedImages = unreviewed.count

@@ -41,7 +41,7 @@ struct Evaluate: ParsableCommand {
     @Option(help: ArgumentHelp("Play a blind calibration of N calls as review draws them (stratified by predicted class): the agreement and its interval against the accuracy on the rest, before and after adapting to the calls.", valueName: "N"))
     var calibrate: Int?
 
-    @Option(help: ArgumentHelp("With --calibrate: play it for this many seeds from --seed on (the adapted accuracy only for the first) and count how often the interval covers the accuracy on the rest.", valueName: "K"))
+    @Option(help: ArgumentHelp("With --calibrate: play it for this many seeds from --seed on and count how often the interval covers the accuracy on the rest (without adapting: accuracy_rest_after is then null).", valueName: "K"))
     var repeats: Int = 1
 
     @OptionGroup var modelOptions: ModelOptions
@@ -95,7 +95,7 @@ struct Evaluate: ParsableCommand {
                 throw CommandFailure("--calibrate \(calibrate) leaves no image to score (\(truth.count) were classified)")
             }
             calibration = (0..<UInt64(repeats)).map { k in
-                CalibrationTrial(features: features, truth: truth, prior: prior, calls: calibrate, seed: seed &+ k, adapt: k == 0)
+                CalibrationTrial(features: features, truth: truth, prior: prior, calls: calibrate, seed: seed &+ k, adapt: repeats == 1)
             }
         }
         var object = json ? Self.jsonObject(scores, shift: shift, adaptation: report) : [:]

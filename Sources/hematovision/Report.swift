@@ -107,7 +107,8 @@ struct Report: ParsableCommand {
     static func text(estimate e: FolderEstimate?) -> String {
         guard let e else { return "" }
         var lines = ["", "ESTIMATE for the whole folder (not a count): \(e.reviewedImages) reviewed image(s) as labelled, "
-                     + "\(e.estimatedImages) by the model's answer corrected by \(e.calls) blind call(s); approximate 95% intervals"]
+                     + "\(e.estimatedImages) by the model's answer corrected by \(e.calls) blind call(s); approximate 95% intervals"
+                     + (e.untested > 0 ? "; \(e.untested) image(s) of classes no blind call tested widen them to every class" : "")]
         for row in e.rows where row.cells > 0 {
             lines.append("  " + DisplayName.escaped(row.name).padding(toLength: 11, withPad: " ", startingAt: 0)
                          + String(format: " %7.1f  ", row.cells) + rightAligned(percent(row.share), 6)
@@ -160,7 +161,7 @@ struct Report: ParsableCommand {
         }
         let blind = r.agreementByMode[.blind]!.matrix, open = r.agreementByMode[.open]!.matrix
         lines.append("  " + ReviewSession.Trust.sentence(.init(agreed: blind.agreed, calls: blind.total))
-                     + "; open calls: \(open.agreed) of \(open.total) agree (the answer was showing)")
+                     + (open.total > 0 ? "; open calls: \(open.agreed) of \(open.total) agree (the answer was showing)" : ""))
         lines.append("")
         if r.reviewers.isEmpty {
             lines.append("no journal: no decisions recorded by review")
@@ -212,7 +213,7 @@ struct Report: ParsableCommand {
             "trust": Self.trustJSON(r),
             "estimate": estimate.map { e -> Any in
                 ["kind": "estimate", "cells": e.cells, "reviewed_images": e.reviewedImages, "estimated_images": e.estimatedImages,
-                 "blind_calls": e.calls, "interval": "normal-approximation-95",
+                 "blind_calls": e.calls, "untested_images": e.untested, "interval": "normal-approximation-95",
                  "classes": Dictionary(uniqueKeysWithValues: e.rows.map { ($0.name, ["cells": $0.cells, "percent": 100 * $0.share,
                                                                                         "ci95": [100 * $0.lower, 100 * $0.upper]] as [String: Any]) })] as [String: Any]
             } ?? NSNull(),

@@ -255,10 +255,14 @@ final class FolderEstimateTests: XCTestCase {
         XCTAssertEqual(e.rows.map(\.cells).reduce(0, +), 103, accuracy: 1e-9, "every cell is somewhere")
     }
 
-    func testWithoutCallsTheModelsAnswersStandAndTheReviewedLabelsAreExact() {
+    /// Without blind calls the model's answers stand as the estimate, but nothing vouches for them:
+    /// each class's interval runs from the reviewed labels alone to every unreviewed image.
+    func testWithoutCallsTheModelsAnswersStandAndTheIntervalAdmitsAnything() {
         let e = FolderEstimate(reviewed: [["NEUTROPHIL"]], unreviewed: ["LYMPHOCYTE", "LYMPHOCYTE", "NEUTROPHIL"], calls: [], classes: classes)
         XCTAssertEqual(e.rows.map(\.cells), [2, 2])
-        XCTAssertEqual(e.rows.map(\.lower), [0.5, 0.5], "nothing uncertain: the model's answer is taken as it is")
+        XCTAssertEqual(e.rows.map(\.lower), [0, 0.25], "NEUTROPHIL: at least the one reviewed")
+        XCTAssertEqual(e.rows.map(\.upper), [0.75, 1])
+        XCTAssertEqual(e.untested, 3)
         XCTAssertEqual(e.calls, 0)
     }
 }
