@@ -31,18 +31,36 @@ public struct Lab: Equatable, Sendable {
         }
     }
 
+    /// What a folder of this lab measured: its blind calls, how many agreed with the model, and its
+    /// shift score. The next folder whose score matches starts with these (no new calls).
+    public struct Measurement: Equatable, Sendable, Codable {
+        public var agreed: Int
+        public var calls: Int
+        public var shift: Float
+
+        public init(agreed: Int, calls: Int, shift: Float) {
+            self.agreed = agreed
+            self.calls = calls
+            self.shift = shift
+        }
+    }
+
     public var name: String
     public var model: String
     public var labels: [String]
     public var head: LinearHead
     public var examples: [Example]
+    /// Keyed by folder.
+    public var measurements: [String: Measurement]
 
-    public init(name: String, model: String, labels: [String], head: LinearHead, examples: [Example] = []) {
+    public init(name: String, model: String, labels: [String], head: LinearHead, examples: [Example] = [],
+                measurements: [String: Measurement] = [:]) {
         self.name = name
         self.model = model
         self.labels = labels
         self.head = head
         self.examples = examples
+        self.measurements = measurements
     }
 
     public var folders: [String] { Array(Set(examples.map(\.folder))).sorted() }
@@ -126,6 +144,8 @@ public struct Lab: Equatable, Sendable {
             "decisions": String(n),
             "folders": String(decoding: try! JSONSerialization.data(withJSONObject: folders), as: UTF8.self),
             "origins": String(decoding: try! JSONSerialization.data(withJSONObject: origins), as: UTF8.self),
+            // Counts and finite scores always encode.
+            "measurements": String(decoding: try! JSONEncoder.sorted.encode(measurements), as: UTF8.self),
         ]
         var header: [String: Any] = ["__metadata__": metadata]
         for (name, dtype, shape, range) in layout {
@@ -194,6 +214,15 @@ public struct Lab: Equatable, Sendable {
             examples.append(Example(folder: origins[i][0], image: origins[i][1], label: classesOfExamples[i], feature: feature))
         }
         self.examples = examples
+        // Older lab files have none; one that cannot be read, or says nonsense, is damaged.
+        measurements = [:]
+        if let text = meta["measurements"] {
+            guard let read = try? JSONDecoder().decode([String: Measurement].self, from: Data(text.utf8)),
+                  read.values.allSatisfy({ $0.calls >= 0 && (0...$0.calls).contains($0.agreed) && $0.shift.isFinite }) else {
+                throw damaged("its measurements are not readable")
+            }
+            measurements = read
+        }
     }
 
     /// Throws unless the lab's head takes the model's features (`dimensions` of them) and names the
@@ -253,5 +282,34 @@ public struct Lab: Equatable, Sendable {
         } catch {
             throw .unwritable(path: path, reason: "\(error)")
         }
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+}
+
+extension Lab {
+    /// The blind calls of the folders other than `folder`.
+    public func measured(excludingFolder folder: String) -> (agreed: Int, calls: Int, shifts: [Float]) {
+        var agreed = 0, calls = 0
+        var shifts: [Float] = []
+        for (f, m) in measurements where f != folder && m.calls > 0 {
+            agreed += m.agreed
+            calls += m.calls
+            shifts.append(m.shift)
+        }
+        return (agreed, calls, shifts.sorted())
+    }
+
+    /// Whether a folder's shift score is like those of the lab's measured folders: within a fifth of their median.
+    public static func matches(shift: Float, measured shifts: [Float]) -> Bool {
+        guard !shifts.isEmpty else { return false }
+        let median = shifts[shifts.count / 2]
+        return abs(shift - median) <= max(0.1, 0.2 * median)
     }
 }

@@ -4,19 +4,17 @@
 ///
 /// The members are taken when the gallery opens (or its class changes), so pages do not shift
 /// under the reviewer's eyes when a label changes or the model adapts to the reviewer's lab;
-/// images classified later join at the end. A decision on the page is made against what the page
-/// shows: accepting confirms the page's class, and the journal and the agreement count the
-/// model's answer as it was when the image joined, even if the adapted model now ranks another
-/// class first (the reviewer never saw that answer).
+/// images classified later join at the end. The captions show the model's answer now (the same
+/// answer as the single view's bars): when the model adapts, a member may come to be answered
+/// with another class, and its caption then names that class, which `A` and Enter accept.
 /// The page size follows the terminal (`.galleryLayout`).
 public struct Gallery: Equatable, Sendable {
     /// The predicted class shown.
     public let predicted: String
     /// Indexes into the session's `names`, least confident first.
     public private(set) var members: [Int]
-    /// The model's whole answer on each member when it joined: what ordered the page and what its
-    /// numbers say (the model adapting to the reviewer does not reshuffle or renumber a page being
-    /// looked at).
+    /// The model's whole answer on each member when it joined: what ordered the page (the model
+    /// adapting to the reviewer does not reshuffle a page being looked at).
     public private(set) var shown: [Int: ModelOpinion] = [:]
     /// Position in `members`; the page is the one that holds it.
     public private(set) var cursor = 0
@@ -59,7 +57,7 @@ public struct Gallery: Equatable, Sendable {
         shown[index] = opinion
     }
 
-    /// The confidence the page shows for the member at `position`: the top probability when it joined.
+    /// The confidence that ordered the member at `position`: its top probability when it joined.
     public func confidence(at position: Int) -> Float { shown[members[position]]?.probabilities?.max() ?? 0 }
 
     /// Every member's, in order.
@@ -78,7 +76,15 @@ extension ReviewSession {
     /// on disk, or throws), in turn; a decision counts only once saved. When every one is saved,
     /// the page turns. When a save fails, the ones saved stay, the rest are not shown as done,
     /// and the message says so.
-    public func acceptingPage(save: (Decision) throws -> Void) -> (session: ReviewSession, saved: Int, failure: (any Error)?) {
+    /// While the blind measurement does not vouch for the model, `A` asks first
+    /// (`acceptPageQuestion`): unless `confirmed`, the session that asks is returned and nothing is saved.
+    public func acceptingPage(confirmed: Bool = false, save: (Decision) throws -> Void) -> (session: ReviewSession, saved: Int, failure: (any Error)?) {
+        if !confirmed, let question = acceptPageQuestion {
+            var asking = self
+            asking.question = question
+            asking.message = question
+            return (asking, 0, nil)
+        }
         let steps = pageAcceptances
         var s = self
         for (n, step) in steps.enumerated() {
@@ -192,15 +198,16 @@ extension ReviewSession {
                 next.message = "No image here."
                 break
             }
-            if let seen = g.shown[i] { next.setOpinion(seen, at: i) }  // decided against what the page shows
             switch action {
             case .set, .add, .removeLabel:
                 return next.relabel(action, at: i, advancingOnSet: false)
             default:
-                // Like Enter: a label the image has is confirmed; otherwise the class this page shows.
-                // The model's own label is its answer, like an unlabelled image's: the page's class is what was seen.
+                // Like Enter: a label a person or labels.csv gave is confirmed. Otherwise (no label, or the
+                // model's own pre-label) the model's answer now, which the caption shows; once the model has
+                // adapted it may differ from the class this page was made of.
                 let existing = labels[i]?.source == .model ? [] : labels[i]?.categories ?? []
-                return next.decide(index: i, categories: existing.isEmpty ? [g.predicted] : existing, action: .accept, advance: false)
+                return next.decide(index: i, categories: existing.isEmpty ? [predictedClass(i) ?? g.predicted] : existing,
+                                   action: .accept, advance: false)
             }
         case .acceptPage:
             // The app has saved `pageAcceptances` first; the page turns only when none is left.

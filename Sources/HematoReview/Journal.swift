@@ -32,6 +32,8 @@ public struct JournalEntry: Codable, Equatable, Sendable {
     /// or there was none): what an undo in a later sitting puts back. Absent: the previous entry
     /// for the image says, or (an older journal) it is not recorded.
     public var before: Before?
+    /// A call of a blind calibration (ReviewSession+Calibration.swift). Written only when true.
+    public var calibration: Bool?
 
     public enum Mode: String, Codable, Sendable, CaseIterable {
         case open, blind
@@ -54,13 +56,14 @@ public struct JournalEntry: Codable, Equatable, Sendable {
     public var decidedIn: Mode { mode ?? .open }
 
     enum CodingKeys: String, CodingKey {
-        case time, reviewer, image, imageHash = "image_hash", model, probabilities, action, label, blank, mode, before
+        case time, reviewer, image, imageHash = "image_hash", model, probabilities, action, label, blank, mode, before, calibration
     }
 
     public init(time: String, reviewer: String, image: String, imageHash: String?, model: String,
                 probabilities: [String: Float]?, action: Action, label: [String], blank: Bool = false,
-                mode: Mode = .open, before: Before? = nil) {
+                mode: Mode = .open, before: Before? = nil, calibration: Bool = false) {
         self.mode = mode == .open ? nil : mode
+        self.calibration = calibration ? true : nil
         self.before = before
         self.time = time
         self.reviewer = reviewer
@@ -89,6 +92,8 @@ public final class Journal {
     public struct Contents: Equatable {
         public var entries: [JournalEntry] = []
         public var notes: [String] = []
+        /// Lines that record no decision (JournalEvent.swift).
+        public var events: [JournalEvent] = []
     }
 
     /// `write` replaces the write system call (tests fill the disk with it).
@@ -100,6 +105,12 @@ public final class Journal {
 
     public func append(_ entry: JournalEntry) throws(JournalError) {
         guard var data = try? Self.encoder.encode(entry) else { throw .unencodable(path: path) }
+        data.append(0x0A)
+        do { try file.append([UInt8](data)) } catch { throw .file(error) }
+    }
+
+    public func append(_ event: JournalEvent) throws(JournalError) {
+        guard var data = try? Self.encoder.encode(event) else { throw .unencodable(path: path) }
         data.append(0x0A)
         do { try file.append([UInt8](data)) } catch { throw .file(error) }
     }
@@ -127,6 +138,10 @@ public final class Journal {
         for (number, line) in lines.enumerated() where !line.isEmpty {
             if let entry = try? decoder.decode(JournalEntry.self, from: Data(line)) {
                 result.entries.append(entry)
+                continue
+            }
+            if let event = try? decoder.decode(JournalEvent.self, from: Data(line)) {
+                result.events.append(event)
                 continue
             }
             let cutShort = "journal line \(number + 1) was cut short by an interrupted save and is skipped (that decision was never shown as saved)"

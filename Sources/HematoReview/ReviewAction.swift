@@ -45,6 +45,10 @@ public enum ReviewAction: Equatable, Sendable {
     /// Another program changed labels.csv during the review: these images' rows (labels.csv key →
     /// row, nil for none) are now as it left them, and the reviewer hears `message`.
     case labelsChangedOutside([String: [String]?], message: String)
+    /// C: stop a running blind calibration, or start one (ReviewSession+Calibration.swift).
+    case toggleCalibration
+    /// The reviewer's answer to the question on the message line (y, or anything else for no).
+    case answer(Bool)
 }
 
 /// A decision to put on disk before the session that contains it is shown.
@@ -85,6 +89,7 @@ extension ReviewSession {
             next.setOpinion(opinion, at: index)
             if first { next.joinLabelFilter(index) }
             next.message = message
+            next.advanceCalibration()
             return (next, nil)
         case .cellsFound(let index, let found):
             guard names.indices.contains(index) else { return (next, nil) }
@@ -129,6 +134,12 @@ extension ReviewSession {
             return (next, nil)
         case .quit:
             next.finish()
+            return (next, nil)
+        case .toggleCalibration:
+            return (toggledCalibration(), nil)
+        case .answer(let yes):
+            next.question = nil
+            next.message = yes ? nil : "Nothing accepted."
             return (next, nil)
         case .first, .last, .pageBack, .pageForward, .openPrompt, .promptType, .promptErase, .promptSubmit, .promptClose, .cycleLabelFilter:
             return next.navigate(action)
@@ -185,6 +196,7 @@ extension ReviewSession {
                 return (next, nil)
             }
             next.setLabel(undo.previous, at: undo.index)
+            next.trust.calls[undo.index] = undo.previousCall
             if let p = next.queue.firstIndex(of: undo.index) { next.move(to: p) }
             // Said, because undoing an Enter that confirmed a labels.csv label changes nothing on screen.
             var restored = "no label"
@@ -244,14 +256,14 @@ extension ReviewSession {
     }
 
     mutating func decide(index: Int, categories: [String], action: JournalEntry.Action, advance: Bool) -> (ReviewSession, Decision?) {
-        // Adding or removing a class refines a decision already counted; it is not a new one.
-        if let predicted = predictedClass(index), action == .accept || action == .set { trust.agreements.append(categories == [predicted]) }
-        pushUndo(Undo(index: index, previous: labels[index]))
+        pushUndo(Undo(index: index, previous: labels[index], previousCall: trust.calls[index]))
+        trust.calls[index] = call(on: index, categories: categories)  // asked before the label is set: was the answer hidden?
         setLabel(Label(categories: categories, source: .person), at: index)
         if advance {
             if position + 1 < queue.count { move(to: position + 1) } else { message = "Last image labelled. Press q to quit (all saved)." }
         }
         if blind { revealAfterBlindDecision(index) }
+        if calibrating { advanceCalibration() }
         return (self, Decision(index: index, image: keys[index], action: action, label: categories, opinion: opinions[index],
                                blank: categories.isEmpty))
     }

@@ -14,12 +14,16 @@ extension ReviewSession {
         public let action: JournalEntry.Action
         public let labelRow: [String]?
         public let before: JournalEntry.Before?
+        /// The decision against the model's top class recorded with it, for the trust line (nil: not a
+        /// single-class decision with a prediction, or an undo).
+        public let call: Trust.Call?
 
         public init(_ e: JournalEntry) {
             image = e.image
             action = e.action
             labelRow = e.labelRow
             before = e.before
+            call = ReviewSession.call(recordedIn: e)
         }
     }
 

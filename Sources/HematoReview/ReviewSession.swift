@@ -67,10 +67,19 @@ public struct ReviewSession: Equatable, Sendable {
     public internal(set) var activationMaps: [Int: ActivationMap] = [:]
     /// The gallery of one predicted class, when it is open (Gallery.swift).
     public internal(set) var gallery: Gallery?
+    /// A blind calibration offered, running or ended (ReviewSession+Calibration.swift), and what
+    /// draws its calls; a question waiting for y or n (ReviewSession+Trust.swift).
+    public internal(set) var calibration: Calibration?
+    public var calibrationSeed: UInt64 = 0
+    public internal(set) var question: String?
 
+    /// What the model's answers are worth here (ReviewSession+Trust.swift).
     public struct Trust: Equatable, Sendable {
-        /// Whether the model's top class matched each decision, counted before it was made.
-        public var agreements: [Bool] = []
+        /// Each image's decision against the model's top class shown before it (blind or open). Kept
+        /// per image, so an undone decision drops out and a changed one counts once.
+        public var calls: [Int: Call] = [:]
+        /// Blind calls made in the lab's other folders, carried by the lab file.
+        public var carried = Tally()
         /// Decisions the predictions are adapted to (0: the model as shipped).
         public var adaptedTo = 0
         public var keptPrior = true
@@ -79,16 +88,13 @@ public struct ReviewSession: Equatable, Sendable {
         public var shiftWarning = false
 
         public init() {}
-
-        public func agreement(last n: Int? = nil) -> (agreed: Int, of: Int) {
-            let window = n.map { Array(agreements.suffix($0)) } ?? agreements
-            return (window.filter { $0 }.count, window.count)
-        }
     }
 
     public struct Undo: Equatable, Sendable {
         let index: Int
         let previous: Label?
+        /// The image's call before the decision (undoing a slip takes its call back too).
+        var previousCall: Trust.Call?
         /// false: seeded from a journal entry whose earlier label was not recorded (see ReviewSession+JournalUndo.swift).
         var known = true
     }
@@ -225,6 +231,7 @@ public struct ReviewSession: Equatable, Sendable {
                 }
             }
         }
+        if let calls = calibrationQueue { items = calls }  // a calibration shows only its own images
         queue = items
         position = keep.flatMap { items.firstIndex(of: $0) } ?? 0
     }

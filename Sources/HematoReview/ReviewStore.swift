@@ -256,6 +256,11 @@ public final class ReviewStore {
         public var description: String { reason }
     }
 
+    /// Puts a line that decides nothing in the journal (a calibration skipped, `A`'s question and answer).
+    public func note(_ event: JournalEvent) throws(ReviewStoreError) {
+        do { try journal.append(event) } catch { throw .notSaved(error) }
+    }
+
     /// Brings labels.csv up to date with every recorded decision.
     public func flush() throws(SaveError) {
         if unwritten > 0 { try writeLabels() }

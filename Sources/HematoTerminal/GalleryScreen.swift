@@ -53,7 +53,7 @@ public struct GalleryScreen {
             let (frame, picture) = Self.tile(slot, columns: gallery.columns, rows: gallery.rows, width: g.width, height: g.height)
             let here = first + slot == gallery.cursor
             if here { drawFrame(frame, &g) }
-            drawCaption(s, index, gallery.predicted, gallery.confidence(at: first + slot), x: picture.x, y: picture.y + picture.height, width: picture.width, here: here, &g)
+            drawCaption(s, index, gallery.predicted, x: picture.x, y: picture.y + picture.height, width: picture.width, here: here, &g)
             if graphicsMode == .none {
                 g.put("(pictures off)", x: picture.x, y: picture.y + picture.height / 2, style: theme["dim"], maxWidth: picture.width)
             } else {
@@ -84,12 +84,15 @@ public struct GalleryScreen {
         g.put("│", x: right, y: bottom - 1, style: style)
     }
 
-    /// "#26  62%" (the labels.csv key, escaped, or the file's name; the confidence that ordered the
-    /// page), then on the right what a person made of it: "ok" when they kept the class shown,
-    /// "->LYM" when they chose another, "csv MON" for a label from labels.csv. ASCII, so a
-    /// terminal font without arrows or check marks (xterm's default) still shows them.
-    private func drawCaption(_ s: ReviewSession, _ index: Int, _ predicted: String, _ confidence: Float, x: Int, y: Int, width: Int, here: Bool,
+    /// "#26  62%" (the labels.csv key, escaped, or the file's name; the model's confidence now, as the
+    /// single view's bars give it, with the class first when the model now answers another class
+    /// than the page's: "#26 MON 92%"), then on the right what a person made of it: "ok" when they
+    /// kept the class shown, "->LYM" when they chose another, "csv MON" for a label from labels.csv.
+    /// ASCII, so a terminal font without arrows or check marks (xterm's default) still shows them.
+    private func drawCaption(_ s: ReviewSession, _ index: Int, _ pageClass: String, x: Int, y: Int, width: Int, here: Bool,
                              _ g: inout CellGrid) {
+        let predicted = s.predictedClass(index) ?? pageClass
+        let confidence = s.confidence(index) ?? 0
         let base = here ? theme["title"] : theme["text"]
         g.fill(x: x, y: y, width: width, height: 1, style: base)
         var mark = "", markStyle = base
@@ -104,7 +107,8 @@ public struct GalleryScreen {
             }
             if here { markStyle.background = base.background }
         }
-        let percent = String(format: "%3.0f%%", Double(confidence) * 100)
+        let percent = (predicted == pageClass ? "" : String(DisplayName.escaped(predicted).prefix(3)) + " ")
+            + String(format: "%3.0f%%", Double(confidence) * 100)
         let key = s.keys[index]
         let name = DisplayName.escaped(key.allSatisfy(\.isNumber) ? "#" + key : key)
         // Which image it is matters most. When the name does not fit, its extension goes first, then

@@ -136,6 +136,7 @@ public struct Keymap: Sendable {
             Binding(keys: [.character("/")], action: .openPrompt(.search), help: "search names; / then Enter again finds the next",
                     hint: Hint("find", rank: 11)),
             Binding(keys: [.character("F")], action: .cycleLabelFilter, help: "label filter: unlabelled, model ≠ label, each class"),
+            Binding(keys: [.character("C")], action: .toggleCalibration, help: "blind calibration: start one, or skip the one running"),
         ]
         return Keymap(bindings: b)
     }()

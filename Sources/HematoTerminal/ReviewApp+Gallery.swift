@@ -75,14 +75,32 @@ extension ReviewApp {
 
     /// A: one journal line per image on the page, each on disk before it counts; a failure
     /// part way keeps the ones saved and says so (ReviewSession.acceptingPage).
-    func acceptPage() {
+    func acceptPage(confirmed: Bool = false) {
         var warnings: [String] = []
-        let (next, saved, _) = session.acceptingPage { decision in
+        let (next, saved, _) = session.acceptingPage(confirmed: confirmed) { decision in
             if let warning = try store.record(entry(for: decision)) { warnings.append(warning) }
         }
+        let asked = next.question != nil && session.question == nil
         session = next
         adoptOutsideChange()
+        if asked, let question = next.question { note(.acceptPageAsked, question) }
         if let warning = warnings.last { apply(.notify(warning, unlessBusy: true)) }
         if saved > 0 { requestRefit() }
+    }
+
+    /// The reviewer's answer to `A`'s question: journaled, then the page is accepted or nothing is.
+    func answer(_ yes: Bool) {
+        note(.acceptPageAnswered, yes ? "y" : "n")
+        session = session.reduce(.answer(yes)).0
+        if yes { acceptPage(confirmed: true) }
+    }
+
+    /// A journal line that decides nothing; a failure to write it is said, and changes nothing else.
+    func note(_ kind: JournalEvent.Kind, _ text: String) {
+        do {
+            try store.note(JournalEvent(event: kind, time: ReviewStore.timestamp(), reviewer: options.reviewer, text: text))
+        } catch {
+            apply(.notify("NOT SAVED in the journal: \(error).", unlessBusy: false))
+        }
     }
 }

@@ -43,6 +43,21 @@ public final class ReviewApp {
     private let modelIdentity: String
     private var pictures = PictureCache()
 
+    /// A lab whose earlier folders measured the model: a folder that looks like them starts with
+    /// their blind calls and without new ones.
+    public struct LabTrust: Sendable {
+        public var name: String
+        public var carried: ReviewSession.Trust.Tally
+        public var shifts: [Float]
+
+        public init(name: String, carried: ReviewSession.Trust.Tally, shifts: [Float]) {
+            self.name = name
+            self.carried = carried
+            self.shifts = shifts
+        }
+    }
+    public var labTrust: LabTrust?
+
     public init(session: ReviewSession, store: ReviewStore, options: Options, modelIdentity: String, learner: LabLearner,
                 makeClassifier: @escaping @Sendable () throws -> any Classifying) {
         self.session = session
@@ -131,7 +146,19 @@ public final class ReviewApp {
         if session.trust.shiftScore == nil, let shift = learner.shift {
             session.trust.shiftScore = shift.score
             session.trust.shiftWarning = shift.warning
-            if shift.warning {
+            let calibratingBefore = session.calibration?.phase
+            var match: (carried: ReviewSession.Trust.Tally, note: String)?
+            if let lab = labTrust {
+                if Lab.matches(shift: shift.score, measured: lab.shifts) {
+                    match = (lab.carried, "Lab \(DisplayName.escaped(lab.name)): these images look like its earlier folders; no new blind calls.")
+                } else if session.calibrating {
+                    apply(.notify(String(format: "These images differ from lab %@'s earlier folders (shift %.1f): blind calls measure the model here.",
+                                         DisplayName.escaped(lab.name), shift.score), unlessBusy: false))
+                }
+            }
+            session.shiftKnown(warning: shift.warning, labMatch: match)
+            dirty = true
+            if shift.warning, session.calibration?.phase == calibratingBefore {
                 apply(.notify("These images do not look like the model's training images: check each prediction.", unlessBusy: true))
             }
         }
@@ -236,6 +263,10 @@ public final class ReviewApp {
             }
             pressed = k
         }
+        if session.question != nil, pressed != .control("c"), pressed != .control("z") {  // y answers yes; any other key no
+            answer(pressed == .character("y") || pressed == .character("Y"))
+            return nil
+        }
         if session.prompt != nil, pressed != .control("c"), pressed != .control("z") {  // an open prompt takes the keys as text
             Keymap.promptAction(for: pressed).map(apply)
             askForPredictions()
@@ -258,6 +289,9 @@ public final class ReviewApp {
         if action == .acceptPage {
             acceptPage()
             return nil
+        }
+        if action == .toggleCalibration, session.calibrating {
+            note(.calibrationSkipped, "skipped after \(session.trust.blindHere.calls) blind call(s)")
         }
         let (next, decision) = session.reduce(action)
         if let decision {
@@ -334,6 +368,7 @@ public final class ReviewApp {
         return JournalEntry(time: ReviewStore.timestamp(), reviewer: options.reviewer, image: d.image,
                             imageHash: d.opinion?.imageHash ?? hashOfFile(d.index), model: modelIdentity, probabilities: probabilities,
                             action: d.action, label: d.label, blank: d.blank,
-                            mode: session.mode(of: d), before: session.labelBefore(d))  // `session` is still the one before it
+                            mode: session.mode(of: d), before: session.labelBefore(d),  // `session` is still the one before it
+                            calibration: session.calibrating && d.action != .undo)
     }
 }

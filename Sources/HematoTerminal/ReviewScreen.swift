@@ -115,12 +115,11 @@ public struct ReviewScreen {
                 g.put("≈ near tie: the model cannot choose", x: x, y: row, style: theme["warning"], maxWidth: w)
                 row += 1
             }
-            // With the canonical cell view: each cell found, in its outline's colour (the bars are the first's).
-            for (n, cell) in (s.cells[i] ?? []).prefix(4).enumerated() {
-                let label = s.modelLabels.indices.contains(cell.topIndex) ? s.modelLabels[cell.topIndex] : "?"
-                let percent = Int((cell.probabilities[cell.topIndex] * 100).rounded())
-                let text = "cell \(n + 1) \(CellOutlines.colour(n).name) \(label) \(percent)%"
-                g.put(text, x: x, y: row, style: theme["text"], maxWidth: w)
+            // With the canonical cell view: each cell found, in its outline's colour.
+            let cells = s.cellLines(i)
+            for (n, cell) in cells.prefix(4).enumerated() {
+                let text = "cell \(n + 1) \(CellOutlines.colour(n).name) \(cell.label) \(cell.percent)%" + (cell.shipped ? " shipped" : "")
+                g.put(text, x: x, y: row, style: cell.shipped ? theme["dim"] : theme["text"], maxWidth: w)
                 row += 1
             }
         }
@@ -196,28 +195,27 @@ public struct ReviewScreen {
         }
     }
 
-    /// How far to trust the model in this folder: its agreement with the reviewer so far
-    /// (each decision counted before it was made), whether it has adapted, and the shift check.
-    /// Returns the row below what it drew.
+    /// How far to trust the model here: the blind calls' agreement with its interval (wrapped over
+    /// the sidebar's lines, never cut), the open decisions apart, whether it has adapted, and a
+    /// shift warning. Returns the row below what it drew.
     private func drawTrust(_ t: ReviewSession.Trust, _ g: inout CellGrid, x: Int, y: Int, width: Int) -> Int {
         var row = y
         g.put("Model", x: x, y: row, style: theme["label"])
-        let recent = t.agreement(last: 50), all = t.agreement()
-        if all.of > 0 {
-            let text = String(format: "agreed %d/%d recent · %.0f%% of %d", recent.agreed, recent.of,
-                              Double(all.agreed) / Double(all.of) * 100, all.of)
-            g.put(text, x: x + 7, y: row, style: theme["text"], maxWidth: width - 7)
-        } else {
-            // Beside "adapted to N decisions" (a lab's, from other sittings), "no decisions yet" read as a contradiction.
-            g.put(t.adaptedTo > 0 ? "no decisions this sitting" : "no decisions yet", x: x + 7, y: row, style: theme["dim"], maxWidth: width - 7)
+        let measured = t.blindCalls.calls > 0
+        let pieces = measured ? t.sentencePieces : ["not", "measured:", "no", "blind", "calls"]  // one line, not two
+        for line in Self.wrapped(pieces, width: width - 7, maxLines: 4) {
+            g.put(line, x: x + 7, y: row, style: measured ? theme["text"] : theme["dim"], maxWidth: width - 7)
+            row += 1
         }
-        row += 1
+        if let open = t.openSentence {
+            g.put(open, x: x + 7, y: row, style: theme["dim"], maxWidth: width - 7)
+            row += 1
+        }
         let adapted = t.adaptedTo == 0 ? "as shipped" : t.keptPrior ? "as shipped (checked on \(t.adaptedTo))" : "adapted to \(t.adaptedTo) decision\(t.adaptedTo == 1 ? "" : "s")"
         g.put(adapted, x: x + 7, y: row, style: t.keptPrior ? theme["dim"] : theme["model"], maxWidth: width - 7)
         row += 1
-        if let score = t.shiftScore {
-            let text = t.shiftWarning ? String(format: "SHIFT %.1f: unlike training images", score) : String(format: "images like training (%.1f)", score)
-            g.put(text, x: x + 7, y: row, style: t.shiftWarning ? theme["warning"] : theme["dim"], maxWidth: width - 7)
+        if t.shiftWarning, let score = t.shiftScore {
+            g.put(String(format: "SHIFT %.1f: unlike training images", score), x: x + 7, y: row, style: theme["warning"], maxWidth: width - 7)
             row += 1
         }
         return row

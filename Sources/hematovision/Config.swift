@@ -14,6 +14,7 @@ struct Config {
         "theme": { _ in nil },  // checked where it is loaded: a name or a path, whose file may change
         "graphics": { GraphicsMode(rawValue: $0) == nil ? "must be one of \(GraphicsMode.allCases.map(\.rawValue).joined(separator: ", "))" : nil },
         "threads": { Int($0).map { (1...64).contains($0) } == true ? nil : "must be a whole number from 1 to 64" },
+        "calibrate": { Int($0).map { (0...1000).contains($0) } == true ? nil : "must be a whole number from 0 (off) to 1000" },
     ]
     static var knownKeys: Set<String> { Set(checks.keys) }
 
@@ -27,6 +28,8 @@ struct Config {
     var theme: String? { values["theme"] }
     var graphics: GraphicsMode? { values["graphics"].flatMap(GraphicsMode.init(rawValue:)) }
     var threads: Int? { values["threads"].flatMap { Int($0) } }
+    /// Blind calls on a folder the model was not measured on (0: none).
+    var calibrate: Int? { values["calibrate"].flatMap { Int($0) } }
 
     /// Worker threads for classify and evaluate: the option, else the config file, else one per core this
     /// process may run on (its CPU affinity, so `taskset` and a Slurm job's cpuset are honoured), at most 64.

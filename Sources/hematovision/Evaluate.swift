@@ -38,6 +38,12 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Which images the played reviewer decides (a seeded random sample).")
     var seed: UInt64 = 0
 
+    @Option(help: ArgumentHelp("Play a blind calibration of N calls as review draws them (stratified by predicted class): the agreement and its interval against the accuracy on the rest, before and after adapting to the calls.", valueName: "N"))
+    var calibrate: Int?
+
+    @Option(help: ArgumentHelp("With --calibrate: play it for this many seeds from --seed on and count how often the interval covers the accuracy on the rest (without adapting: accuracy_rest_after is then null).", valueName: "K"))
+    var repeats: Int = 1
+
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var precisionOptions: PrecisionOptions
     @OptionGroup var labOptions: LabOptions
@@ -45,6 +51,8 @@ struct Evaluate: ParsableCommand {
     func validate() throws {
         if let adaptAfter, adaptAfter < 0 { throw ValidationError("--adapt-after must be 0 or more") }
         if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be from 1 to 64") }
+        if let calibrate, calibrate < 1 { throw ValidationError("--calibrate must be 1 or more") }
+        if !(1...10_000).contains(repeats) { throw ValidationError("--repeats must be from 1 to 10000") }
     }
 
     func run() throws {
@@ -81,8 +89,20 @@ struct Evaluate: ParsableCommand {
             trial = AdaptationTrial(features: features, truth: truth, prior: prior, decisions: adaptAfter, seed: seed)
         }
         let report = AdaptationReport(trial: trial, truth: truth, labels: model.labels)
-        print(json ? Self.json(scores, shift: shift, adaptation: report)
-                   : Self.text(scores, leftOut: left, failed: failed) + Self.text(shift: shift, hasStatistics: model.shift != nil) + (report?.text ?? ""))
+        var calibration: [CalibrationTrial] = []
+        if let calibrate {
+            guard calibrate < truth.count else {
+                throw CommandFailure("--calibrate \(calibrate) leaves no image to score (\(truth.count) were classified)")
+            }
+            calibration = (0..<UInt64(repeats)).map { k in
+                CalibrationTrial(features: features, truth: truth, prior: prior, calls: calibrate, seed: seed &+ k, adapt: repeats == 1)
+            }
+        }
+        var object = json ? Self.jsonObject(scores, shift: shift, adaptation: report) : [:]
+        if json, let first = calibration.first { object["calibration"] = Self.calibrationJSON(first, all: calibration) }
+        print(json ? ((try? JSONOutput.text(object)) ?? "{}")
+                   : Self.text(scores, leftOut: left, failed: failed) + Self.text(shift: shift, hasStatistics: model.shift != nil) + (report?.text ?? "")
+                     + Self.text(calibration: calibration))
         if failed > 0 { throw ExitCode(1) }
     }
 
@@ -149,14 +169,52 @@ struct Evaluate: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
+    /// `evaluate --calibrate N --json`'s `calibration`: the first seed's trial, and with --repeats
+    /// how often the interval covered the accuracy on the rest over all of them.
+    static func calibrationJSON(_ t: CalibrationTrial, all: [CalibrationTrial]) -> [String: Any] {
+        var object: [String: Any] = [
+            "calls": t.agreement.calls, "seed": t.seed, "agreement": t.agreement.agreement ?? NSNull(),
+            "interval": t.agreement.interval.map { [$0.lower, $0.upper] as Any } ?? NSNull(),
+            "accuracy_rest_before": t.accuracyRestBefore, "accuracy_rest_after": t.accuracyRestAfter ?? NSNull(),
+            "accept_page": t.acceptPageAllowed ? "allowed" : "ask",
+        ]
+        if all.count > 1 {
+            object["repeats"] = ["seeds": all.count, "covered": covered(all),
+                                 "agreement": all.map { $0.agreement.agreement ?? 0 }, "accuracy_rest_before": all.map(\.accuracyRestBefore),
+                                 "accept_page_allowed": all.filter(\.acceptPageAllowed).count] as [String: Any]
+        }
+        return object
+    }
+
+    /// Trials whose Wilson interval holds the accuracy on the images not called.
+    static func covered(_ trials: [CalibrationTrial]) -> Int {
+        trials.filter { t in t.agreement.interval.map { ($0.lower...$0.upper).contains(t.accuracyRestBefore) } ?? false }.count
+    }
+
+    static func text(calibration: [CalibrationTrial]) -> String {
+        guard let t = calibration.first else { return "" }
+        var lines = ["", "calibration: \(ReviewSession.Trust.sentence(t.agreement)) (seed \(t.seed)); A would "
+                     + (t.acceptPageAllowed ? "accept pages" : "ask first"),
+                     String(format: "  accuracy on the %d images not called: %.3f with the model that made the calls", t.rest.count, t.accuracyRestBefore)]
+        if let after = t.accuracyRestAfter { lines.append(String(format: "  %.3f after adapting to the calls", after)) }
+        if calibration.count > 1 {
+            lines.append("  over \(calibration.count) seeds the interval held the accuracy on the rest \(covered(calibration)) times")
+        }
+        return lines.joined(separator: "\n")
+    }
+
     static func json(_ s: Scores, shift: ShiftAssessment?, adaptation: AdaptationReport?) -> String {
+        (try? JSONOutput.text(jsonObject(s, shift: shift, adaptation: adaptation))) ?? "{}"
+    }
+
+    static func jsonObject(_ s: Scores, shift: ShiftAssessment?, adaptation: AdaptationReport?) -> [String: Any] {
         var object: [String: Any] = [
             "n": s.n, "accuracy": s.accuracy, "macro_f1": s.macroF1, "ece": s.expectedCalibrationError,
             "per_class": s.perClassRecall.mapValues { ["recall": $0] }, "confusion": s.confusion, "labels": s.labels,
             "shift": ["score": shift.map { Double($0.score) } ?? NSNull(), "warning": shift?.warning ?? false] as [String: Any],
         ]
         if let adaptation { object["adaptation"] = adaptation.json }
-        return (try? JSONOutput.text(object)) ?? "{}"
+        return object
     }
 }
 

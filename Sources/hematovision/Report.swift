@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HematoFiles
+import HematoNet
 import HematoReview
 
 struct Report: ParsableCommand {
@@ -62,6 +63,12 @@ struct Report: ParsableCommand {
         if labelsOut == "-" || labelsOut?.isEmpty == true { throw ValidationError("--labels-out needs a file name") }
     }
 
+    @Flag(name: .customLong("no-estimate"), help: "Leave out the estimate for the whole folder (it classifies the images nobody reviewed).")
+    var noEstimate = false
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var labOptions: LabOptions
+
     func run() throws {
         let names: [String]
         do { names = try ImageFolder.scan(folder).images } catch { throw CommandFailure(error.description) }
@@ -109,8 +116,58 @@ struct Report: ParsableCommand {
             report(try Self.exportLabels(file, journal: contents.entries, reviewedOnly: reviewedOnly, to: labelsOut,
                                          labelsPath: labelsPath, journalPath: journalPath))
         }
-        print(json ? Self.json(result, labelsPath: labelsPath, journalPath: journalPath, provenance: provenance)
-                   : Self.text(result, labelsPath: labelsPath, provenance: provenance))
+        let estimate = noEstimate ? nil : try estimate(result, names: names, keys: keys, labels: file,
+                                                       preLabels: record.map(PreLabels.init) ?? PreLabels(),
+                                                       decidedByPerson: PersonDecisions(contents.entries).images)
+        print(json ? Self.json(result, labelsPath: labelsPath, journalPath: journalPath, provenance: provenance, estimate: estimate)
+                   : Self.text(result, labelsPath: labelsPath, provenance: provenance) + Self.text(estimate: estimate))
+    }
+
+    /// The whole folder's differential, estimated (FolderEstimate): the reviewed labels, and the
+    /// model's answers (the lab's, with --lab) on the other images corrected by the blind calls.
+    /// A label the model wrote (classify, merge) and no person has decided since is the model's answer, not a
+    /// reviewed label: it is estimated like an unlabelled image.
+    func estimate(_ r: ReviewReport, names: [String], keys: [String], labels: LabelsFile,
+                  preLabels: PreLabels, decidedByPerson: Set<String>) throws -> FolderEstimate {
+        let model = try modelOptions.load()
+        let lab = labOptions.name() == nil ? nil : try labOptions.load(model: model)
+        var reviewed: [[String]] = [], open: [String] = []
+        for (name, key) in zip(names, keys) {
+            if let c = labels.categories(forImage: key), decidedByPerson.contains(key) || !preLabels.wrote(c, forImage: key) {
+                reviewed.append(c)
+            } else {
+                open.append(folder + "/" + name)
+            }
+        }
+        var answers: [String] = []
+        if !open.isEmpty {
+            let outcomes: [BatchClassifier.Outcome]
+            do {
+                outcomes = try BatchClassifier(model: model, workers: Config.user.workerThreads(option: nil), head: lab?.head).run(open)
+            } catch { throw CommandFailure("\(error)") }
+            for case .classified(let p, _, _) in outcomes {
+                if let top = p.indices.max(by: { p[$0] < p[$1] }) { answers.append(model.labels[top]) }
+            }
+        }
+        let m = r.agreementByMode[.blind]!.matrix
+        var calls: [(label: String, model: String)] = []
+        for (row, label) in m.labels.enumerated() {
+            for (column, answer) in m.labels.enumerated() { calls += Array(repeating: (label, answer), count: m.counts[row][column]) }
+        }
+        return FolderEstimate(reviewed: reviewed.filter { !$0.isEmpty }, unreviewed: answers, calls: calls, classes: model.labels)
+    }
+
+    static func text(estimate e: FolderEstimate?) -> String {
+        guard let e else { return "" }
+        var lines = ["", "ESTIMATE for the whole folder (not a count): \(e.reviewedImages) reviewed image(s) as labelled, "
+                     + "\(e.estimatedImages) by the model's answer corrected by \(e.calls) blind call(s); approximate 95% intervals"
+                     + (e.untested > 0 ? "; \(e.untested) image(s) of classes no blind call tested widen them to every class" : "")]
+        for row in e.rows where row.cells > 0 {
+            lines.append("  " + DisplayName.escaped(row.name).padding(toLength: 11, withPad: " ", startingAt: 0)
+                         + String(format: " %7.1f  ", row.cells) + rightAligned(percent(row.share), 6)
+                         + "  [\(percent(row.lower)) – \(percent(row.upper))]")
+        }
+        return lines.joined(separator: "\n")
     }
 
     static func percent(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
@@ -125,7 +182,7 @@ struct Report: ParsableCommand {
         if r.labelsWithoutImage > 0 { lines.append("(\(r.labelsWithoutImage) labelled image(s) not in the folder are left out)") }
         let d = r.differential
         lines.append("")
-        lines.append("differential\(mixed ? " of all labels" : ""): \(d.cells) cell(s)" + (d.multiLabelImages > 0 ? ", \(d.multiLabelImages) image(s) with several (each cell counted)" : "")
+        lines.append("differential of \(mixed ? "all labels" : "the reviewed images only") (\(r.reviewed) of \(r.total) images): \(d.cells) cell(s)" + (d.multiLabelImages > 0 ? ", \(d.multiLabelImages) image(s) with several (each cell counted)" : "")
                      + "; 95% confidence intervals by the Wilson score method")
         let width = max(11, d.rows.map { DisplayName.escaped($0.name).count }.max() ?? 0)
         for row in d.rows {
@@ -159,6 +216,9 @@ struct Report: ParsableCommand {
                          + ", kappa " + (m.matrix.kappa.map { String(format: "%.3f", $0) } ?? "n/a") + " over \(m.matrix.total)"
                          + (mode == .blind ? " (made before the model's answer was shown: the honest measure)" : " (the prediction was showing)"))
         }
+        let blind = r.agreementByMode[.blind]!.matrix, open = r.agreementByMode[.open]!.matrix
+        lines.append("  " + ReviewSession.Trust.sentence(.init(agreed: blind.agreed, calls: blind.total))
+                     + (open.total > 0 ? "; open calls: \(open.agreed) of \(open.total) agree (the answer was showing)" : ""))
         lines.append("")
         if r.reviewers.isEmpty {
             lines.append("no journal: no decisions recorded by review")
@@ -171,7 +231,20 @@ struct Report: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ r: ReviewReport, labelsPath: String, journalPath: String, provenance: ProvenanceCounts? = nil) -> String {
+    /// The trust line's figures: the blind calls (single-class decisions made with the answer
+    /// hidden, each image by its last) with their Wilson interval, and the open calls apart.
+    static func trustJSON(_ r: ReviewReport) -> [String: Any] {
+        func tally(_ m: AgreementMatrix) -> [String: Any] {
+            let t = ReviewSession.Trust.Tally(agreed: m.agreed, calls: m.total)
+            return ["agreed": t.agreed, "calls": t.calls, "agreement": t.agreement ?? NSNull(),
+                    "ci95": t.interval.map { [$0.lower, $0.upper] as Any } ?? NSNull()]
+        }
+        return ["blind": tally(r.agreementByMode[.blind]!.matrix), "open": tally(r.agreementByMode[.open]!.matrix),
+                "interval": "wilson-score-95"]
+    }
+
+    static func json(_ r: ReviewReport, labelsPath: String, journalPath: String, provenance: ProvenanceCounts? = nil,
+                     estimate: FolderEstimate? = nil) -> String {
         let d = r.differential, a = r.agreement
         var detail: [String: Any] = [:]
         for row in d.rows {
@@ -195,6 +268,13 @@ struct Report: ParsableCommand {
                 return (mode.rawValue, ["accuracy": m.matrix.accuracy ?? NSNull(), "kappa": m.matrix.kappa ?? NSNull(), "n": m.matrix.total,
                                         "decisions": m.decisions, "accepted": m.accepted, "corrected": m.corrected] as [String: Any])
             }),
+            "trust": Self.trustJSON(r),
+            "estimate": estimate.map { e -> Any in
+                ["kind": "estimate", "cells": e.cells, "reviewed_images": e.reviewedImages, "estimated_images": e.estimatedImages,
+                 "blind_calls": e.calls, "untested_images": e.untested, "interval": "normal-approximation-95",
+                 "classes": Dictionary(uniqueKeysWithValues: e.rows.map { ($0.name, ["cells": $0.cells, "percent": 100 * $0.share,
+                                                                                        "ci95": [100 * $0.lower, 100 * $0.upper]] as [String: Any]) })] as [String: Any]
+            } ?? NSNull(),
             "reviewers": r.reviewers.map { ["name": $0.name, "entries": $0.entries, "first": $0.first, "last": $0.last] as [String: Any] },
             "first_decision": r.firstDecision ?? NSNull(),
             "last_decision": r.lastDecision ?? NSNull(),

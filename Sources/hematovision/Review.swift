@@ -40,8 +40,15 @@ struct Review: ParsableCommand {
     @Flag(help: "Blind review: hide the model's answer on each image until you have decided it (then it is shown). The journal marks these decisions blind, and `report` gives their agreement apart.")
     var blind = false
 
+    @Option(help: ArgumentHelp("Blind calls when a folder opens that the model was not measured on (default: `calibrate` in the config file, else \(Calibration.defaultCalls)); 0 turns calibration off.", valueName: "N"))
+    var calibrate: Int?
+
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var labOptions: LabOptions
+
+    func validate() throws {
+        if let calibrate, !(0...1000).contains(calibrate) { throw ValidationError("--calibrate must be from 0 (off) to 1000") }
+    }
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
@@ -75,11 +82,12 @@ struct Review: ParsableCommand {
         let labName = labOptions.name()
         let folderKey = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath().path
         var otherFolders: [Lab.Example] = []
+        var loadedLab: Lab?
         if let labName {
             do {
-                otherFolders = try Lab.load(name: labName, model: model.identity, labels: model.labels, dimensions: model.head.dimensions,
-                                            environment: environment)?
-                    .examples(excludingFolder: folderKey) ?? []
+                loadedLab = try Lab.load(name: labName, model: model.identity, labels: model.labels, dimensions: model.head.dimensions,
+                                         environment: environment)
+                otherFolders = loadedLab?.examples(excludingFolder: folderKey) ?? []
             } catch { throw CommandFailure(error.description) }
         }
         let learner = LabLearner(prior: model.head, shiftReference: model.shift, otherFolders: otherFolders)
@@ -87,6 +95,10 @@ struct Review: ParsableCommand {
                                     decidedByPerson: store.decidedByPerson, preLabels: store.preLabels, resumeAfter: store.lastImage)
         session.blind = blind
         session.seedUndo(fromJournal: store.journalAtOpen)  // u reaches back into earlier sittings
+        session.seedTrust(fromJournal: store.journalAtOpen)  // and the trust line counts their calls
+        let labMeasured = loadedLab?.measured(excludingFolder: folderKey)
+        Self.startCalibration(&session, calls: calibrate ?? Config.user.calibrate ?? Calibration.defaultCalls,
+                              labName: labName, labMeasured: labMeasured.map { $0.calls > 0 } ?? false)
         // A torn journal line, replayed decisions, image names that are no image files.
         let notes = store.notes + (listing.skipped.isEmpty ? [] : [Self.skippedSummary(listing.skipped) + "."])
             + Self.unknownClassesNote(store.labels, modelLabels: model.labels)
@@ -96,6 +108,9 @@ struct Review: ParsableCommand {
                                            capabilities: .detect(requested: requested, environment: environment), reviewer: who),
                             modelIdentity: model.identity, learner: learner,
                             makeClassifier: { try EngineClassifying(model: model) })
+        if let labName, let m = labMeasured, m.calls > 0 {
+            app.labTrust = .init(name: labName, carried: .init(agreed: m.agreed, calls: m.calls), shifts: m.shifts)
+        }
         let (ending, final) = app.run()
         var failed = false
         do {
@@ -112,8 +127,14 @@ struct Review: ParsableCommand {
         // The sitting's summary, now that the screen is torn down (the same counting as `report`).
         let summary = SessionSummary(entries: store.recorded, openedAt: store.openedAt, blind: blind).text
         if !summary.isEmpty { report(summary) }
+        report(final.trust.sentence + (final.trust.openSentence.map { "; " + $0 } ?? ""))
         if let labName {
-            let lab = app.learner.lab(named: labName, model: model.identity, labels: model.labels, folder: folderKey, session: final)
+            var lab = app.learner.lab(named: labName, model: model.identity, labels: model.labels, folder: folderKey, session: final)
+            lab.measurements = loadedLab?.measurements ?? [:]
+            let here = final.trust.blindHere
+            if here.calls > 0, let shift = final.trust.shiftScore {
+                lab.measurements[folderKey] = Lab.Measurement(agreed: here.agreed, calls: here.calls, shift: shift)
+            }
             do {
                 try lab.save(environment: environment, mode: FilePermissions.of(store.labelsPath))
                 report("lab \(DisplayName.escaped(labName)): \(lab.examples.count) decisions from \(lab.folders.count) folder(s)")
@@ -123,6 +144,19 @@ struct Review: ParsableCommand {
         }
         if case .signal(let number) = ending { throw ExitCode(128 + number) }
         if failed { throw ExitCode(1) }
+    }
+
+    /// A folder the model was not measured on starts with blind calls: no lab, a lab without
+    /// measurements, or (decided once the folder's shift score is known, ReviewApp) a lab whose
+    /// folders looked otherwise. A folder with blind calls of its own already is measured; a small
+    /// one is only offered a calibration unless the shift check warns.
+    static func startCalibration(_ session: inout ReviewSession, calls: Int, labName: String?, labMeasured: Bool) {
+        session.calibrationSeed = UInt64.random(in: 0...UInt64.max)
+        guard calls > 0, session.trust.blindHere.calls == 0 else { return }
+        let small = session.names.count < Calibration.smallFolder
+        let reason = labMeasured ? "" : labName.map { "Lab \(DisplayName.escaped($0)) has no blind calls yet." }
+            ?? "The model has not been measured on this lab."
+        session.startCalibration(count: calls, seed: session.calibrationSeed, reason: reason, offerOnly: small)
     }
 
     /// labels.csv classes neither the model nor the dataset has (a typo, another case, a lab's own

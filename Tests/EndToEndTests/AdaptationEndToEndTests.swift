@@ -67,7 +67,7 @@ final class AdaptationEndToEndTests: XCTestCase {
         let (corrected, key) = top == "LYMPHOCYTE" ? ("MONOCYTE", "m") : ("LYMPHOCYTE", "l")
         folder = try copies(18)
         let t = try TmuxSession("\(Harness.binary) '\(folder!)' --graphics none; echo EXIT=$?; sleep 30")
-        try t.waitFor("Image  1 of 18", "Enter accepts \(top)", "no decisions yet")
+        try t.waitFor("Image  1 of 18", "Enter accepts \(top)", "not measured: no blind calls")
         var shares: [Double] = [try share(of: corrected, on: t.screen())]
         for n in 1...16 {
             try t.send(key)

@@ -38,7 +38,7 @@ final class ReviewEndToEndTests: SampleFolderTestCase {
     /// no row inside the picture may be left without its half blocks.
     func testThePictureKeepsEveryRowWhenTheSidebarChangesBesideIt() throws {
         let t = try TmuxSession("\(Harness.binary) '\(folder!)' --graphics blocks; sleep 30")
-        try t.waitFor("Image  1 of 16", "images like training", "Count")
+        try t.waitFor("Image  1 of 16", "0/16 reviewed · by name", "Count")
         usleep(500_000)
         let rows = try t.screen().split(separator: "\n", omittingEmptySubsequences: false).map { Array($0) }
         let pictured = rows.indices.filter { rows[$0].prefix(8).contains("▀") }

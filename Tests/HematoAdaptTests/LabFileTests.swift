@@ -55,6 +55,28 @@ final class LabFileTests: XCTestCase {
         }
     }
 
+    /// Issue 21: a lab carries each folder's blind calls and shift score to the next folder.
+    func testALabCarriesItsMeasurementsAndRefusesNonsenseOnes() throws {
+        var lab = sampleLab()
+        lab.measurements = ["/slides/one": .init(agreed: 17, calls: 24, shift: 1.25), "/slides/two": .init(agreed: 3, calls: 4, shift: 1.5)]
+        try lab.save(environment: environment)
+        let back = try XCTUnwrap(Lab.load(name: "ward-7", model: "mnv2-abc", environment: environment))
+        XCTAssertEqual(back.measurements, lab.measurements)
+        let others = back.measured(excludingFolder: "/slides/two")
+        XCTAssertEqual(others.agreed, 17)
+        XCTAssertEqual(others.calls, 24)
+        XCTAssertEqual(others.shifts, [1.25])
+        // An older lab file has none; one that says more agreed than called is damaged.
+        var old = sampleLab()
+        old.measurements = [:]
+        XCTAssertEqual(try Lab(decoding: old.encoded(), path: "p").measurements, [:])
+        var bad = sampleLab()
+        bad.measurements = ["/x": .init(agreed: 5, calls: 4, shift: 1)]
+        XCTAssertThrowsError(try Lab(decoding: bad.encoded(), path: "p")) { error in
+            XCTAssertEqual("\(error)", "the lab file \"p\" is damaged: its measurements are not readable")
+        }
+    }
+
     func testLabNamesAreSafeFileNames() {
         for bad in ["", "../x", ".hidden", "a/b", "tab\there", String(repeating: "x", count: 65), "naïve"] {
             XCTAssertFalse(Lab.isValidName(bad), bad)

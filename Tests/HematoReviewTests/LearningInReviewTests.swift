@@ -22,9 +22,9 @@ final class LearningInReviewTests: XCTestCase {
         s = s.reduce(.accept).0                 // agrees: NEUTROPHIL
         s = s.reduce(.set("LYMPHOCYTE")).0      // disagrees
         s = s.reduce(.set("EOSINOPHIL")).0      // agrees
-        XCTAssertEqual(s.trust.agreements, [true, false, true])
-        XCTAssertTrue(s.trust.agreement(last: 2) == (1, 2))
-        XCTAssertTrue(s.trust.agreement() == (2, 3))
+        XCTAssertEqual(s.trust.calls, [0: .init(agreed: true, blind: false), 1: .init(agreed: false, blind: false), 2: .init(agreed: true, blind: false)])
+        XCTAssertEqual(s.trust.openCalls, .init(agreed: 2, calls: 3))
+        XCTAssertEqual(s.trust.blindCalls, .init(), "none was made with the answer hidden")
     }
 
     func testAdaptedPredictionsReplaceTheOldOnesAndReorderTheQueue() {

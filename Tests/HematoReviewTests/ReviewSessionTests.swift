@@ -267,7 +267,7 @@ final class ReviewSessionTests: XCTestCase {
         XCTAssertEqual(s.labels[0], .init(categories: [], source: .person))
         XCTAssertEqual(s.current, 0, "x stays on the image")
         XCTAssertEqual(s.message, "The label is already blank.")
-        XCTAssertEqual(s.trust.agreements, [true], "removing a class is not a new decision against the model")
+        XCTAssertEqual(s.trust.calls, [:], "a blank label is no call on the model, as `report` counts the journal")
         XCTAssertEqual(s.differential.cells, 0)
         XCTAssertEqual(s.reviewedCount, 1, "a blank label is a row in labels.csv, as in the dataset")
     }

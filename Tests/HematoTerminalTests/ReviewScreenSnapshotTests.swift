@@ -96,13 +96,13 @@ final class ReviewScreenSnapshotTests: XCTestCase {
     func testHelpListsEveryBinding() throws {
         var s = session()
         s = s.reduce(.toggleHelp).0
-        // 44 rows: the keymap grew with Home, End, the page keys, g, / and F, the gallery's keys, c and z.
-        var grid = CellGrid(width: 100, height: 44)
+        // 45 rows: the keymap grew with Home, End, the page keys, g, / and F, the gallery's keys, c, z and C.
+        var grid = CellGrid(width: 100, height: 45)
         XCTAssertNil(screen().draw(s, into: &grid), "no picture under the help")
         for b in Keymap.review.bindings { XCTAssertTrue(grid.text.contains(b.help), b.help) }
         let rows = grid.text.split(separator: "\n", omittingEmptySubsequences: false)
-        XCTAssertTrue(rows[43].contains("accept"), "the hint bar stays in view under the help")
-        try assertSnapshot(grid, "help-100x44")
+        XCTAssertTrue(rows[44].contains("accept"), "the hint bar stays in view under the help")
+        try assertSnapshot(grid, "help-100x45")
     }
 
     /// At 80×24 the help takes two pages, each help text whole (the five add keys share a line):
@@ -140,6 +140,24 @@ final class ReviewScreenSnapshotTests: XCTestCase {
         XCTAssertTrue(grid.text.contains("label EOSINOPHIL, next image"), grid.text)
         XCTAssertTrue(grid.text.contains("remove the last of several labels, or blank th…"), grid.text)
         XCTAssertTrue(grid.text.contains("any key closes this"), "one page")
+    }
+
+    /// Issue 21 and issue 22 item 12: the trust line (blind calls, their agreement and its
+    /// interval) is wrapped over the sidebar's lines at 80 columns, never cut; the open calls apart.
+    func testTheTrustLineWrapsWholeAt80Columns() throws {
+        var s = ReviewSession(names: (1...40).map { String(format: "BloodImage_%05d.jpg", $0) }, modelLabels: labels)
+        for i in 0..<40 { s = s.reduce(.opinion(index: i, .predicted(probabilities: [0.1, 0.1, 0.1, 0.7], imageHash: "h"))).0 }
+        s.blind = true
+        for n in 0..<24 { s = s.reduce(.set(n < 17 ? "NEUTROPHIL" : "LYMPHOCYTE")).0 }
+        s.blind = false
+        s = s.reduce(.accept).0.reduce(.set("MONOCYTE")).0
+        var grid = CellGrid(width: 80, height: 24)
+        screen().draw(s, into: &grid)
+        let lines = grid.text.split(separator: "\n").map { String($0.dropFirst(42)).trimmingCharacters(in: .whitespaces) }
+        let at = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("Model") }, grid.text)
+        XCTAssertEqual(Array(lines[at...(at + 4)]), ["Model  model on this lab: 17 of 24", "blind calls agree, 71%", "(95% CI 51–85%)",
+                                                      "open calls: 1 of 2 agree", "as shipped"], grid.text)
+        XCTAssertFalse(grid.text.contains("…"), grid.text)
     }
 
     /// Issue 13: at 80×24, a multi-label too long for one line wraps after a comma (cut ones end
