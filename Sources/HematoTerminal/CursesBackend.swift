@@ -38,8 +38,10 @@ final class CursesBackend {
             use_default_colors()
         }
         refreshSize()
-        writeRaw(Self.bracketedPasteOn)
     }
+
+    /// Turned on once curses has drawn (and switched to its screen), not before.
+    private var pasteMarked = false
 
     func refreshSize() {
         width = Int(getmaxx(hv_stdscr()))
@@ -58,6 +60,10 @@ final class CursesBackend {
             }
         }
         refresh()
+        if !pasteMarked {
+            pasteMarked = true
+            writeRaw(Self.bracketedPasteOn)
+        }
     }
 
     /// Forget what is on screen; the next `show` redraws every cell.

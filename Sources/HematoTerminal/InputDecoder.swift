@@ -32,7 +32,7 @@ public struct InputDecoder: Sendable {
     public static let burstGap = 0.012
     /// A piece of a paste arriving this soon after the last was refused (a slow link that splits
     /// the paste into pieces further apart than `burstGap`) is refused with it: nobody reads a
-    /// message and presses a key within 0.1 s.
+    /// message and presses a key within 0.1 s. (Not after a bracketed paste, whose end is marked.)
     public static let pasteTail = 0.1
     /// A bracketed paste whose end marker never comes (the terminal died mid-paste) ends after
     /// this much silence, so the keys typed afterwards are keys again.
@@ -112,7 +112,9 @@ public struct InputDecoder: Sendable {
                 break
             }
         }
-        refuseUntil = lastArrival + Self.pasteTail
+        // Only a paste told by its speed can have a tail split off by a slow link; a bracketed one
+        // ends at its marker, and the key after it (Enter in a prompt) is a key.
+        if items.contains(where: { if case .key = $0 { true } else { false } }) { refuseUntil = lastArrival + Self.pasteTail }
         return [.paste(text: text, count: count)]
     }
 

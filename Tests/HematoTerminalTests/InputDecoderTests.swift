@@ -62,6 +62,8 @@ final class InputDecoderTests: XCTestCase {
         XCTAssertEqual(events([(0, "\u{1B}[200~q\r\u{1B}[201~")]), [.paste(text: "q\n", count: 2)])
         XCTAssertEqual(events([(0, "\u{1B}[200~e"), (0.5, "l\u{1B}[20"), (0.9, "1~"), (2, "j")]),
                        [.paste(text: "el", count: 2), .key(.character("j"))])
+        // Its end is marked: Enter pressed just after it (in a prompt) is a key, not the paste's tail.
+        XCTAssertEqual(events([(0, "\u{1B}[200~13\u{1B}[201~"), (0.05, "\r")]), [.paste(text: "13", count: 2), .key(.enter)])
         // Control bytes inside a paste are counted, not kept as text: a prompt types only text.
         XCTAssertEqual(events([(0, "\u{1B}[200~a\u{1B}[31mb\u{1B}[201~")]), [.paste(text: "a[31mb", count: 7)])
         // An end that never comes: the paste ends after a second of silence, and keys are keys again.
