@@ -79,6 +79,7 @@ extension ReviewApp {
         var warnings: [String] = []
         let (next, saved, _) = session.acceptingPage { decision in
             if let warning = try store.record(entry(for: decision)) { warnings.append(warning) }
+            keepFeature(of: decision.index)
         }
         session = next
         adoptOutsideChange()
