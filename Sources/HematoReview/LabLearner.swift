@@ -6,9 +6,18 @@ import HematoAdapt
 /// adaptation in force. Refits themselves run elsewhere (a background
 /// worker): this type only says what to fit and adopts the result.
 public struct LabLearner: Sendable {
-    /// 50,000 features are 256 MB; beyond that an image's prediction is the one it
-    /// got when it was classified (with the head in force then) and is not refreshed.
-    public static let featureLimit = 50_000
+    /// Features kept of images no person has decided: 10,000 are 52 MB (1,280 floats and an
+    /// array's overhead each), which bounds what a folder of any size adds to the review's memory
+    /// as it is classified. The oldest give way to the newest, and classification runs outward
+    /// from the image on screen, so those kept are the ones around the reviewer. An image whose
+    /// feature went keeps the prediction it got when it was classified (a refit does not refresh
+    /// it). A decided image's feature is always kept: it is what the head is fitted on.
+    public static let featureLimit = 10_000
+    /// Undecided images with a kept feature, oldest first from `undecidedStart` (an entry decided since is skipped).
+    private var undecidedOrder: [Int] = []
+    private var undecidedStart = 0
+    /// Images a person decided: their features are never dropped.
+    private var decided: Set<Int> = []
 
     public let prior: LinearHead
     public let shiftReference: ShiftReference?
@@ -25,9 +34,21 @@ public struct LabLearner: Sendable {
         adaptation = Adaptation(prior: prior)
     }
 
-    /// Keeps the image's feature and returns its prediction under the adaptation in force.
-    public mutating func observe(index: Int, feature: [Float]) -> [Float] {
-        if features.count < Self.featureLimit { features[index] = feature }
+    /// Keeps the image's feature (for good when `decided`: a person labelled it) and returns its
+    /// prediction under the adaptation in force.
+    public mutating func observe(index: Int, feature: [Float], decided isDecided: Bool = false) -> [Float] {
+        let isNew = features[index] == nil
+        features[index] = feature
+        if isDecided { decided.insert(index) }
+        if isNew, !decided.contains(index) {
+            undecidedOrder.append(index)
+            while undecidedOrder.count - undecidedStart > Self.featureLimit {
+                let oldest = undecidedOrder[undecidedStart]
+                undecidedStart += 1
+                if !decided.contains(oldest) { features[oldest] = nil }
+            }
+            if undecidedStart > Self.featureLimit { undecidedOrder.removeFirst(undecidedStart); undecidedStart = 0 }
+        }
         if let shiftReference, distances.count < 4096 { distances.append(shiftReference.distance(feature)) }
         return adaptation.probabilities(feature)
     }
@@ -67,6 +88,9 @@ public struct LabLearner: Sendable {
     }
 
     public mutating func adopt(_ next: Adaptation) { adaptation = next }
+
+    /// A person decided the image: its feature, if still kept, is kept for good.
+    public mutating func keep(_ index: Int) { decided.insert(index) }
 
     /// The lab to save: its other folders' decisions, this folder's, and the head in force.
     public func lab(named name: String, model: String, labels: [String], folder: String, session: ReviewSession) -> Lab {

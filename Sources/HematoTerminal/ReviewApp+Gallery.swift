@@ -79,6 +79,7 @@ extension ReviewApp {
         var warnings: [String] = []
         let (next, saved, _) = session.acceptingPage(confirmed: confirmed) { decision in
             if let warning = try store.record(entry(for: decision)) { warnings.append(warning) }
+            keepFeature(of: decision.index)
         }
         let asked = next.question != nil && session.question == nil
         session = next

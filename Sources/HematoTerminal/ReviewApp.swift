@@ -129,7 +129,8 @@ public final class ReviewApp {
         for (index, observation) in predictions {
             var opinion = observation.opinion
             if let feature = observation.feature, case .predicted(_, let hash) = opinion {
-                opinion = .predicted(probabilities: learner.observe(index: index, feature: feature), imageHash: hash)
+                opinion = .predicted(probabilities: learner.observe(index: index, feature: feature,
+                                                                    decided: session.labels[index]?.source == .person), imageHash: hash)
                 teaches = teaches || session.labels[index]?.source == .person
             }
             apply(.opinion(index: index, opinion))
@@ -309,6 +310,7 @@ public final class ReviewApp {
         do {
             let warning = try store.record(entry(for: decision))
             session = next
+            keepFeature(of: decision.index)
             adoptOutsideChange()
             if let warning { apply(.notify(warning, unlessBusy: false)) }
             requestRefit()
@@ -317,6 +319,9 @@ public final class ReviewApp {
             apply(.notify("NOT SAVED: \(error). Fix the problem (or quit and use --output) and try again.", unlessBusy: false))
         }
     }
+
+    /// A decided image's feature is what the head is fitted on: kept for good.
+    func keepFeature(of index: Int) { learner.keep(index) }
 
     /// Rows another program changed in labels.csv, found while saving: shown as labels.csv now has them.
     func adoptOutsideChange() {

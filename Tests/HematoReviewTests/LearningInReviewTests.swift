@@ -79,6 +79,23 @@ final class LearningInReviewTests: XCTestCase {
         XCTAssertEqual(examples.labels, [2])
         XCTAssertEqual(Array(examples.feature(0)), [1, 0])
     }
+
+    /// Issue 22, item 9: with 100,000 files the kept features grew to 176 MB and on (50,000 kept,
+    /// 256 MB). Undecided images' features are capped at 52 MB, the oldest giving way; a decided
+    /// image's is always kept, since the head is fitted on it.
+    func testKeptFeaturesAreBoundedTheOldestGoAndDecidedOnesStay() {
+        XCTAssertLessThanOrEqual(LabLearner.featureLimit * (1280 * 4 + 64), 56 << 20, "the bound the README states")
+        var learner = LabLearner(prior: LinearHead(classes: 2, dimensions: 2, weights: [1, 0, 0, 1], bias: [0, 0]), shiftReference: nil)
+        _ = learner.observe(index: 0, feature: [0, 1], decided: true)
+        _ = learner.observe(index: 1, feature: [0, 1])
+        learner.keep(1)  // decided after it was classified
+        for i in 2..<(LabLearner.featureLimit + 10) { _ = learner.observe(index: i, feature: [1, 0]) }
+        XCTAssertLessThanOrEqual(learner.features.count, LabLearner.featureLimit + 2)
+        XCTAssertEqual(learner.features[0], [0, 1])
+        XCTAssertEqual(learner.features[1], [0, 1])
+        XCTAssertNil(learner.features[2], "the oldest undecided went")
+        XCTAssertNotNil(learner.features[LabLearner.featureLimit + 9], "the newest is kept")
+    }
 }
 
 /// Esc never quits: it closes the help, then clears the filter.
