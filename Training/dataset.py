@@ -10,7 +10,8 @@ import json
 import os
 from pathlib import Path
 
-CLASSES = ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL"]
+# BASOPHIL is last so the first four keep the indices the earlier four-class models used.
+CLASSES = ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL", "BASOPHIL"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("HEMATO_DATA", ROOT.parent / "shared" / "data"))
@@ -19,6 +20,10 @@ ORIGINALS = BLOOD / "dataset-master" / "JPEGImages"
 LABELS_CSV = BLOOD / "dataset-master" / "labels.csv"
 DATASET2 = BLOOD / "dataset2-master" / "images"
 PBC = DATA / "pbc"
+# DeepBioNet and LISC, extracted by fetch_labs.py from clones of their public repositories.
+LABS = Path(os.environ.get("HEMATO_LABS", ROOT.parent / "labs"))
+# The four laboratories, in the order of the pack's domain numbers.
+LAB_NAMES = ["blood-cells", "pbc", "deepbionet", "lisc"]
 
 
 def original_path(n: int) -> Path:
@@ -105,3 +110,15 @@ def pbc_is_validation(path: Path) -> bool:
     """A fixed 15% of PBC, chosen by a hash of the file name, held out."""
     import zlib
     return zlib.crc32(path.name.encode()) % 100 < 15
+
+
+def lab_files(lab: str) -> list[tuple[Path, int]]:
+    """Every image of an extracted laboratory (deepbionet, lisc), with its class."""
+    if not (LABS / "READY").exists():
+        raise SystemExit(f"{LABS} has no READY: run fetch_labs.py first (Training/README.md)")
+    out = []
+    for ci, c in enumerate(CLASSES):
+        for p in sorted((LABS / lab / c).glob("*")):
+            if p.suffix.lower() in (".jpg", ".jpeg", ".png"):
+                out.append((p, ci))
+    return out
