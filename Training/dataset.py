@@ -122,3 +122,12 @@ def lab_files(lab: str) -> list[tuple[Path, int]]:
             if p.suffix.lower() in (".jpg", ".jpeg", ".png"):
                 out.append((p, ci))
     return out
+
+
+def lab_of(path) -> int:
+    """The laboratory (index in LAB_NAMES) a training picture's path comes from."""
+    p = Path(path).resolve()
+    for i, root in ((0, BLOOD), (1, PBC), (2, LABS / "deepbionet"), (3, LABS / "lisc")):
+        if p.is_relative_to(root.resolve()):
+            return i
+    raise ValueError(f"{path} is in none of the four laboratories")

@@ -7,6 +7,8 @@ Usage: python evaluate.py MODEL.safetensors [--json OUT.json]
 """
 from __future__ import annotations
 
+import cpu_pin  # noqa: F401  (before torch)
+
 import argparse
 import json
 import sys

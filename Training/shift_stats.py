@@ -22,6 +22,8 @@ Usage: python shift_stats.py MODEL.safetensors [--out OUT.safetensors]
 """
 from __future__ import annotations
 
+import cpu_pin  # noqa: F401  (before torch)
+
 import argparse
 from pathlib import Path
 
