@@ -21,6 +21,7 @@ from __future__ import annotations
 import cpu_pin  # noqa: F401  (before torch)
 
 import argparse
+import hashlib
 import json
 from pathlib import Path
 
@@ -46,6 +47,21 @@ def lab_images(lab: str) -> list[tuple[str, int]]:
     return [(str(p), c) for p, c, _, _ in labs.lab_items(lab)]
 
 
+def lab_inputs(lab: str, meta: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The network inputs of a lab's images, kept in .pack/ (finding the cells is the slow part)."""
+    items = lab_images(lab)
+    key = hashlib.sha256(json.dumps([meta["view"], meta["input_width"], [p for p, _ in items]]).encode()).hexdigest()[:16]
+    cache = Path(__file__).parent / ".pack" / f"lolo-inputs-{lab}-{key}.npy"
+    labels = np.array([c for _, c in items])
+    if cache.exists():
+        return np.load(cache), labels
+    view = ModelView(meta)
+    x = np.stack([view.input(load_rgb(p)) for p, _ in items])
+    cache.parent.mkdir(exist_ok=True)
+    np.save(cache, x)
+    return x, labels
+
+
 def left_out(recipe: dict) -> str:
     if "left_out" in recipe:
         return recipe["left_out"]
@@ -68,9 +84,7 @@ def main():
         lab = left_out(recipe)
         meta = export.metadata(recipe, 1.0)
         if lab not in inputs:
-            items = lab_images(lab)
-            view = ModelView(meta)
-            inputs[lab] = (np.stack([view.input(load_rgb(p)) for p, _ in items]), np.array([c for _, c in items]))
+            inputs[lab] = lab_inputs(lab, meta)
         x, labels = inputs[lab]
         net = FoldedNet(fold_state_dict(ck["state_dict"]))
         probs = np.concatenate([net.probabilities(x[s:s + 64]) for s in range(0, len(x), 64)])

@@ -289,7 +289,8 @@ def main():
     ap.add_argument("--lr", type=float, default=None, help="default: 8e-4 full, 1e-3 cached")
     ap.add_argument("--weight-decay", type=float, default=0.02)
     ap.add_argument("--label-smoothing", type=float, default=0.05)
-    ap.add_argument("--views", type=int, default=3, help="cached mode: augmented views per epoch's images")
+    ap.add_argument("--views", type=int, default=None,
+                    help="cached mode: augmented views per epoch's images (default 2 with a four-lab pack, else 3)")
     ap.add_argument("--limit", type=int, default=None, help="at most N images per class (smoke tests)")
     ap.add_argument("--holdout", action="store_true", help="leave the validation originals out (stage 1)")
     ap.add_argument("--blood-draws", type=int, default=None,
@@ -297,12 +298,13 @@ def main():
                          "0 = each image once)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--input", type=int, default=None, help="network input side (default: 160 with a views pack, else 224)")
-    ap.add_argument("--frozen", type=int, default=14, help="cached mode: blocks features[0:N] stay frozen")
+    ap.add_argument("--frozen", type=int, default=None,
+                    help="cached mode: blocks features[0:N] stay frozen (default 17 with a four-lab pack, else 14)")
     ap.add_argument("--sources", default="all",
                     help="the laboratories to train on: all, or names joined by commas (" + ", ".join(LAB_NAMES) + ")")
     ap.add_argument("--draws", type=int, default=None,
                     help="cached views recipe: pictures per view, each laboratory an equal share "
-                         "(default 6000 with a four-lab pack; 0 = the two-lab rule of --blood-draws)")
+                         "(default 5000 with a four-lab pack; 0 = the two-lab rule of --blood-draws)")
     ap.add_argument("--augmentation", choices=view_augment.AUGMENTATIONS, default="regions",
                     help="views recipe: stain jitter only, or region-wise recolouring too (view_augment.py)")
     ap.add_argument("--lolo", metavar="PREFIX",
@@ -327,8 +329,13 @@ def main():
     if args.blood_draws is None:
         args.blood_draws = {"originals": 6000, "views": 2000}.get(recipe_name, 0)
     four_labs = recipe_name == "views" and int(z["domains"].max()) >= 2
+    # The four-lab defaults are the shipped recipe, sized (with --lolo's four extra heads) for a 2-core CPU.
     if args.draws is None:
-        args.draws = 6000 if four_labs else 0
+        args.draws = 5000 if four_labs else 0
+    if args.views is None:
+        args.views = 2 if four_labs else 3
+    if args.frozen is None:
+        args.frozen = 17 if four_labs else 14
     # The views recipe is the one rebuilt on a 2-core CPU, so it is sized for that.
     args.epochs = args.epochs or (20 if args.mode == "full" else 3 if recipe_name == "views" else 5)
     args.pack_recipe = recipe_name
