@@ -10,8 +10,11 @@ import json
 import os
 from pathlib import Path
 
-# BASOPHIL is last so the first four keep the indices the earlier four-class models used.
-CLASSES = ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL", "BASOPHIL"]
+# The shipped model's four classes. The four-laboratory recipe (issue 20) adds BASOPHIL last, so the first
+# four keep their indices; use_four_labs() switches this list in place (scripts do so from the pack, the
+# checkpoint or the model file they are given), and with it the laboratories in ACTIVE_LABS.
+FOUR_CLASSES = ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL"]
+CLASSES = list(FOUR_CLASSES)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("HEMATO_DATA", ROOT.parent / "shared" / "data"))
@@ -24,6 +27,17 @@ PBC = DATA / "pbc"
 LABS = Path(os.environ.get("HEMATO_LABS", ROOT.parent / "labs"))
 # The four laboratories, in the order of the pack's domain numbers.
 LAB_NAMES = ["blood-cells", "pbc", "deepbionet", "lisc"]
+ACTIVE_LABS = LAB_NAMES[:2]
+
+
+def use_four_labs(on: bool = True) -> None:
+    """Five classes and four laboratories (on), or the shipped model's four classes and two labs."""
+    CLASSES[:] = FOUR_CLASSES + ["BASOPHIL"] if on else FOUR_CLASSES
+    ACTIVE_LABS[:] = LAB_NAMES if on else LAB_NAMES[:2]
+
+
+def four_labs() -> bool:
+    return len(ACTIVE_LABS) == 4
 
 
 def original_path(n: int) -> Path:

@@ -37,7 +37,7 @@ def named_set(name: str) -> list[tuple[str, int]]:
         import labs
         return [(str(ds.original_path(n)), c) for n, c in split.training_originals(include_validation=True)] + \
                [(str(p), c) for p, c in ds.pbc_files() if not ds.pbc_is_validation(p)] + \
-               [(str(p), c) for lab in labs.EXTRA_LABS for p, c, _, val in labs.lab_items(lab) if not val]
+               [(str(p), c) for lab in labs.EXTRA_LABS if ds.four_labs() for p, c, _, val in labs.lab_items(lab) if not val]
     folder = Path(name)
     return [(str(p), ci) for ci, c in enumerate(ds.CLASSES) for p in sorted((folder / c).glob("*")) if p.is_file()]
 
@@ -64,6 +64,7 @@ def main() -> None:
     args = parser.parse_args()
     with safe_open(args.model, "np") as f:
         meta = f.metadata()
+    ds.use_four_labs(len(meta["labels"].split(",")) == 5)
     net = FoldedNet(load_file(args.model))
     arrays = {}
     for name in args.sets:

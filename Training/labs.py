@@ -64,6 +64,7 @@ def group_files(files: list[Path]) -> list[int]:
 
 
 def write_groups():
+    ds.use_four_labs()
     rows = []
     for lab in EXTRA_LABS:
         items = ds.lab_files(lab)

@@ -80,6 +80,7 @@ def main():
     inputs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     rows = {}
     for path, ck in cks:
+        ds.use_four_labs(len(ck["classes"]) == 5)
         recipe = ck["recipe"]
         lab = left_out(recipe)
         meta = export.metadata(recipe, 1.0)

@@ -39,9 +39,10 @@ def validation_set() -> list[tuple[str, int, str]]:
     out = [(str(ds.original_path(n)), ds.CLASSES.index(labels[n][0]), "blood-cells")
            for n in validation_originals()]
     out += [(str(p), c, "pbc") for p, c in ds.pbc_files() if ds.pbc_is_validation(p)]
-    import labs
-    for lab in labs.EXTRA_LABS:
-        out += [(str(p), c, lab) for p, c, _, val in labs.lab_items(lab) if val]
+    if ds.four_labs():
+        import labs
+        for lab in labs.EXTRA_LABS:
+            out += [(str(p), c, lab) for p, c, _, val in labs.lab_items(lab) if val]
     return out
 
 

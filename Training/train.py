@@ -273,7 +273,10 @@ def train_head(model, feats, ys, args, dev):
 
 def save(model, args, path: str, t0: float, **extra):
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    recipe = {k: v for k, v in vars(args).items() if k not in ("pack", "out", "lolo")}
+    recipe = {k: v for k, v in vars(args).items() if k not in ("pack", "out", "lolo", "four_lab_keys")}
+    if getattr(args, "four_lab_keys", True) is False:
+        for k in ("draws", "augmentation"):
+            recipe.pop(k, None)
     recipe.update(extra)
     torch.save({"state_dict": {k: v.cpu() for k, v in model.state_dict().items()}, "recipe": recipe,
                 "classes": CLASSES, "seconds": time.time() - t0}, path)
@@ -300,13 +303,15 @@ def main():
     ap.add_argument("--input", type=int, default=None, help="network input side (default: 160 with a views pack, else 224)")
     ap.add_argument("--frozen", type=int, default=None,
                     help="cached mode: blocks features[0:N] stay frozen (default 17 with a four-lab pack, else 14)")
-    ap.add_argument("--sources", default="all",
-                    help="the laboratories to train on: all, or names joined by commas (" + ", ".join(LAB_NAMES) + ")")
+    ap.add_argument("--sources", default=None,
+                    help="the laboratories to train on: all (default; 'both' in a two-lab pack), or names joined by "
+                         "commas (" + ", ".join(LAB_NAMES) + ")")
     ap.add_argument("--draws", type=int, default=None,
                     help="cached views recipe: pictures per view, each laboratory an equal share "
                          "(default 5000 with a four-lab pack; 0 = the two-lab rule of --blood-draws)")
-    ap.add_argument("--augmentation", choices=view_augment.AUGMENTATIONS, default="regions",
-                    help="views recipe: stain jitter only, or region-wise recolouring too (view_augment.py)")
+    ap.add_argument("--augmentation", choices=view_augment.AUGMENTATIONS, default=None,
+                    help="views recipe: stain jitter only (default in a two-lab pack), or region-wise recolouring "
+                         "too (default in a four-lab pack; view_augment.py)")
     ap.add_argument("--lolo", metavar="PREFIX",
                     help="cached mode: from the one cache, also train a head without each laboratory in turn, "
                          "saved as PREFIX-LAB.pt (score them with lolo.py)")
@@ -320,6 +325,12 @@ def main():
     z = np.load(pack / "train.npz")
     recipe_name = str(z["recipe"]) if "recipe" in z else "dataset2"
     args.input = args.input or (160 if recipe_name == "views" else 224)
+    four_labs = recipe_name == "views" and int(z["domains"].max()) >= 2
+    import dataset
+    dataset.use_four_labs(four_labs)
+    if "classes" in z and list(z["classes"]) != CLASSES:
+        raise SystemExit(f"the pack's classes {list(z['classes'])} are not {CLASSES}")
+    args.sources = args.sources or ("all" if four_labs else "both")
     if recipe_name == "views":
         args.view = str(z["view"])
     elif args.input != 224:
@@ -328,7 +339,6 @@ def main():
     labels, domains = inputs.labels, inputs.domains
     if args.blood_draws is None:
         args.blood_draws = {"originals": 6000, "views": 2000}.get(recipe_name, 0)
-    four_labs = recipe_name == "views" and int(z["domains"].max()) >= 2
     # The four-lab defaults are the shipped recipe, sized (with --lolo's four extra heads) for a 2-core CPU.
     if args.draws is None:
         args.draws = 5000 if four_labs else 0
@@ -339,8 +349,12 @@ def main():
     # The views recipe is the one rebuilt on a 2-core CPU, so it is sized for that.
     args.epochs = args.epochs or (20 if args.mode == "full" else 3 if recipe_name == "views" else 5)
     args.pack_recipe = recipe_name
-    if recipe_name != "views":
-        args.augmentation = "stain"
+    if recipe_name != "views" or args.augmentation is None:
+        args.augmentation = "regions" if four_labs else "stain"
+    if not four_labs:
+        # The two-lab recipe's checkpoint records what it always did, so its model file's metadata (and
+        # SHA-256) stays what the earlier code wrote.
+        args.four_lab_keys = False
     print(f"{len(labels)} training images (" + ", ".join(
         f"{lab} {int((domains == d).sum())}" for d, lab in enumerate(LAB_NAMES)) + f"; recipe {recipe_name}) on {dev}, "
           f"decoded in {time.time() - t0:.0f}s, {torch.get_num_threads()} threads", flush=True)
