@@ -18,6 +18,8 @@ Kinds and what counts:
 """
 from __future__ import annotations
 
+import cpu_pin  # noqa: F401  (before torch)
+
 import argparse
 import glob
 import os

@@ -10,7 +10,11 @@ import json
 import os
 from pathlib import Path
 
-CLASSES = ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL"]
+# The shipped model's four classes. The four-laboratory recipe (issue 20) adds BASOPHIL last, so the first
+# four keep their indices; use_four_labs() switches this list in place (scripts do so from the pack, the
+# checkpoint or the model file they are given), and with it the laboratories in ACTIVE_LABS.
+FOUR_CLASSES = ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL"]
+CLASSES = list(FOUR_CLASSES)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("HEMATO_DATA", ROOT.parent / "shared" / "data"))
@@ -19,6 +23,21 @@ ORIGINALS = BLOOD / "dataset-master" / "JPEGImages"
 LABELS_CSV = BLOOD / "dataset-master" / "labels.csv"
 DATASET2 = BLOOD / "dataset2-master" / "images"
 PBC = DATA / "pbc"
+# DeepBioNet and LISC, extracted by fetch_labs.py from clones of their public repositories.
+LABS = Path(os.environ.get("HEMATO_LABS", ROOT.parent / "labs"))
+# The four laboratories, in the order of the pack's domain numbers.
+LAB_NAMES = ["blood-cells", "pbc", "deepbionet", "lisc"]
+ACTIVE_LABS = LAB_NAMES[:2]
+
+
+def use_four_labs(on: bool = True) -> None:
+    """Five classes and four laboratories (on), or the shipped model's four classes and two labs."""
+    CLASSES[:] = FOUR_CLASSES + ["BASOPHIL"] if on else FOUR_CLASSES
+    ACTIVE_LABS[:] = LAB_NAMES if on else LAB_NAMES[:2]
+
+
+def four_labs() -> bool:
+    return len(ACTIVE_LABS) == 4
 
 
 def original_path(n: int) -> Path:
@@ -105,3 +124,24 @@ def pbc_is_validation(path: Path) -> bool:
     """A fixed 15% of PBC, chosen by a hash of the file name, held out."""
     import zlib
     return zlib.crc32(path.name.encode()) % 100 < 15
+
+
+def lab_files(lab: str) -> list[tuple[Path, int]]:
+    """Every image of an extracted laboratory (deepbionet, lisc), with its class."""
+    if not (LABS / "READY").exists():
+        raise SystemExit(f"{LABS} has no READY: run fetch_labs.py first (Training/README.md)")
+    out = []
+    for ci, c in enumerate(CLASSES):
+        for p in sorted((LABS / lab / c).glob("*")):
+            if p.suffix.lower() in (".jpg", ".jpeg", ".png"):
+                out.append((p, ci))
+    return out
+
+
+def lab_of(path) -> int:
+    """The laboratory (index in LAB_NAMES) a training picture's path comes from."""
+    p = Path(path).resolve()
+    for i, root in ((0, BLOOD), (1, PBC), (2, LABS / "deepbionet"), (3, LABS / "lisc")):
+        if p.is_relative_to(root.resolve()):
+            return i
+    raise ValueError(f"{path} is in none of the four laboratories")

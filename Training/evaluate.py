@@ -7,6 +7,8 @@ Usage: python evaluate.py MODEL.safetensors [--json OUT.json]
 """
 from __future__ import annotations
 
+import cpu_pin  # noqa: F401  (before torch)
+
 import argparse
 import json
 import sys
@@ -98,6 +100,7 @@ def main():
     with safe_open(args.model, "np") as f:
         meta = f.metadata()
         tensors = {k: f.get_tensor(k) for k in f.keys()}
+    ds.use_four_labs(len(meta["labels"].split(",")) == 5)
     scores = evaluate(tensors, meta)
     text = json.dumps(scores, indent=1)
     print(text)

@@ -17,6 +17,8 @@ model whose confidences it calibrates.
 """
 from __future__ import annotations
 
+import cpu_pin  # noqa: F401  (before torch)
+
 import argparse
 import json
 import sys
@@ -95,6 +97,7 @@ def main():
     args = ap.parse_args()
 
     ck = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
+    ds.use_four_labs(len(ck["classes"]) == 5)
     assert ck["classes"] == ds.CLASSES
     calibrator = torch.load(args.temperature_from, map_location="cpu", weights_only=False) if args.temperature_from else ck
     if not args.temperature_from and ck["recipe"].get("pack_recipe") in ("originals", "views") and not ck["recipe"].get("holdout"):
@@ -128,8 +131,11 @@ def main():
         held = " (the validation originals held out, for the temperature)" if ck["recipe"].get("holdout") else ""
         meta["training_data"] = ("blood-cells training originals (BCCD, MIT; dataset2 TRAIN's sources, the 71 test "
                                  f"originals and their twins excluded){held} with on-the-fly augmentation; PBC "
-                                 "(Acevedo et al. 2020, CC BY 4.0) 85% share; ImageNet MobileNetV2 start "
-                                 "(torchvision IMAGENET1K_V1)")
+                                 "(Acevedo et al. 2020, CC BY 4.0) 85% share")
+        if ck["recipe"].get("draws"):
+            meta["training_data"] += ("; DeepBioNet originals (Shams et al. 2024) and LISC (Rezatofighi and "
+                                      "Soltanian-Zadeh 2011), 80% of their groups of copies")
+        meta["training_data"] += "; ImageNet MobileNetV2 start (torchvision IMAGENET1K_V1)"
     scores = evaluate.evaluate(tensors, meta)
     scores["validation"] = {"n": len(val), "temperature": temperature, "accuracy": val_scores["accuracy"],
                             "ece_after_temperature": val_scores["ece"],
@@ -141,7 +147,7 @@ def main():
     # The training images' feature statistics, for the app's shift warning (shift_stats.py says how).
     items = named_set("training")
     train_features, _ = pooled_features(FoldedNet(tensors), meta, [p for p, _ in items])
-    source = np.array([0 if "BloodImage_" in p else 1 for p, _ in items])
+    source = np.array([ds.lab_of(p) for p, _ in items])
     centroids, scale, reference = shift_statistics(train_features, np.array([c for _, c in items]), source)
     tensors["shift.centroids"], tensors["shift.scale"] = centroids, scale
     meta["shift_reference"], meta["shift_threshold"] = f"{reference:.6f}", f"{SHIFT_THRESHOLD}"

@@ -4,11 +4,13 @@ shift statistics the exporter stores.
 Usage: python features.py MODEL.safetensors OUT.npz SET...
   SET is a folder of class folders (DIR/EOSINOPHIL/*.jpg, ...) or one of the
   named sets: test-clean, originals, pbc-heldout, training (what the bundled
-  model trained on: the training originals and PBC's 85% share).
+  model trained on: the training originals, PBC's 85% share, DeepBioNet's and LISC's training groups).
 OUT.npz holds, per set, `NAME.features` [n, 1280] float32, `NAME.labels` [n]
 and `NAME.logits` [n, classes].
 """
 from __future__ import annotations
+
+import cpu_pin  # noqa: F401  (before torch)
 
 import argparse
 import sys
@@ -32,8 +34,10 @@ def named_set(name: str) -> list[tuple[str, int]]:
     if name == "pbc-heldout":
         return [(str(p), c) for p, c in ds.pbc_files() if ds.pbc_is_validation(p)]
     if name == "training":
+        import labs
         return [(str(ds.original_path(n)), c) for n, c in split.training_originals(include_validation=True)] + \
-               [(str(p), c) for p, c in ds.pbc_files() if not ds.pbc_is_validation(p)]
+               [(str(p), c) for p, c in ds.pbc_files() if not ds.pbc_is_validation(p)] + \
+               [(str(p), c) for lab in labs.EXTRA_LABS if ds.four_labs() for p, c, _, val in labs.lab_items(lab) if not val]
     folder = Path(name)
     return [(str(p), ci) for ci, c in enumerate(ds.CLASSES) for p in sorted((folder / c).glob("*")) if p.is_file()]
 
@@ -60,6 +64,7 @@ def main() -> None:
     args = parser.parse_args()
     with safe_open(args.model, "np") as f:
         meta = f.metadata()
+    ds.use_four_labs(len(meta["labels"].split(",")) == 5)
     net = FoldedNet(load_file(args.model))
     arrays = {}
     for name in args.sets:

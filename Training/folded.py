@@ -14,6 +14,8 @@ fitted temperature, so softmax of the logits gives calibrated probabilities.
 """
 from __future__ import annotations
 
+import cpu_pin  # noqa: F401  (before torch)
+
 import numpy as np
 import torch
 import torch.nn.functional as F

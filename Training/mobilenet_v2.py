@@ -6,6 +6,8 @@ PyPI build wants CUDA operators the CPU torch here does not register.
 """
 from __future__ import annotations
 
+import cpu_pin  # noqa: F401  (before torch)
+
 import torch
 from torch import nn
 

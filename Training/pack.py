@@ -4,8 +4,9 @@ Recipe "originals" (the default): the blood-cells training originals, each
 preprocessed exactly as the app does (640×480 → box → bilinear 224×224) and
 stored as a quality-92 JPEG, with its original number and whether it is a
 validation original; plus PBC's training share at 224×224, quality 72.
-Recipe "views": the same images as "originals", each stored as its own file's
-bytes with where the canonical cell view (canonical_view.py) finds its largest
+Recipe "views": the same images as "originals" (with --four-labs: five classes, plus DeepBioNet and LISC,
+labs.py, their validation groups marked holdout like the blood-cells validation originals), each stored as its
+own file's bytes with where the canonical cell view (canonical_view.py) finds its largest
 cell (crop square and background colour); train.py --view cuts the training
 views from them, at every zoom from a tight crop to a whole field.
 Recipe "dataset2": dataset2 TRAIN files as 224×168 JPEGs instead of originals
@@ -13,6 +14,8 @@ Recipe "dataset2": dataset2 TRAIN files as 224×168 JPEGs instead of originals
 Written to Training/.pack/ (git-ignored) with the ImageNet .pth.
 """
 from __future__ import annotations
+
+import cpu_pin  # noqa: F401  (before torch)
 
 import argparse
 import io
@@ -24,6 +27,7 @@ from PIL import Image
 
 import canonical_view
 import dataset as ds
+import labs
 import mobilenet_v2
 import split
 from preprocess import bilinear, box_downscale, load_rgb
@@ -55,8 +59,13 @@ def cell_square(path) -> tuple[list[int], list[int], bool]:
 
 
 def pack_views(out: Path, val: set[int]):
+    # Domains follow ds.LAB_NAMES. The validation originals and groups travel marked `holdout`
+    # (train.py --holdout leaves them out); PBC's validation share is not packed at all.
     items = [(ds.original_path(n), c, 0, n, n in val) for n, c in split.training_originals(include_validation=True)]
     items += [(p, c, 1, -1, False) for p, c in ds.pbc_files() if not ds.pbc_is_validation(p)]
+    if ds.four_labs():
+        for d, lab in enumerate(labs.EXTRA_LABS, start=2):
+            items += [(p, c, d, -1, v) for p, c, _, v in labs.lab_items(lab)]
     blobs, squares, backgrounds, fallbacks = [], [], [], []
     for i, (p, *_rest) in enumerate(items):
         blobs.append(np.frombuffer(Path(p).read_bytes(), np.uint8))
@@ -72,9 +81,10 @@ def pack_views(out: Path, val: set[int]):
              holdout=np.array([h for *_, h in items], bool),
              squares=np.array(squares, np.int64), backgrounds=np.array(backgrounds, np.uint8),
              fallbacks=np.array(fallbacks, bool), view=np.array(canonical_view.view_name()),
-             recipe=np.array("views"))
+             recipe=np.array("views"), classes=np.array(ds.CLASSES))
     shutil.copy(mobilenet_v2.imagenet_weights_path(), out / "imagenet.pth")
-    print(f"views: {len(items)} images ({sum(d == 0 for _, _, d, *_ in items)} blood-cells), "
+    print(f"views: {len(items)} images (" + ", ".join(
+        f"{lab} {sum(d == i for _, _, d, *_ in items)}" for i, lab in enumerate(ds.LAB_NAMES)) + "), "
           f"{sum(fallbacks)} without a nucleus found, {offsets[-1] / 2**20:.1f} MiB → {out}")
 
 
@@ -82,7 +92,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--recipe", choices=["originals", "views", "dataset2"], default="originals")
     ap.add_argument("--out", default=str(Path(__file__).parent / ".pack"))
+    ap.add_argument("--four-labs", action="store_true",
+                    help="views recipe: add DeepBioNet and LISC (../labs, fetch_labs.py) and BASOPHIL (issue 20's trial)")
     args = ap.parse_args()
+    if args.four_labs and args.recipe != "views":
+        raise SystemExit("--four-labs needs --recipe views")
+    ds.use_four_labs(args.four_labs)
     out = Path(args.out)
     out.mkdir(exist_ok=True)
     blobs, labels, domains, originals, holdout = [], [], [], [], []

@@ -22,6 +22,8 @@ Usage: python shift_stats.py MODEL.safetensors [--out OUT.safetensors]
 """
 from __future__ import annotations
 
+import cpu_pin  # noqa: F401  (before torch)
+
 import argparse
 from pathlib import Path
 
@@ -64,10 +66,12 @@ def main() -> None:
     with safe_open(args.model, "np") as f:
         meta = dict(f.metadata())
     tensors = load_file(args.model)
+    import dataset
+    dataset.use_four_labs(len(meta["labels"].split(",")) == 5)
     items = named_set("training")
     feats, _ = pooled_features(FoldedNet(tensors), meta, [p for p, _ in items])
     labels = np.array([c for _, c in items])
-    source = np.array([0 if "BloodImage_" in p else 1 for p, _ in items])
+    source = np.array([dataset.lab_of(p) for p, _ in items])
     centroids, scale, reference = shift_statistics(feats, labels, source)
     tensors["shift.centroids"], tensors["shift.scale"] = centroids, scale
     meta["shift_reference"] = f"{reference:.6f}"

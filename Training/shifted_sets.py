@@ -25,6 +25,8 @@ Usage: python shifted_sets.py OUT_DIR
 """
 from __future__ import annotations
 
+import cpu_pin  # noqa: F401  (before torch)
+
 import argparse
 import zlib
 from pathlib import Path

@@ -6,6 +6,7 @@ twins), shown at their real 640×480 size, the way the app sees them. A TRAIN
 augmentation is dropped from training when any of its three likeliest sources
 (group_train_originals.py) is a validation original.
 PBC validation = a fixed 15% of its files (each file is a different cell).
+DeepBioNet and LISC validation = a fixed 20% of their groups of copies (labs.py).
 """
 from __future__ import annotations
 
@@ -38,6 +39,10 @@ def validation_set() -> list[tuple[str, int, str]]:
     out = [(str(ds.original_path(n)), ds.CLASSES.index(labels[n][0]), "blood-cells")
            for n in validation_originals()]
     out += [(str(p), c, "pbc") for p, c in ds.pbc_files() if ds.pbc_is_validation(p)]
+    if ds.four_labs():
+        import labs
+        for lab in labs.EXTRA_LABS:
+            out += [(str(p), c, lab) for p, c, _, val in labs.lab_items(lab) if val]
     return out
 
 

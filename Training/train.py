@@ -20,6 +20,8 @@ every PBC training image. --holdout leaves the validation originals out
 """
 from __future__ import annotations
 
+import cpu_pin  # noqa: F401  (before torch)
+
 import argparse
 import io
 import math
@@ -33,17 +35,27 @@ from PIL import Image
 
 import mobilenet_v2
 import view_augment
-from dataset import CLASSES
+from dataset import CLASSES, LAB_NAMES
 from preprocess import IMAGENET_MEAN, IMAGENET_STD, bilinear
 
+
+
+def lab_numbers(sources: str) -> list[int]:
+    """--sources as pack domain numbers: "all", or names from dataset.LAB_NAMES joined by commas."""
+    if sources in ("all", "both"):
+        return list(range(len(LAB_NAMES)))
+    names = sources.split(",")
+    unknown = [n for n in names if n not in LAB_NAMES]
+    if unknown:
+        raise SystemExit(f"--sources: unknown laboratory {unknown[0]!r} (known: {', '.join(LAB_NAMES)})")
+    return [LAB_NAMES.index(n) for n in names]
 
 
 def chosen(z, limit: int | None, holdout: bool, sources: str) -> np.ndarray:
     labels = z["labels"]
     domains = z["domains"] if "domains" in z else np.zeros(len(labels), np.int8)
     keep = ~z["holdout"] if holdout and "holdout" in z else np.ones(len(labels), bool)
-    if sources != "both":
-        keep &= domains == (0 if sources == "blood-cells" else 1)
+    keep &= np.isin(domains, lab_numbers(sources))
     idx = np.where(keep)[0]
     if limit:
         rng = np.random.default_rng(0)
@@ -77,10 +89,10 @@ class Inputs:
             self.domains = torch.from_numpy(z["domains"][idx].astype(np.int64))
         self.side = side
 
-    def batch(self, i: torch.Tensor, gen: torch.Generator, dev) -> torch.Tensor:
+    def batch(self, i: torch.Tensor, gen: torch.Generator, dev, augmentation: str = "stain") -> torch.Tensor:
         if self.view_source is None:
             return augment(self.images[i.cpu()].to(dev), gen)
-        return view_augment.views(self.view_source, i.cpu(), self.side, gen).to(dev)
+        return view_augment.views(self.view_source, i.cpu(), self.side, gen, augmentation).to(dev)
 
 
 def epoch_indices(labels: torch.Tensor, domains: torch.Tensor, blood_draws: int, gen: torch.Generator) -> torch.Tensor:
@@ -94,6 +106,20 @@ def epoch_indices(labels: torch.Tensor, domains: torch.Tensor, blood_draws: int,
     draws = blood[torch.multinomial(weights, blood_draws, replacement=True, generator=gen)]
     everything = torch.cat([draws, torch.where(domains != 0)[0]])
     return everything[torch.randperm(len(everything), generator=gen)]
+
+
+def lab_balanced_draws(labels: torch.Tensor, domains: torch.Tensor, draws: int, gen: torch.Generator) -> torch.Tensor:
+    """draws pictures: each laboratory an equal share; within one, each class a share growing with the
+    square root of its count (DeepBioNet's 5 monocytes are not drawn as often as its 187 neutrophils,
+    nor as rarely); within a class, uniformly. With replacement, in a random order."""
+    weights = torch.zeros(len(labels), dtype=torch.float64)
+    labs = sorted(set(domains.tolist()))
+    for d in labs:
+        in_lab = domains == d
+        counts = torch.bincount(labels[in_lab], minlength=len(CLASSES)).double()
+        share = counts.sqrt() / counts.sqrt().sum()
+        weights[in_lab] = (share / counts.clamp(min=1))[labels[in_lab]] / len(labs)
+    return torch.multinomial(weights, draws, replacement=True, generator=gen)
 
 
 def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
@@ -181,28 +207,46 @@ def train_full(model, inputs, args, dev):
         stats.report(epoch, args.epochs)
 
 
-def train_cached(model, inputs, args, dev):
+def cache_features(model, inputs, args, dev):
+    """The frozen blocks' outputs (fp16) for args.views augmented views of each epoch's pictures."""
     labels, domains = inputs.labels, inputs.domains
     gen = torch.Generator(device=dev if inputs.view_source is None else "cpu").manual_seed(args.seed)
     cpu_gen = torch.Generator().manual_seed(args.seed)
-    # channels_last: on a CPU, mkldnn's convolutions and batch norm run about a quarter faster in it.
-    model.to(memory_format=torch.channels_last)
     frozen = model.features[:args.frozen].eval()
-    for p in frozen.parameters():
-        p.requires_grad_(False)
     t0 = time.time()
-    feats, ys = [], []
+    feats, ys, ds_ = [], [], []
     with torch.no_grad():
         for view in range(args.views):
-            order = epoch_indices(labels, domains, args.blood_draws, cpu_gen)
+            if args.draws:
+                order = lab_balanced_draws(labels, domains, args.draws, cpu_gen)
+            else:
+                order = epoch_indices(labels, domains, args.blood_draws, cpu_gen)
             for s in range(0, len(order), 64):
                 i = order[s:s + 64]
-                x = inputs.batch(i, gen, dev).contiguous(memory_format=torch.channels_last)
+                x = inputs.batch(i, gen, dev, args.augmentation).contiguous(memory_format=torch.channels_last)
                 feats.append(frozen(x).to(torch.float16).cpu())
                 ys.append(labels[i])
+                ds_.append(domains[i])
+                if s % 1280 == 0:
+                    print(f"  view {view + 1}: {s}/{len(order)}  {time.time() - t0:.0f}s", flush=True)
             print(f"cached view {view + 1}/{args.views}  {time.time() - t0:.0f}s", flush=True)
     print(f"{len(feats)} batches cached", flush=True)
-    feats, ys = torch.cat(feats), torch.cat(ys)
+    return torch.cat(feats), torch.cat(ys), torch.cat(ds_)
+
+
+def fresh_model(args, pack: Path, dev):
+    """ImageNet MobileNetV2 with a new classifier; the seed is reset first, so every head trained in
+    one run (the leave-one-lab-out heads and the final one) starts from the same weights."""
+    torch.manual_seed(args.seed)
+    model = mobilenet_v2.from_imagenet(len(CLASSES), str(pack / "imagenet.pth")).to(dev)
+    # channels_last: on a CPU, mkldnn's convolutions and batch norm run about a quarter faster in it.
+    model.to(memory_format=torch.channels_last)
+    for p in model.features[:args.frozen].parameters():
+        p.requires_grad_(False)
+    return model
+
+
+def train_head(model, feats, ys, args, dev):
     head = torch.nn.Sequential(*model.features[args.frozen:])
     params = list(head.parameters()) + list(model.classifier.parameters())
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay)
@@ -227,6 +271,18 @@ def train_cached(model, inputs, args, dev):
         stats.report(epoch, args.epochs)
 
 
+def save(model, args, path: str, t0: float, **extra):
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    recipe = {k: v for k, v in vars(args).items() if k not in ("pack", "out", "lolo", "four_lab_keys")}
+    if getattr(args, "four_lab_keys", True) is False:
+        for k in ("draws", "augmentation"):
+            recipe.pop(k, None)
+    recipe.update(extra)
+    torch.save({"state_dict": {k: v.cpu() for k, v in model.state_dict().items()}, "recipe": recipe,
+                "classes": CLASSES, "seconds": time.time() - t0}, path)
+    print(f"saved {path} after {time.time() - t0:.0f}s", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pack", default=str(Path(__file__).parent / ".pack"))
@@ -236,7 +292,8 @@ def main():
     ap.add_argument("--lr", type=float, default=None, help="default: 8e-4 full, 1e-3 cached")
     ap.add_argument("--weight-decay", type=float, default=0.02)
     ap.add_argument("--label-smoothing", type=float, default=0.05)
-    ap.add_argument("--views", type=int, default=3, help="cached mode: augmented views per epoch's images")
+    ap.add_argument("--views", type=int, default=None,
+                    help="cached mode: augmented views per epoch's images (default 2 with a four-lab pack, else 3)")
     ap.add_argument("--limit", type=int, default=None, help="at most N images per class (smoke tests)")
     ap.add_argument("--holdout", action="store_true", help="leave the validation originals out (stage 1)")
     ap.add_argument("--blood-draws", type=int, default=None,
@@ -244,9 +301,20 @@ def main():
                          "0 = each image once)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--input", type=int, default=None, help="network input side (default: 160 with a views pack, else 224)")
-    ap.add_argument("--frozen", type=int, default=14, help="cached mode: blocks features[0:N] stay frozen")
-    ap.add_argument("--sources", choices=["both", "blood-cells", "pbc"], default="both",
-                    help="train on one laboratory only (leave-one-lab-out validation)")
+    ap.add_argument("--frozen", type=int, default=None,
+                    help="cached mode: blocks features[0:N] stay frozen (default 17 with a four-lab pack, else 14)")
+    ap.add_argument("--sources", default=None,
+                    help="the laboratories to train on: all (default; 'both' in a two-lab pack), or names joined by "
+                         "commas (" + ", ".join(LAB_NAMES) + ")")
+    ap.add_argument("--draws", type=int, default=None,
+                    help="cached views recipe: pictures per view, each laboratory an equal share "
+                         "(default 5000 with a four-lab pack; 0 = the two-lab rule of --blood-draws)")
+    ap.add_argument("--augmentation", choices=view_augment.AUGMENTATIONS, default=None,
+                    help="views recipe: stain jitter only (default in a two-lab pack), or region-wise recolouring "
+                         "too (default in a four-lab pack; view_augment.py)")
+    ap.add_argument("--lolo", metavar="PREFIX",
+                    help="cached mode: from the one cache, also train a head without each laboratory in turn, "
+                         "saved as PREFIX-LAB.pt (score them with lolo.py)")
     ap.add_argument("--out", default=str(Path(__file__).parent / "artifacts" / "checkpoint.pt"))
     args = ap.parse_args()
     args.lr = args.lr or (8e-4 if args.mode == "full" else 1e-3)
@@ -257,6 +325,12 @@ def main():
     z = np.load(pack / "train.npz")
     recipe_name = str(z["recipe"]) if "recipe" in z else "dataset2"
     args.input = args.input or (160 if recipe_name == "views" else 224)
+    four_labs = recipe_name == "views" and int(z["domains"].max()) >= 2
+    import dataset
+    dataset.use_four_labs(four_labs)
+    if "classes" in z and list(z["classes"]) != CLASSES:
+        raise SystemExit(f"the pack's classes {list(z['classes'])} are not {CLASSES}")
+    args.sources = args.sources or ("all" if four_labs else "both")
     if recipe_name == "views":
         args.view = str(z["view"])
     elif args.input != 224:
@@ -265,18 +339,45 @@ def main():
     labels, domains = inputs.labels, inputs.domains
     if args.blood_draws is None:
         args.blood_draws = {"originals": 6000, "views": 2000}.get(recipe_name, 0)
-    # The views recipe is the one rebuilt on a 2-core CPU, so it is sized for that: about 25 minutes.
+    # The four-lab defaults are the shipped recipe, sized (with --lolo's four extra heads) for a 2-core CPU.
+    if args.draws is None:
+        args.draws = 5000 if four_labs else 0
+    if args.views is None:
+        args.views = 2 if four_labs else 3
+    if args.frozen is None:
+        args.frozen = 17 if four_labs else 14
+    # The views recipe is the one rebuilt on a 2-core CPU, so it is sized for that.
     args.epochs = args.epochs or (20 if args.mode == "full" else 3 if recipe_name == "views" else 5)
     args.pack_recipe = recipe_name
-    print(f"{len(labels)} training images ({int((domains == 0).sum())} blood-cells, recipe {recipe_name}) on {dev}, "
+    if recipe_name != "views" or args.augmentation is None:
+        args.augmentation = "regions" if four_labs else "stain"
+    if not four_labs:
+        # The two-lab recipe's checkpoint records what it always did, so its model file's metadata (and
+        # SHA-256) stays what the earlier code wrote.
+        args.four_lab_keys = False
+    print(f"{len(labels)} training images (" + ", ".join(
+        f"{lab} {int((domains == d).sum())}" for d, lab in enumerate(LAB_NAMES)) + f"; recipe {recipe_name}) on {dev}, "
           f"decoded in {time.time() - t0:.0f}s, {torch.get_num_threads()} threads", flush=True)
-    model = mobilenet_v2.from_imagenet(len(CLASSES), str(pack / "imagenet.pth")).to(dev)
-    (train_full if args.mode == "full" else train_cached)(model, inputs, args, dev)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    recipe = {k: v for k, v in vars(args).items() if k not in ("pack", "out")}
-    torch.save({"state_dict": {k: v.cpu() for k, v in model.state_dict().items()}, "recipe": recipe,
-                "classes": CLASSES, "seconds": time.time() - t0}, args.out)
-    print(f"saved {args.out} after {time.time() - t0:.0f}s")
+    if args.mode == "full":
+        if args.lolo:
+            raise SystemExit("--lolo needs --mode cached")
+        model = mobilenet_v2.from_imagenet(len(CLASSES), str(pack / "imagenet.pth")).to(dev)
+        train_full(model, inputs, args, dev)
+        save(model, args, args.out, t0)
+        return
+    feats, ys, cached_domains = cache_features(fresh_model(args, pack, dev), inputs, args, dev)
+    if args.lolo:
+        trained = sorted(set(domains.tolist()))
+        for d in trained:
+            keep = cached_domains != d
+            print(f"leave out {LAB_NAMES[d]}: {int(keep.sum())} cached views", flush=True)
+            model = fresh_model(args, pack, dev)
+            train_head(model, feats[keep], ys[keep], args, dev)
+            save(model, args, f"{args.lolo}-{LAB_NAMES[d]}.pt", t0, left_out=LAB_NAMES[d],
+                 sources=",".join(LAB_NAMES[e] for e in trained if e != d))
+    model = fresh_model(args, pack, dev)
+    train_head(model, feats, ys, args, dev)
+    save(model, args, args.out, t0)
 
 
 if __name__ == "__main__":

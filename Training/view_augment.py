@@ -14,9 +14,22 @@ re-stained, blurred and JPEG-compressed at random:
    picture the frame shows the packed background colour, as the app pads.
  - stain: per-channel gamma and gain, saturation (sometimes grey), brightness; blur with a
    Gaussian of σ up to 1.5 px (a third of the views); JPEG quality 35–95 (a third).
+
+Augmentation "regions" (the four-lab recipe) adds, before that stain jitter, a recolouring of three
+regions of each view apart: the nucleus (blue minus green after white balance on the background, the
+finder's own score), the background (near the background's brightness) and the rest (cytoplasm and red
+cells). Each region's chroma (the pixel minus its grey level) is turned about the grey axis, scaled and
+tinted, and its grey level scaled, so the granules' and the chromatin's texture (the grey-level
+pattern) stays while the colours move apart: the cytoplasm goes anywhere from pale blue-grey to
+pink-orange, the background from blue to yellow, the nucleus from blue to magenta. Also more greyscale
+(a quarter of the views) and resolution loss (a quarter: down by 1.5–3.5× and back up, as
+dataset2's low-resolution copies are). The colour of the cytoplasm then stops telling the class, and the
+network has to read the nucleus's shape and the granules.
 All randomness comes from the generator passed in, so a run is repeatable.
 """
 from __future__ import annotations
+
+import cpu_pin  # noqa: F401  (before torch)
 
 import io
 import math
@@ -104,16 +117,79 @@ def cut(source: ViewSource, i: int, side: int, gen: torch.Generator) -> torch.Te
     return (out + background).clamp(0, 1)
 
 
-def restain(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+def restain(x: torch.Tensor, gen: torch.Generator, grey_share: float = 0.08) -> torch.Tensor:
     n = x.shape[0]
     gamma = torch.exp(uniform(gen, -0.35, 0.35, n, 3, 1, 1)).float()
     gain = uniform(gen, 0.75, 1.25, n, 3, 1, 1).float()
     x = (x.clamp(1e-4, 1) ** gamma) * gain
     grey = x.mean(1, keepdim=True)
     sat = uniform(gen, 0.5, 1.5, n, 1, 1, 1).float()
-    sat = torch.where(uniform(gen, 0, 1, n, 1, 1, 1) < 0.08, torch.zeros_like(sat), sat)
+    sat = torch.where(uniform(gen, 0, 1, n, 1, 1, 1) < grey_share, torch.zeros_like(sat), sat)
     x = (grey + (x - grey) * sat) * uniform(gen, 0.85, 1.15, n, 1, 1, 1).float()
     return x.clamp(0, 1)
+
+
+# Chroma directions (unit vectors orthogonal to grey): towards pink-orange, as a neutrophil's
+# cytoplasm looks in a warm stain; the other way is towards blue-grey.
+_PINK_ORANGE = torch.tensor([1.0, -0.25, -0.75])
+_PINK_ORANGE = _PINK_ORANGE - _PINK_ORANGE.mean()
+_PINK_ORANGE = _PINK_ORANGE / _PINK_ORANGE.norm()
+_GREY_AXIS = torch.ones(3) / math.sqrt(3)
+
+
+def _hue_rotations(theta: torch.Tensor) -> torch.Tensor:
+    """[n] angles → [n, 3, 3] rotations about the grey axis (Rodrigues)."""
+    k = _GREY_AXIS
+    kx = torch.tensor([[0, -k[2], k[1]], [k[2], 0, -k[0]], [-k[1], k[0], 0]])
+    c, s = torch.cos(theta).view(-1, 1, 1), torch.sin(theta).view(-1, 1, 1)
+    return c * torch.eye(3) + s * kx + (1 - c) * torch.outer(k, k)
+
+
+def _random_chroma(gen: torch.Generator, n: int) -> torch.Tensor:
+    """[n, 3] unit chroma vectors of random hue."""
+    a = uniform(gen, 0, 2 * math.pi, n).float()
+    e1 = torch.tensor([1.0, -1.0, 0.0]) / math.sqrt(2)
+    e2 = torch.tensor([1.0, 1.0, -2.0]) / math.sqrt(6)
+    return torch.cos(a)[:, None] * e1 + torch.sin(a)[:, None] * e2
+
+
+def region_masks(x: torch.Tensor, backgrounds: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Soft nucleus and background masks [n, 1, s, s] of views x (0–1) with their background colours."""
+    w = x / backgrounds.clamp(min=0.05).view(-1, 3, 1, 1)
+    nucleus = torch.sigmoid(((w[:, 2:3] - w[:, 1:2]) - 0.22) / 0.04)
+    darkness = 1 - w.mean(1, keepdim=True)
+    background = torch.sigmoid((0.10 - darkness) / 0.025) * (1 - nucleus)
+    return F.avg_pool2d(nucleus, 3, 1, 1), F.avg_pool2d(background, 3, 1, 1)
+
+
+def recolour_regions(x: torch.Tensor, backgrounds: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    n = x.shape[0]
+    nucleus, background = region_masks(x, backgrounds)
+    rest = (1 - nucleus - background).clamp(0, 1)
+    grey = x.mean(1, keepdim=True)
+    chroma = x - grey
+    out = torch.zeros_like(x)
+    # (turn in degrees, saturation range, tint range along pink-orange, random tint, grey-level range)
+    settings = ((nucleus, 25, (0.6, 1.5), (0.0, 0.0), 0.04, (0.8, 1.2)),
+                (rest, 40, (0.4, 1.7), (-0.05, 0.12), 0.04, (0.9, 1.1)),
+                (background, 30, (0.3, 1.5), (-0.03, 0.05), 0.05, (0.92, 1.05)))
+    for mask, turn, (s0, s1), (t0, t1), free, (b0, b1) in settings:
+        rot = _hue_rotations(uniform(gen, -math.radians(turn), math.radians(turn), n).float())
+        sat = torch.exp(uniform(gen, math.log(s0), math.log(s1), n)).float().view(n, 1, 1, 1)
+        tint = (uniform(gen, t0, t1, n).float()[:, None] * _PINK_ORANGE
+                + uniform(gen, 0, free, n).float()[:, None] * _random_chroma(gen, n)).view(n, 3, 1, 1)
+        level = uniform(gen, b0, b1, n).float().view(n, 1, 1, 1)
+        turned = torch.einsum("nij,njhw->nihw", rot, chroma) * sat + tint
+        out = out + mask * (grey * level + turned)
+    keep = (uniform(gen, 0, 1, n, 1, 1, 1) < 0.2).float()   # a fifth of the views keep their colours
+    return (keep * x + (1 - keep) * out).clamp(0, 1)
+
+
+def lose_resolution(v: torch.Tensor, factor: float) -> torch.Tensor:
+    side = v.shape[-1]
+    small = max(8, int(round(side / factor)))
+    v = F.interpolate(v[None], size=(small, small), mode="area")
+    return F.interpolate(v, size=(side, side), mode="bilinear", align_corners=False)[0]
 
 
 def blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
@@ -133,12 +209,22 @@ def jpeg(x: torch.Tensor, quality: int) -> torch.Tensor:
         return torch.from_numpy(np.array(im.convert("RGB"))).permute(2, 0, 1).float() / 255
 
 
-def views(source: ViewSource, idx: torch.Tensor, side: int, gen: torch.Generator) -> torch.Tensor:
+AUGMENTATIONS = ("stain", "regions")
+
+
+def views(source: ViewSource, idx: torch.Tensor, side: int, gen: torch.Generator,
+          augmentation: str = "stain") -> torch.Tensor:
     """Normalised NCHW network inputs for pictures idx, each through fresh augmentation."""
     x = torch.stack([cut(source, int(i), side, gen) for i in idx])
-    x = restain(x, gen)
+    if augmentation == "regions":
+        x = recolour_regions(x, source.backgrounds[idx], gen)
+        x = restain(x, gen, grey_share=0.25)
+    else:
+        x = restain(x, gen)
     out = []
     for v in x:
+        if augmentation == "regions" and uniform(gen, 0, 1).item() < 0.25:
+            v = lose_resolution(v, uniform(gen, 1.5, 3.5).item())
         if uniform(gen, 0, 1).item() < 1 / 3:
             v = blur(v, uniform(gen, 0.3, 1.5).item())
         if uniform(gen, 0, 1).item() < 1 / 3:
@@ -150,11 +236,12 @@ def views(source: ViewSource, idx: torch.Tensor, side: int, gen: torch.Generator
     return (x - mean) / std
 
 
-def contact_sheet(source: ViewSource, path: str, count: int = 32, side: int = 160, seed: int = 0):
+def contact_sheet(source: ViewSource, path: str, count: int = 32, side: int = 160, seed: int = 0,
+                  augmentation: str = "stain"):
     """count views of the first pictures, to look at."""
     gen = torch.Generator().manual_seed(seed)
     idx = torch.arange(count) * max(1, len(source) // count)
-    x = views(source, idx, side, gen)
+    x = views(source, idx, side, gen, augmentation)
     x = x * torch.tensor(IMAGENET_STD).view(1, 3, 1, 1) + torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1)
     rows = [torch.cat(list(x[r * 8:(r + 1) * 8]), 2) for r in range(count // 8)]
     a = (torch.cat(rows, 1).permute(1, 2, 0).clamp(0, 1).numpy() * 255).astype(np.uint8)
@@ -167,7 +254,10 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description="A contact sheet of training views, to look at what the network is shown.")
     ap.add_argument("out", help="PNG to write")
     ap.add_argument("--pack", default=str(Path(__file__).parent / ".pack"), help="a views pack (pack.py --recipe views)")
+    ap.add_argument("--augmentation", choices=AUGMENTATIONS, default="regions")
+    ap.add_argument("--repeat", type=int, default=1, help="views of each picture side by side")
     args = ap.parse_args()
     z = np.load(Path(args.pack) / "train.npz")
-    contact_sheet(ViewSource(z, np.arange(len(z["labels"]))[:: max(1, len(z["labels"]) // 32)][:32]), args.out)
+    picks = np.arange(len(z["labels"]))[:: max(1, len(z["labels"]) // (32 // args.repeat))][:32 // args.repeat]
+    contact_sheet(ViewSource(z, np.repeat(picks, args.repeat)), args.out, augmentation=args.augmentation)
     print(f"wrote {args.out}")

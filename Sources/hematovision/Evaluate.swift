@@ -11,7 +11,8 @@ struct Evaluate: ParsableCommand {
         abstract: "Score the model against ground truth.",
         discussion: """
             Ground truth comes from --labels (a labels.csv; rows with exactly one of the model's classes \
-            are used, blank, multi-cell and BASOPHIL rows are counted and left out) or, without it, from \
+            are used, blank and multi-cell rows and rows of a class the model lacks are counted and left \
+            out) or, without it, from \
             class folders: DIR/EOSINOPHIL/*.jpeg, DIR/LYMPHOCYTE/*, ..., or where there are none from \
             DIR/labels.csv.
 
