@@ -42,6 +42,8 @@ public enum ReviewAction: Equatable, Sendable {
     case acceptImage(Int)
     /// The thumbnails the terminal has room for.
     case galleryLayout(columns: Int, rows: Int)
+    /// !: flag the image with a note (a prompt), or take its flag off (ReviewSession+Flags.swift).
+    case flag
 }
 
 /// A decision to put on disk before the session that contains it is shown.
@@ -236,10 +238,12 @@ extension ReviewSession {
         // Adding or removing a class refines a decision already counted; it is not a new one.
         if let predicted = predictedClass(index), action == .accept || action == .set { trust.agreements.append(categories == [predicted]) }
         pushUndo(Undo(index: index, previous: labels[index]))
+        let cellsBefore = differential.cells
         setLabel(Label(categories: categories, source: .person), at: index)
         if advance {
             if position + 1 < queue.count { move(to: position + 1) } else { message = "Last image labelled. Press q to quit (all saved)." }
         }
+        noteTarget(cellsBefore: cellsBefore)
         if blind { revealAfterBlindDecision(index) }
         return (self, Decision(index: index, image: keys[index], action: action, label: categories, opinion: opinions[index],
                                blank: categories.isEmpty))

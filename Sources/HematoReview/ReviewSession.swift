@@ -67,6 +67,10 @@ public struct ReviewSession: Equatable, Sendable {
     public internal(set) var activationMaps: [Int: ActivationMap] = [:]
     /// The gallery of one predicted class, when it is open (Gallery.swift).
     public internal(set) var gallery: Gallery?
+    /// The cells the slide is to count (`--target`, or `target` in the config file); nil: no target.
+    public var target: Int?
+    /// Flagged images and their notes (ReviewSession+Flags.swift); "" for a flag without a note.
+    public internal(set) var flags: [Int: String] = [:]
 
     public struct Trust: Equatable, Sendable {
         /// Whether the model's top class matched each decision, counted before it was made.

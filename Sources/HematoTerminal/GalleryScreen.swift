@@ -104,6 +104,7 @@ public struct GalleryScreen {
             }
             if here { markStyle.background = base.background }
         }
+        if s.flags[index] != nil { mark = "!" + mark }  // flagged (the single view shows the note)
         let percent = String(format: "%3.0f%%", Double(confidence) * 100)
         let key = s.keys[index]
         let name = DisplayName.escaped(key.allSatisfy(\.isNumber) ? "#" + key : key)

@@ -40,12 +40,19 @@ public final class ReviewApp {
     /// How many images' features the last refit request had (its reference grows with them).
     private var featuresAtLastRefit = 0
     let painter: BackgroundWorker<PictureKey, String>
-    private let modelIdentity: String
+    let modelIdentity: String
     private var pictures = PictureCache()
 
+    /// The slide's own journal (target, flags, sign-off: ReviewApp+Slide.swift) and what it holds.
+    let slide: SlideJournal?
+    var slideRecord: SlideRecord
+
     public init(session: ReviewSession, store: ReviewStore, options: Options, modelIdentity: String, learner: LabLearner,
+                slide: (SlideJournal, SlideRecord)? = nil,
                 makeClassifier: @escaping @Sendable () throws -> any Classifying) {
         self.session = session
+        self.slide = slide?.0
+        slideRecord = slide?.1 ?? SlideRecord()
         self.store = store
         self.options = options
         self.modelIdentity = modelIdentity
@@ -229,7 +236,7 @@ public final class ReviewApp {
             pressed = k
         }
         if session.prompt != nil, pressed != .control("c"), pressed != .control("z") {  // an open prompt takes the keys as text
-            Keymap.promptAction(for: pressed).map(apply)
+            Keymap.promptAction(for: pressed).map(perform)
             askForPredictions()
             return nil
         }
@@ -251,6 +258,10 @@ public final class ReviewApp {
             acceptPage()
             return nil
         }
+        if let (next, change) = session.reduceSlide(action) {  // a flag (ReviewApp+Slide.swift)
+            saveSlide(change, then: next)
+            return nil
+        }
         let (next, decision) = session.reduce(action)
         if let decision {
             save(decision, then: next)
@@ -265,6 +276,7 @@ public final class ReviewApp {
     /// The decision reaches the journal before the session that shows it is adopted.
     private func save(_ decision: Decision, then next: ReviewSession) {
         do {
+            try recordTargetIfNew()
             let warning = try store.record(entry(for: decision))
             session = next
             if let warning { apply(.notify(warning, unlessBusy: false)) }

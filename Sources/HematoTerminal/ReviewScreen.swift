@@ -82,6 +82,9 @@ public struct ReviewScreen {
             row += 1
         }
         line("Image", "\(s.position + 1) of \(s.queue.count)" + (s.queue.count < s.names.count ? " (filtered)" : ""), theme["text"])
+        if let note = s.flags[i] {
+            line("Flag", note.isEmpty ? "flagged" : "flagged: " + DisplayName.escaped(note), theme["warning"])
+        }
         for (n, text) in s.pictureViewLines(i).enumerated() {  // the heat map or zoom is never mistaken for the picture
             line(n == 0 ? "View" : "", text, theme["model"])
         }
@@ -150,7 +153,7 @@ public struct ReviewScreen {
             }
         }
         row = drawTrust(s.trust, &g, x: x, y: row + 2, width: w)
-        drawDifferential(s.differential, modelLabels: s.modelLabels, &g, x: x, y: row)
+        drawDifferential(s.differential, modelLabels: s.modelLabels, target: s.target, &g, x: x, y: row)
     }
 
     /// A label's classes, escaped, wrapped after a comma onto at most `maxLines` lines of `width`;
@@ -184,11 +187,11 @@ public struct ReviewScreen {
 
     /// The counts per class of the labels so far (updated with each decision), in the rows left
     /// above the message line; a short terminal shows fewer of them, or none.
-    private func drawDifferential(_ d: Differential, modelLabels: [String], _ g: inout CellGrid, x: Int, y: Int) {
+    private func drawDifferential(_ d: Differential, modelLabels: [String], target: Int?, _ g: inout CellGrid, x: Int, y: Int) {
         let bottom = g.height - 2  // the message line
         var row = y + 1            // a blank line before, as between the other blocks
         if bottom - row < 2 { row = y }
-        let lines = DifferentialText.lines(d, always: modelLabels, width: Self.sidebarWidth - 1 - 7, rows: bottom - row)
+        let lines = DifferentialText.lines(d, always: modelLabels, width: Self.sidebarWidth - 1 - 7, rows: bottom - row, target: target)
         guard !lines.isEmpty else { return }
         g.put("Count", x: x, y: row, style: theme["label"])
         for (n, line) in lines.enumerated() {

@@ -13,6 +13,7 @@ struct Config {
         "lab": { _ in nil },
         "theme": { _ in nil },  // checked where it is loaded: a name or a path, whose file may change
         "graphics": { GraphicsMode(rawValue: $0) == nil ? "must be one of \(GraphicsMode.allCases.map(\.rawValue).joined(separator: ", "))" : nil },
+        "target": { Int($0).map { (1...Config.maximumTarget).contains($0) } == true ? nil : "must be a whole number of cells from 1 to \(Config.maximumTarget)" },
         "threads": { Int($0).map { (1...64).contains($0) } == true ? nil : "must be a whole number from 1 to 64" },
     ]
     static var knownKeys: Set<String> { Set(checks.keys) }
@@ -27,6 +28,9 @@ struct Config {
     var theme: String? { values["theme"] }
     var graphics: GraphicsMode? { values["graphics"].flatMap(GraphicsMode.init(rawValue:)) }
     var threads: Int? { values["threads"].flatMap { Int($0) } }
+    /// The cells a review counts to (`--target` wins).
+    var target: Int? { values["target"].flatMap { Int($0) } }
+    static let maximumTarget = 100_000
 
     /// Worker threads for classify and evaluate: the option, else the config file, else one per core this
     /// process may run on (its CPU affinity, so `taskset` and a Slurm job's cpuset are honoured), at most 64.

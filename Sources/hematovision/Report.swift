@@ -96,15 +96,16 @@ struct Report: ParsableCommand {
             report(try Self.exportLabels(file, journal: contents.entries, reviewedOnly: reviewedOnly, to: labelsOut,
                                          labelsPath: labelsPath, journalPath: journalPath))
         }
-        print(json ? Self.json(result, labelsPath: labelsPath, journalPath: journalPath, provenance: provenance)
-                   : Self.text(result, labelsPath: labelsPath, provenance: provenance))
+        let slide = try Self.slideRecord(forLabels: labelsPath)  // target, flags, sign-off (Report+Slide.swift)
+        print(json ? Self.json(result, labelsPath: labelsPath, journalPath: journalPath, provenance: provenance, slide: slide)
+                   : Self.text(result, labelsPath: labelsPath, provenance: provenance, slide: slide))
     }
 
     static func percent(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
 
     static func rightAligned(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
 
-    static func text(_ r: ReviewReport, labelsPath: String, provenance: ProvenanceCounts? = nil) -> String {
+    static func text(_ r: ReviewReport, labelsPath: String, provenance: ProvenanceCounts? = nil, slide: SlideReport? = nil) -> String {
         // Every label a person's: reviewed. Otherwise labelled, and by whom (Report+Provenance.swift).
         let mixed = provenance.map { $0.preLabelled + $0.imported > 0 } ?? false
         var lines = ["\(r.reviewed) of \(r.total) images \(mixed ? "labelled" : "reviewed") (\(DisplayName.escaped(labelsPath)))" + (mixed ? ":" : "")]
@@ -120,6 +121,7 @@ struct Report: ParsableCommand {
             lines.append("  " + DisplayName.escaped(row.name).padding(toLength: width, withPad: " ", startingAt: 0)
                          + String(format: " %5d  ", row.count) + rightAligned(percent(row.share), 6) + "  " + ci)
         }
+        if let slide { lines += Self.slideLines(slide, differential: d) }
         if let provenance, mixed { lines += Self.provenanceLines(provenance).dropFirst() }
         let a = r.agreement
         lines.append("")
@@ -158,7 +160,8 @@ struct Report: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ r: ReviewReport, labelsPath: String, journalPath: String, provenance: ProvenanceCounts? = nil) -> String {
+    static func json(_ r: ReviewReport, labelsPath: String, journalPath: String, provenance: ProvenanceCounts? = nil,
+                     slide: SlideReport? = nil) -> String {
         let d = r.differential, a = r.agreement
         var detail: [String: Any] = [:]
         for row in d.rows {
@@ -191,6 +194,7 @@ struct Report: ParsableCommand {
             "journal": journalPath,
         ]
         if let provenance { object.merge(Self.provenanceJSON(provenance)) { old, _ in old } }
+        if let slide { object.merge(Self.slideJSON(slide, differential: d)) { old, _ in old } }
         return (try? JSONOutput.text(object)) ?? "{}"
     }
 }

@@ -39,8 +39,17 @@ struct Review: ParsableCommand {
     @Flag(help: "Blind review: hide the model's answer on each image until you have decided it (then it is shown). The journal marks these decisions blind, and `report` gives their agreement apart.")
     var blind = false
 
+    @Option(help: ArgumentHelp("The cells to count on this slide (100 or 200 as a rule): the sidebar counts toward it and says when it is reached (default: `target` in the config file, else none).", valueName: "N"))
+    var target: Int?
+
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var labOptions: LabOptions
+
+    func validate() throws {
+        if let target, !(1...Config.maximumTarget).contains(target) {
+            throw ValidationError("--target takes a number of cells from 1 to \(Config.maximumTarget)")
+        }
+    }
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
@@ -82,15 +91,23 @@ struct Review: ParsableCommand {
         var session = ReviewSession(names: names, modelLabels: model.labels, existing: store.labels,
                                     decidedByPerson: store.decidedByPerson, preLabels: store.preLabels, resumeAfter: store.lastImage)
         session.blind = blind
+        let slidePath = SlideJournal.path(forLabels: store.labelsPath)
+        let slideRead: (entries: [SlideEntry], notes: [String])
+        do { slideRead = try SlideJournal.read(path: slidePath) } catch { throw CommandFailure(error.description) }
+        let slideRecord = SlideRecord(slideRead.entries)
+        // The option, else the config file, else the target this slide was last counted to.
+        session.target = target ?? Config.user.target ?? slideRecord.target
+        session.loadFlags(slideRecord.flags.mapValues(\.note))
         session.seedUndo(fromJournal: store.journalAtOpen)  // u reaches back into earlier sittings
         // A torn journal line, replayed decisions, image names that are no image files.
-        let notes = store.notes + (listing.skipped.isEmpty ? [] : [Self.skippedSummary(listing.skipped) + "."])
+        let notes = store.notes + slideRead.notes + (listing.skipped.isEmpty ? [] : [Self.skippedSummary(listing.skipped) + "."])
             + Self.unknownClassesNote(store.labels, modelLabels: model.labels)
         if !notes.isEmpty { session = session.reduce(.notify(notes.joined(separator: " "), unlessBusy: false)).0 }
         let app = ReviewApp(session: session, store: store,
                             options: .init(folder: folder, theme: chosenTheme,
                                            capabilities: .detect(requested: requested, environment: environment), reviewer: who),
                             modelIdentity: model.identity, learner: learner,
+                            slide: (SlideJournal(path: slidePath), slideRecord),
                             makeClassifier: { try EngineClassifying(model: model) })
         let (ending, final) = app.run()
         var failed = false
