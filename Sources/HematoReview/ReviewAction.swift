@@ -44,6 +44,8 @@ public enum ReviewAction: Equatable, Sendable {
     case galleryLayout(columns: Int, rows: Int)
     /// !: flag the image with a note (a prompt), or take its flag off (ReviewSession+Flags.swift).
     case flag
+    /// S: sign the slide off, after a confirmation (ReviewSession+SignOff.swift).
+    case signOff
 }
 
 /// A decision to put on disk before the session that contains it is shown.
@@ -62,7 +64,7 @@ extension ReviewSession {
     /// When persisting fails, the caller keeps the old session: nothing is shown
     /// as done that is not on disk.
     public func reduce(_ action: ReviewAction) -> (ReviewSession, Decision?) {
-        if let refusal = blindRefusal(action) {
+        if let refusal = signedOffRefusal(action) ?? blindRefusal(action) {
             var next = self
             next.message = refusal
             return (next, nil)

@@ -8,6 +8,7 @@ extension ReviewSession {
     public enum SlideChange: Equatable, Sendable {
         case flag(index: Int, note: String)
         case unflag(index: Int)
+        case signOff
     }
 
     /// The longest note kept (the prompt takes no more).
@@ -20,10 +21,15 @@ extension ReviewSession {
 
     public var flaggedCount: Int { flags.count }
 
-    /// The slide's own actions (flags) and the prompts they open;
+    /// The slide's own actions (flags, sign-off: ReviewSession+SignOff.swift) and the prompts they open;
     /// nil for every other action, which `reduce` handles. Each change returned must be on disk
     /// before the session is shown.
     public func reduceSlide(_ action: ReviewAction) -> (ReviewSession, SlideChange?)? {
+        if let refusal = signedOffRefusal(action) {
+            var next = self
+            next.message = refusal
+            return (next, nil)
+        }
         var next = self
         next.message = nil
         switch action {
@@ -49,7 +55,7 @@ extension ReviewSession {
                 + " (! again takes the flag off)."
             return (next, .flag(index: i, note: note))
         default:
-            return nil
+            return reduceSignOff(action)
         }
     }
 }

@@ -11,6 +11,7 @@ extension ReviewSession {
             case goTo    // an image's number in the queue, as "Image N of M" shows it
             case search  // part of a file name
             case flagNote  // the note of a flag (ReviewSession+Flags.swift)
+            case signOff   // y to sign the slide off (ReviewSession+SignOff.swift)
         }
         public var kind: Kind
         public var text = ""
@@ -21,6 +22,7 @@ extension ReviewSession {
             case .goTo: return "Go to image number: "
             case .search: return "Search names: "
             case .flagNote: return "Flag note (Enter flags, Esc cancels): "
+            case .signOff: return "Sign off the slide? It is read-only after. y, Enter signs; Esc cancels: "
             }
         }
     }
@@ -96,7 +98,7 @@ extension ReviewSession {
             switch p.kind {
             case .goTo: goTo(p.text)
             case .search: search(p.text.isEmpty ? lastSearch : p.text)
-            case .flagNote: break  // reduceSlide submits it
+            case .flagNote, .signOff: break  // reduceSlide submits them
             }
         case .cycleLabelFilter:
             let choices = labelFilterChoices

@@ -71,6 +71,10 @@ public struct ReviewSession: Equatable, Sendable {
     public var target: Int?
     /// Flagged images and their notes (ReviewSession+Flags.swift); "" for a flag without a note.
     public internal(set) var flags: [Int: String] = [:]
+    /// The slide's sign-off (ReviewSession+SignOff.swift): while set, and not `amending`, nothing may change.
+    public var signedOff: SignedOff?
+    /// Reopened with review --amend: changes are allowed, and each is journaled as an amendment.
+    public var amending = false
 
     public struct Trust: Equatable, Sendable {
         /// Whether the model's top class matched each decision, counted before it was made.

@@ -42,7 +42,7 @@ public struct GalleryScreen {
         }
         drawTitle(s, gallery, &g)
         MessageLine.draw(s.message, theme: theme, into: &g)
-        HintBar.draw(keymap.hints(in: .gallery), theme: theme, into: &g)
+        HintBar.draw(keymap.hints(in: .gallery) { s.signedOffRefusal($0) == nil }, theme: theme, into: &g)
         if gallery.members.isEmpty {
             g.put("No image is predicted \(gallery.predicted) now; f shows another class.", x: 2, y: g.height / 2, style: theme["message"])
             return []

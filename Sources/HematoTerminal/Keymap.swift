@@ -151,6 +151,8 @@ public struct Keymap: Sendable {
         b += [  // the slide (ReviewSession+Flags.swift)
             Binding(keys: [.character("!")], action: .flag, help: "flag the image with a short note, Enter (! again: unflag)",
                     hint: Hint("flag", rank: 13), galleryHint: Hint("flag", rank: 10)),
+            Binding(keys: [.character("S")], action: .signOff, help: "sign the slide off, after asking (then read-only)",
+                    hint: Hint("sign off", rank: 14)),
         ]
         return Keymap(bindings: b)
     }()

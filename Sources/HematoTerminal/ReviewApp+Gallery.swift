@@ -79,6 +79,7 @@ extension ReviewApp {
         var warnings: [String] = []
         let (next, saved, _) = session.acceptingPage { decision in
             if let warning = try store.record(entry(for: decision)) { warnings.append(warning) }
+            if let warning = recordAmendment(decision) { warnings.append(warning) }
         }
         session = next
         if let warning = warnings.last { apply(.notify(warning, unlessBusy: true)) }

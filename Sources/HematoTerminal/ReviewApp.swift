@@ -13,8 +13,11 @@ public final class ReviewApp {
         public var theme: Theme
         public var capabilities: TerminalCapabilities
         public var reviewer: String
+        /// The lab learnt (--lab), named in a sign-off.
+        public var lab: String?
 
-        public init(folder: String, theme: Theme, capabilities: TerminalCapabilities, reviewer: String) {
+        public init(folder: String, theme: Theme, capabilities: TerminalCapabilities, reviewer: String, lab: String? = nil) {
+            self.lab = lab
             self.folder = folder
             self.theme = theme
             self.capabilities = capabilities
@@ -46,6 +49,8 @@ public final class ReviewApp {
     /// The slide's own journal (target, flags, sign-off: ReviewApp+Slide.swift) and what it holds.
     let slide: SlideJournal?
     var slideRecord: SlideRecord
+    /// Whether this sitting's reopening (`amend`) is in the slide journal yet.
+    var amendRecorded = false
 
     public init(session: ReviewSession, store: ReviewStore, options: Options, modelIdentity: String, learner: LabLearner,
                 slide: (SlideJournal, SlideRecord)? = nil,
@@ -277,7 +282,8 @@ public final class ReviewApp {
     private func save(_ decision: Decision, then next: ReviewSession) {
         do {
             try recordTargetIfNew()
-            let warning = try store.record(entry(for: decision))
+            var warning = try store.record(entry(for: decision))
+            warning = recordAmendment(decision) ?? warning
             session = next
             if let warning { apply(.notify(warning, unlessBusy: false)) }
             requestRefit()

@@ -34,7 +34,7 @@ public struct ReviewScreen {
         let pane = Rect(x: 0, y: 1, width: g.width - Self.sidebarWidth - 1, height: g.height - 3)
         drawSidebar(s, &g, x: g.width - Self.sidebarWidth, y: 2)
         drawMessage(s, &g)
-        HintBar.draw(keymap.hints(in: .single) { s.blindRefusal($0) == nil }, theme: theme, into: &g)
+        HintBar.draw(keymap.hints(in: .single) { s.blindRefusal($0) == nil && s.signedOffRefusal($0) == nil }, theme: theme, into: &g)
         if s.queue.isEmpty {
             let text = s.labelFilter.map { "No image here is \($0.title). Press F for the next filter, Esc for all." }
                 ?? s.filter.map { "No image is predicted \($0). Press f to change the filter." } ?? "No images in this folder."
@@ -62,6 +62,7 @@ public struct ReviewScreen {
         if let f = s.filter { right += " · only \(f)" }
         if let f = s.labelFilter { right += " · only \(f.title)" }
         if s.blind { right += " · BLIND" }
+        if s.signedOff != nil { right += s.amending ? " · AMENDING" : " · SIGNED OFF" }
         right += " · \(graphicsMode.rawValue) "
         TitleBar.draw(folder: folderName, right: right, theme: theme, into: &g)
     }

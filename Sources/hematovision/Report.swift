@@ -96,7 +96,7 @@ struct Report: ParsableCommand {
             report(try Self.exportLabels(file, journal: contents.entries, reviewedOnly: reviewedOnly, to: labelsOut,
                                          labelsPath: labelsPath, journalPath: journalPath))
         }
-        let slide = try Self.slideRecord(forLabels: labelsPath)  // target, flags, sign-off (Report+Slide.swift)
+        let slide = try Self.slideRecord(forLabels: labelsPath, journalEntries: contents.entries.count)  // target, flags, sign-off (Report+Slide.swift)
         print(json ? Self.json(result, labelsPath: labelsPath, journalPath: journalPath, provenance: provenance, slide: slide)
                    : Self.text(result, labelsPath: labelsPath, provenance: provenance, slide: slide))
     }

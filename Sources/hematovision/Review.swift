@@ -42,6 +42,9 @@ struct Review: ParsableCommand {
     @Option(help: ArgumentHelp("The cells to count on this slide (100 or 200 as a rule): the sidebar counts toward it and says when it is reached (default: `target` in the config file, else none).", valueName: "N"))
     var target: Int?
 
+    @Flag(help: "Reopen a signed-off slide for changes: each is journaled as an amendment, and `report` lists them (S signs it off again).")
+    var amend = false
+
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var labOptions: LabOptions
 
@@ -98,14 +101,24 @@ struct Review: ParsableCommand {
         // The option, else the config file, else the target this slide was last counted to.
         session.target = target ?? Config.user.target ?? slideRecord.target
         session.loadFlags(slideRecord.flags.mapValues(\.note))
+        var signedNote: [String] = []
+        if let signed = slideRecord.signoff {
+            session.signedOff = .init(reviewer: signed.reviewer, time: signed.time)
+            session.amending = amend
+            signedNote = [amend ? "Amending the slide \(session.signedOff!.text): each change is journaled as an amendment; S signs it off again."
+                                : "This slide is \(session.signedOff!.text): read-only; review --amend reopens it for changes."]
+        } else if amend {
+            throw CommandFailure("--amend: \(DisplayName.escaped(folder)) is not signed off; review it without --amend")
+        }
         session.seedUndo(fromJournal: store.journalAtOpen)  // u reaches back into earlier sittings
         // A torn journal line, replayed decisions, image names that are no image files.
-        let notes = store.notes + slideRead.notes + (listing.skipped.isEmpty ? [] : [Self.skippedSummary(listing.skipped) + "."])
+        let notes = signedNote + store.notes + slideRead.notes + (listing.skipped.isEmpty ? [] : [Self.skippedSummary(listing.skipped) + "."])
             + Self.unknownClassesNote(store.labels, modelLabels: model.labels)
         if !notes.isEmpty { session = session.reduce(.notify(notes.joined(separator: " "), unlessBusy: false)).0 }
         let app = ReviewApp(session: session, store: store,
                             options: .init(folder: folder, theme: chosenTheme,
-                                           capabilities: .detect(requested: requested, environment: environment), reviewer: who),
+                                           capabilities: .detect(requested: requested, environment: environment), reviewer: who,
+                                           lab: labName),
                             modelIdentity: model.identity, learner: learner,
                             slide: (SlideJournal(path: slidePath), slideRecord),
                             makeClassifier: { try EngineClassifying(model: model) })
