@@ -54,12 +54,23 @@ struct Report: ParsableCommand {
         valueName: "file.csv"))
     var labelsOut: String?
 
+    @Option(help: ArgumentHelp(
+        "Also write the report to file as one self-contained HTML page: the differential with intervals, the target, the "
+        + "sign-off and amendments, flagged cells and each class's cells as embedded thumbnails; no script, nothing fetched; "
+        + "prints on A4. Never written through a link or into a FIFO or device.", valueName: "file.html"))
+    var html: String?
+
+    @Option(help: ArgumentHelp("Also write the same report as Markdown (the text, without pictures).", valueName: "file.md"))
+    var markdown: String?
+
     @Flag(help: "With --labels-out: only the rows a person decided in a review (not the model's labels, not those labels.csv came with).")
     var reviewedOnly = false
 
     func validate() throws {
         if reviewedOnly && labelsOut == nil { throw ValidationError("--reviewed-only goes with --labels-out FILE") }
         if labelsOut == "-" || labelsOut?.isEmpty == true { throw ValidationError("--labels-out needs a file name") }
+        if html == "-" || html?.isEmpty == true { throw ValidationError("--html needs a file name") }
+        if markdown == "-" || markdown?.isEmpty == true { throw ValidationError("--markdown needs a file name") }
     }
 
     func run() throws {
@@ -97,6 +108,11 @@ struct Report: ParsableCommand {
                                          labelsPath: labelsPath, journalPath: journalPath))
         }
         let slide = try Self.slideRecord(forLabels: labelsPath, journalEntries: contents.entries.count)  // target, flags, sign-off (Report+Slide.swift)
+        if html != nil || markdown != nil {
+            for line in try Self.writeDocuments(html: html, markdown: markdown, folder: folder, names: names, keys: keys, file: file,
+                                                result: result, slide: slide, journal: contents.entries, provenance: provenance,
+                                                labelsPath: labelsPath, journalPath: journalPath) { report(line) }
+        }
         print(json ? Self.json(result, labelsPath: labelsPath, journalPath: journalPath, provenance: provenance, slide: slide)
                    : Self.text(result, labelsPath: labelsPath, provenance: provenance, slide: slide))
     }

@@ -96,6 +96,19 @@ final class SlideEndToEndTests: SampleFolderTestCase {
         XCTAssertTrue(text.output.contains("amendments: 1 change(s)"), text.output)
         XCTAssertTrue(text.output.contains("e2e: 1 NEUTROPHIL -> MONOCYTE"), text.output)
         XCTAssertTrue(text.output.contains("13: smudge cell (e2e, "), text.output)
+
+        // The report to file says the same, rendered as a person would see it.
+        guard (try? ReportRendering.skipUnlessInstalled()) != nil else { return }
+        let html = folder + "/slide.html"
+        let written = try Harness.run([Harness.binary, "report", folder, "--html", html])
+        XCTAssertEqual(written.status, 0, written.error)
+        let rendered = try ReportRendering.render(html)
+        ReportRendering.assertDifferential(rendered.pdfText, [("LYMPHOCYTE", 17, "85.0 %"), ("NEUTROPHIL", 1, "5.0 %"),
+                                                              ("MONOCYTE", 1, "5.0 %"), ("EOSINOPHIL", 1, "5.0 %")])
+        for words in ["Signed off by e2e on", "20 cells; 20 counted (reached)", "Note: smudge cell", "reopened for changes", "NEUTROPHIL → MONOCYTE"] {
+            XCTAssertTrue(rendered.pdfText.contains(words), "\(words) not in:\n\(rendered.pdfText)")
+        }
+        XCTAssertGreaterThan(ReportRendering.colourfulPixels(rendered.screenshot), 20_000)
     }
 
     /// --amend on a slide nobody signed is refused: there is nothing to amend.
