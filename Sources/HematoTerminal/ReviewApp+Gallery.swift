@@ -20,7 +20,8 @@ extension ReviewApp {
         if shown.columns != shape.columns || shown.rows != shape.rows {
             apply(.galleryLayout(columns: shape.columns, rows: shape.rows))
         }
-        let screen = GalleryScreen(folderName: options.folder, graphicsMode: options.capabilities.graphics, theme: options.theme)
+        var screen = GalleryScreen(folderName: options.folder, graphicsMode: options.capabilities.graphics, theme: options.theme)
+        screen.keymap = options.keymap
         var grid = CellGrid(width: backend.width, height: backend.height)
         let wanted = screen.draw(session, into: &grid).map { PictureKey(index: $0.index, pane: $0.pane, cells: [], thumbnail: true) }
         wantedThumbnails = Set(wanted)

@@ -15,9 +15,13 @@ public final class ReviewApp {
         public var reviewer: String
         /// The lab learnt (--lab), named in a sign-off.
         public var lab: String?
+        /// The keys: the review's, with the lab's own classes (ReviewerClasses.swift).
+        public var keymap: Keymap = .review
 
-        public init(folder: String, theme: Theme, capabilities: TerminalCapabilities, reviewer: String, lab: String? = nil) {
+        public init(folder: String, theme: Theme, capabilities: TerminalCapabilities, reviewer: String, lab: String? = nil,
+                    keymap: Keymap = .review) {
             self.lab = lab
+            self.keymap = keymap
             self.folder = folder
             self.theme = theme
             self.capabilities = capabilities
@@ -103,7 +107,8 @@ public final class ReviewApp {
         defer { backend.end() }
         defer { backend.writeRaw(PicturePainter.clearing(options.capabilities)) }  // a kitty picture would outlive the screen
         defer { try? store.flush() }  // every way out (q, a signal) brings labels.csv up to date; run()'s caller reports a failure
-        let screen = ReviewScreen(folderName: options.folder, graphicsMode: options.capabilities.graphics, theme: options.theme)
+        var screen = ReviewScreen(folderName: options.folder, graphicsMode: options.capabilities.graphics, theme: options.theme)
+        screen.keymap = options.keymap
         askForPredictions()
         if let note = options.capabilities.note { apply(.notify(note, unlessBusy: false)) }
         while true {
@@ -246,8 +251,8 @@ public final class ReviewApp {
             return nil
         }
         let action: ReviewAction? = session.showingHelp && pressed != .control("c")
-            ? HelpPages(keymap: .review, width: backend.width, height: backend.height).action(for: pressed, onPage: session.helpPage)
-            : Keymap.review.action(for: pressed)
+            ? HelpPages(keymap: options.keymap, width: backend.width, height: backend.height).action(for: pressed, onPage: session.helpPage)
+            : options.keymap.action(for: pressed)
         guard let action else {
             apply(.notify("\(pressed.label) does nothing here; ? lists the keys.", unlessBusy: false))
             return nil

@@ -113,12 +113,12 @@ struct Review: ParsableCommand {
         session.seedUndo(fromJournal: store.journalAtOpen)  // u reaches back into earlier sittings
         // A torn journal line, replayed decisions, image names that are no image files.
         let notes = signedNote + store.notes + slideRead.notes + (listing.skipped.isEmpty ? [] : [Self.skippedSummary(listing.skipped) + "."])
-            + Self.unknownClassesNote(store.labels, modelLabels: model.labels)
+            + Self.unknownClassesNote(store.labels, modelLabels: model.labels + Config.user.extraClasses.map(\.name))
         if !notes.isEmpty { session = session.reduce(.notify(notes.joined(separator: " "), unlessBusy: false)).0 }
         let app = ReviewApp(session: session, store: store,
                             options: .init(folder: folder, theme: chosenTheme,
                                            capabilities: .detect(requested: requested, environment: environment), reviewer: who,
-                                           lab: labName),
+                                           lab: labName, keymap: .review(extraClasses: Config.user.extraClasses)),
                             modelIdentity: model.identity, learner: learner,
                             slide: (SlideJournal(path: slidePath), slideRecord),
                             makeClassifier: { try EngineClassifying(model: model) })

@@ -16,7 +16,7 @@ final class SlideEndToEndTests: SampleFolderTestCase {
         }
         config = folder + "/.config"
         try FileManager.default.createDirectory(atPath: config + "/hematovision", withIntermediateDirectories: true)
-        try Data("# the lab's settings\n".utf8).write(to: URL(fileURLWithPath: config + "/hematovision/config"))
+        try Data("# the lab's settings\nclasses = BAND:d, BLAST:t\n".utf8).write(to: URL(fileURLWithPath: config + "/hematovision/config"))
     }
 
     func review(_ extra: String = "") throws -> TmuxSession {
@@ -31,13 +31,16 @@ final class SlideEndToEndTests: SampleFolderTestCase {
 
     func testTargetFlagSignOffReadOnlyAndAmendment() throws {
         var t = try review("--target 20")
-        try t.waitFor("Image  1 of 20", "0 of 20 cells")
+        let opened = try t.waitFor("Image  1 of 20", "0 of 20 cells")
+        XCTAssertTrue(opened.contains("e l m n b d t set"), "the lab's classes' keys on the hint bar:\n\(opened)")
         try t.send("n", "n", "!")                                   // image 3 flagged, with a note
         try t.waitFor("Flag note")
         try t.send("-l", "smudge cell")
         try t.send("Enter")
         try t.waitFor("Flagged BloodImage_00013.jpg: smudge cell", "flagged: smudge cell")
-        for _ in 0..<17 { try t.send("l") }
+        try t.send("d")                                             // the flagged image 3: BAND, the lab's own class
+        try t.waitFor("BAN 1", "3 of 20 cells")
+        for _ in 0..<16 { try t.send("l") }
         try t.waitFor("19 of 20 cells")
         try t.send("e")
         try t.waitFor("Target reached: 20 of 20 cells.", "20 of 20 cells · reached")
@@ -49,7 +52,8 @@ final class SlideEndToEndTests: SampleFolderTestCase {
         try t.waitFor("EXIT=0")
 
         t = try review()
-        try t.waitFor("This slide is signed off by e2e on", "SIGNED OFF", "20 of 20 cells")
+        let reopened = try t.waitFor("This slide is signed off by e2e on", "SIGNED OFF", "20 of 20 cells")
+        XCTAssertFalse(reopened.contains("classes the model does not know"), "BAND is a known class when the config names it")
         try t.send("m")
         try t.waitFor("read-only. review --amend reopens it for changes.")
         try t.send("q")
@@ -71,7 +75,7 @@ final class SlideEndToEndTests: SampleFolderTestCase {
         XCTAssertEqual(signoff["reviewer"] as? String, "e2e")
         XCTAssertEqual(signoff["cells"] as? Int, 20)
         XCTAssertEqual(signoff["target"] as? Int, 20)
-        XCTAssertEqual(signoff["counts"] as? [String: Int], ["NEUTROPHIL": 2, "LYMPHOCYTE": 17, "EOSINOPHIL": 1])
+        XCTAssertEqual(signoff["counts"] as? [String: Int], ["NEUTROPHIL": 2, "BAND": 1, "LYMPHOCYTE": 16, "EOSINOPHIL": 1])
         XCTAssertEqual(signoff["labels_unchanged"] as? Bool, false, "amended since")
         XCTAssertEqual((signoff["labels_sha256"] as? String)?.count, 64)
         XCTAssertEqual((signoff["agreement"] as? [String: Any])?["decisions"] as? Int, 20)
@@ -86,8 +90,8 @@ final class SlideEndToEndTests: SampleFolderTestCase {
         XCTAssertEqual(flags.first?["note"] as? String, "smudge cell")
         XCTAssertEqual((object["target"] as? [String: Any])?["reached"] as? Bool, true)
         let differential = try XCTUnwrap(object["differential"] as? [String: Int])
-        XCTAssertEqual([differential["NEUTROPHIL"], differential["MONOCYTE"], differential["LYMPHOCYTE"], differential["EOSINOPHIL"]],
-                       [1, 1, 17, 1])
+        XCTAssertEqual([differential["NEUTROPHIL"], differential["MONOCYTE"], differential["LYMPHOCYTE"], differential["EOSINOPHIL"],
+                        differential["BAND"]], [1, 1, 16, 1, 1])
 
         let text = try Harness.run([Harness.binary, "report", folder])
         XCTAssertTrue(text.output.contains("target: 20 cells, 20 counted (reached)"), text.output)
@@ -103,7 +107,7 @@ final class SlideEndToEndTests: SampleFolderTestCase {
         let written = try Harness.run([Harness.binary, "report", folder, "--html", html])
         XCTAssertEqual(written.status, 0, written.error)
         let rendered = try ReportRendering.render(html)
-        ReportRendering.assertDifferential(rendered.pdfText, [("LYMPHOCYTE", 17, "85.0 %"), ("NEUTROPHIL", 1, "5.0 %"),
+        ReportRendering.assertDifferential(rendered.pdfText, [("LYMPHOCYTE", 16, "80.0 %"), ("BAND", 1, "5.0 %"), ("NEUTROPHIL", 1, "5.0 %"),
                                                               ("MONOCYTE", 1, "5.0 %"), ("EOSINOPHIL", 1, "5.0 %")])
         for words in ["Signed off by e2e on", "20 cells; 20 counted (reached)", "Note: smudge cell", "reopened for changes", "NEUTROPHIL → MONOCYTE"] {
             XCTAssertTrue(rendered.pdfText.contains(words), "\(words) not in:\n\(rendered.pdfText)")
