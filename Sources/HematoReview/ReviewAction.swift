@@ -49,6 +49,10 @@ public enum ReviewAction: Equatable, Sendable {
     case toggleCalibration
     /// The reviewer's answer to the question on the message line (y, or anything else for no).
     case answer(Bool)
+    /// !: flag the image with a note (a prompt), or take its flag off (ReviewSession+Flags.swift).
+    case flag
+    /// S: sign the slide off, after a confirmation (ReviewSession+SignOff.swift).
+    case signOff
 }
 
 /// A decision to put on disk before the session that contains it is shown.
@@ -73,7 +77,7 @@ extension ReviewSession {
             next.message = text
             return (next, nil)
         }
-        if let refusal = blindRefusal(action) {
+        if let refusal = signedOffRefusal(action) ?? blindRefusal(action) {
             var next = self
             next.message = refusal
             return (next, nil)
@@ -258,10 +262,12 @@ extension ReviewSession {
     mutating func decide(index: Int, categories: [String], action: JournalEntry.Action, advance: Bool) -> (ReviewSession, Decision?) {
         pushUndo(Undo(index: index, previous: labels[index], previousCall: trust.calls[index]))
         trust.calls[index] = call(on: index, categories: categories)  // asked before the label is set: was the answer hidden?
+        let cellsBefore = differential.cells
         setLabel(Label(categories: categories, source: .person), at: index)
         if advance {
             if position + 1 < queue.count { move(to: position + 1) } else { message = "Last image labelled. Press q to quit (all saved)." }
         }
+        noteTarget(cellsBefore: cellsBefore)
         if blind { revealAfterBlindDecision(index) }
         if calibrating { advanceCalibration() }
         return (self, Decision(index: index, image: keys[index], action: action, label: categories, opinion: opinions[index],

@@ -10,6 +10,8 @@ extension ReviewSession {
         public enum Kind: Equatable, Sendable {
             case goTo    // an image's number in the queue, as "Image N of M" shows it
             case search  // part of a file name
+            case flagNote  // the note of a flag (ReviewSession+Flags.swift)
+            case signOff   // y to sign the slide off (ReviewSession+SignOff.swift)
         }
         public var kind: Kind
         public var text = ""
@@ -19,6 +21,8 @@ extension ReviewSession {
             switch kind {
             case .goTo: return "Go to image number: "
             case .search: return "Search names: "
+            case .flagNote: return "Flag note (Enter flags, Esc cancels): "
+            case .signOff: return "Sign off the slide? It is read-only after. y, Enter signs; Esc cancels: "
             }
         }
     }
@@ -28,12 +32,14 @@ extension ReviewSession {
         case unlabelled
         case disagree            // a label that is not exactly the model's top class
         case labelled(String)    // the label holds this class
+        case flagged             // the reviewer flagged it
 
         public var title: String {
             switch self {
             case .unlabelled: return "unlabelled"
             case .disagree: return "model ≠ label"
             case .labelled(let c): return "labelled \(c)"
+            case .flagged: return "flagged"
             }
         }
     }
@@ -49,6 +55,8 @@ extension ReviewSession {
             return label.categories != [p]
         case .labelled(let c):
             return labels[index]?.categories.contains(c) == true && !hidesLabel(index)
+        case .flagged:
+            return flags[index] != nil
         }
     }
 
@@ -61,7 +69,7 @@ extension ReviewSession {
         where used.contains(c) && !classes.contains(c) {
             classes.append(c)
         }
-        return [nil, .unlabelled, .disagree] + classes.map { .labelled($0) }
+        return [nil, .unlabelled, .disagree] + (flags.isEmpty ? [] : [.flagged]) + classes.map { .labelled($0) }
     }
 
     /// Labelled images the model has not answered yet: the "model ≠ label" filter cannot tell
@@ -105,6 +113,7 @@ extension ReviewSession {
             switch p.kind {
             case .goTo: goTo(p.text)
             case .search: search(p.text.isEmpty ? lastSearch : p.text)
+            case .flagNote, .signOff: break  // reduceSlide submits them
             }
         case .cycleLabelFilter:
             let choices = labelFilterChoices

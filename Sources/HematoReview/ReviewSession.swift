@@ -72,6 +72,14 @@ public struct ReviewSession: Equatable, Sendable {
     public internal(set) var calibration: Calibration?
     public var calibrationSeed: UInt64 = 0
     public internal(set) var question: String?
+    /// The cells the slide is to count (`--target`, or `target` in the config file); nil: no target.
+    public var target: Int?
+    /// Flagged images and their notes (ReviewSession+Flags.swift); "" for a flag without a note.
+    public internal(set) var flags: [Int: String] = [:]
+    /// The slide's sign-off (ReviewSession+SignOff.swift): while set, and not `amending`, nothing may change.
+    public var signedOff: SignedOff?
+    /// Reopened with review --amend: changes are allowed, and each is journaled as an amendment.
+    public var amending = false
 
     /// What the model's answers are worth here (ReviewSession+Trust.swift).
     public struct Trust: Equatable, Sendable {

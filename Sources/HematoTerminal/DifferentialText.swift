@@ -7,9 +7,10 @@ enum DifferentialText {
     /// At most `rows` lines of at most `width` cells. The classes in `always` are listed even at
     /// 0 (the model's classes), any other only once counted. When rows are short the total is
     /// dropped first, then the last classes.
-    static func lines(_ d: Differential, always: [String], width: Int, rows: Int) -> [String] {
+    /// With a `target` the total counts toward it ("73 of 100 cells") and says when it is reached.
+    static func lines(_ d: Differential, always: [String], width: Int, rows: Int, target: Int? = nil) -> [String] {
         guard rows > 0, width > 0 else { return [] }
-        guard d.cells > 0 else { return ["no labels yet"] }
+        guard d.cells > 0 else { return [target.map { "0 of \($0) cells" } ?? "no labels yet"] }
         let shown = d.rows.filter { $0.count > 0 || always.contains($0.name) }
         let short = shown.map { String($0.name.prefix(3)) }
         // Names that share their first letters are written out, one class a line.
@@ -28,6 +29,7 @@ enum DifferentialText {
             out = items
         }
         var total = d.cells == 1 ? "1 cell" : "\(d.cells) cells"
+        if let target { total = "\(d.cells) of \(target) cells" + (d.cells >= target ? " · reached" : "") }
         if d.multiLabelImages > 0 { total += " · \(d.multiLabelImages) multi-label image\(d.multiLabelImages == 1 ? "" : "s")" }
         out.append(total)
         if out.count > rows { out.removeLast() }

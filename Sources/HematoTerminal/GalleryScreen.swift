@@ -42,7 +42,7 @@ public struct GalleryScreen {
         }
         drawTitle(s, gallery, &g)
         MessageLine.draw(s.message, theme: theme, into: &g)
-        HintBar.draw(keymap.hints(in: .gallery), theme: theme, into: &g)
+        HintBar.draw(keymap.hints(in: .gallery) { s.signedOffRefusal($0) == nil }, theme: theme, into: &g)
         if gallery.members.isEmpty {
             g.put("No image is predicted \(gallery.predicted) now; f shows another class.", x: 2, y: g.height / 2, style: theme["message"])
             return []
@@ -107,6 +107,7 @@ public struct GalleryScreen {
             }
             if here { markStyle.background = base.background }
         }
+        if s.flags[index] != nil { mark = "!" + mark }  // flagged (the single view shows the note)
         let percent = (predicted == pageClass ? "" : String(DisplayName.escaped(predicted).prefix(3)) + " ")
             + String(format: "%3.0f%%", Double(confidence) * 100)
         let key = s.keys[index]

@@ -135,8 +135,14 @@ public struct Keymap: Sendable {
             Binding(keys: [.character("g")], action: .openPrompt(.goTo), help: "go to image number: digits, Enter (Esc cancels)"),
             Binding(keys: [.character("/")], action: .openPrompt(.search), help: "search names; / then Enter again finds the next",
                     hint: Hint("find", rank: 11)),
-            Binding(keys: [.character("F")], action: .cycleLabelFilter, help: "label filter: unlabelled, model ≠ label, each class"),
+            Binding(keys: [.character("F")], action: .cycleLabelFilter, help: "label filter: unlabelled, model ≠ label, flagged, each class"),
             Binding(keys: [.character("C")], action: .toggleCalibration, help: "blind calibration: start one, or skip the one running"),
+        ]
+        b += [  // the slide (ReviewSession+Flags.swift)
+            Binding(keys: [.character("!")], action: .flag, help: "flag the image with a short note, Enter (! again: unflag)",
+                    hint: Hint("flag", rank: 13), galleryHint: Hint("flag", rank: 10)),
+            Binding(keys: [.character("S")], action: .signOff, help: "sign the slide off, after asking (then read-only)",
+                    hint: Hint("sign off", rank: 14)),
         ]
         return Keymap(bindings: b)
     }()

@@ -20,7 +20,8 @@ extension ReviewApp {
         if shown.columns != shape.columns || shown.rows != shape.rows {
             apply(.galleryLayout(columns: shape.columns, rows: shape.rows))
         }
-        let screen = GalleryScreen(folderName: options.folder, graphicsMode: options.capabilities.graphics, theme: options.theme)
+        var screen = GalleryScreen(folderName: options.folder, graphicsMode: options.capabilities.graphics, theme: options.theme)
+        screen.keymap = options.keymap
         var grid = CellGrid(width: backend.width, height: backend.height)
         let wanted = screen.draw(session, into: &grid).map { PictureKey(index: $0.index, pane: $0.pane, cells: [], thumbnail: true) }
         wantedThumbnails = Set(wanted)
@@ -80,6 +81,7 @@ extension ReviewApp {
         let (next, saved, _) = session.acceptingPage(confirmed: confirmed) { decision in
             if let warning = try store.record(entry(for: decision)) { warnings.append(warning) }
             keepFeature(of: decision.index)
+            if let warning = recordAmendment(decision) { warnings.append(warning) }
         }
         let asked = next.question != nil && session.question == nil
         session = next

@@ -13,8 +13,15 @@ public final class ReviewApp {
         public var theme: Theme
         public var capabilities: TerminalCapabilities
         public var reviewer: String
+        /// The lab learnt (--lab), named in a sign-off.
+        public var lab: String?
+        /// The keys: the review's, with the lab's own classes (ReviewerClasses.swift).
+        public var keymap: Keymap = .review
 
-        public init(folder: String, theme: Theme, capabilities: TerminalCapabilities, reviewer: String) {
+        public init(folder: String, theme: Theme, capabilities: TerminalCapabilities, reviewer: String, lab: String? = nil,
+                    keymap: Keymap = .review) {
+            self.lab = lab
+            self.keymap = keymap
             self.folder = folder
             self.theme = theme
             self.capabilities = capabilities
@@ -40,7 +47,7 @@ public final class ReviewApp {
     /// How many images' features the last refit request had (its reference grows with them).
     private var featuresAtLastRefit = 0
     let painter: BackgroundWorker<PictureKey, String>
-    private let modelIdentity: String
+    let modelIdentity: String
     private var pictures = PictureCache()
 
     /// A lab whose earlier folders measured the model: a folder that looks like them starts with
@@ -57,10 +64,18 @@ public final class ReviewApp {
         }
     }
     public var labTrust: LabTrust?
+    /// The slide's own journal (target, flags, sign-off: ReviewApp+Slide.swift) and what it holds.
+    let slide: SlideJournal?
+    var slideRecord: SlideRecord
+    /// Whether this sitting's reopening (`amend`) is in the slide journal yet.
+    var amendRecorded = false
 
     public init(session: ReviewSession, store: ReviewStore, options: Options, modelIdentity: String, learner: LabLearner,
+                slide: (SlideJournal, SlideRecord)? = nil,
                 makeClassifier: @escaping @Sendable () throws -> any Classifying) {
         self.session = session
+        self.slide = slide?.0
+        slideRecord = slide?.1 ?? SlideRecord()
         self.store = store
         self.options = options
         self.modelIdentity = modelIdentity
@@ -106,7 +121,8 @@ public final class ReviewApp {
         defer { backend.end() }
         defer { backend.writeRaw(PicturePainter.clearing(options.capabilities)) }  // a kitty picture would outlive the screen
         defer { try? store.flush() }  // every way out (q, a signal) brings labels.csv up to date; run()'s caller reports a failure
-        let screen = ReviewScreen(folderName: options.folder, graphicsMode: options.capabilities.graphics, theme: options.theme)
+        var screen = ReviewScreen(folderName: options.folder, graphicsMode: options.capabilities.graphics, theme: options.theme)
+        screen.keymap = options.keymap
         askForPredictions()
         if let note = options.capabilities.note { apply(.notify(note, unlessBusy: false)) }
         while true {
@@ -269,13 +285,13 @@ public final class ReviewApp {
             return nil
         }
         if session.prompt != nil, pressed != .control("c"), pressed != .control("z") {  // an open prompt takes the keys as text
-            Keymap.promptAction(for: pressed).map(apply)
+            Keymap.promptAction(for: pressed).map(perform)
             askForPredictions()
             return nil
         }
         let action: ReviewAction? = session.showingHelp && pressed != .control("c")
-            ? HelpPages(keymap: .review, width: backend.width, height: backend.height).action(for: pressed, onPage: session.helpPage)
-            : Keymap.review.action(for: pressed)
+            ? HelpPages(keymap: options.keymap, width: backend.width, height: backend.height).action(for: pressed, onPage: session.helpPage)
+            : options.keymap.action(for: pressed)
         guard let action else {
             apply(.notify("\(pressed.label) does nothing here; ? lists the keys.", unlessBusy: false))
             return nil
@@ -294,6 +310,10 @@ public final class ReviewApp {
         if action == .toggleCalibration, session.calibrating {
             note(.calibrationSkipped, "skipped after \(session.trust.blindHere.calls) blind call(s)")
         }
+        if let (next, change) = session.reduceSlide(action) {  // a flag (ReviewApp+Slide.swift)
+            saveSlide(change, then: next)
+            return nil
+        }
         let (next, decision) = session.reduce(action)
         if let decision {
             save(decision, then: next)
@@ -308,7 +328,9 @@ public final class ReviewApp {
     /// The decision reaches the journal before the session that shows it is adopted.
     private func save(_ decision: Decision, then next: ReviewSession) {
         do {
-            let warning = try store.record(entry(for: decision))
+            try recordTargetIfNew()
+            var warning = try store.record(entry(for: decision))
+            warning = recordAmendment(decision) ?? warning
             session = next
             keepFeature(of: decision.index)
             adoptOutsideChange()

@@ -34,7 +34,7 @@ public struct ReviewScreen {
         let pane = Rect(x: 0, y: 1, width: g.width - Self.sidebarWidth - 1, height: g.height - 3)
         drawSidebar(s, &g, x: g.width - Self.sidebarWidth, y: 2)
         drawMessage(s, &g)
-        HintBar.draw(keymap.hints(in: .single) { s.blindRefusal($0) == nil }, theme: theme, into: &g)
+        HintBar.draw(keymap.hints(in: .single) { s.blindRefusal($0) == nil && s.signedOffRefusal($0) == nil }, theme: theme, into: &g)
         if s.queue.isEmpty {
             let text = s.labelFilter.map { "No image here is \($0.title). Press F for the next filter, Esc for all." }
                 ?? s.filter.map { "No image is predicted \($0). Press f to change the filter." } ?? "No images in this folder."
@@ -62,6 +62,7 @@ public struct ReviewScreen {
         if let f = s.filter { right += " · only \(f)" }
         if let f = s.labelFilter { right += " · only \(f.title)" }
         if s.blind { right += " · BLIND" }
+        if s.signedOff != nil { right += s.amending ? " · AMENDING" : " · SIGNED OFF" }
         right += " · \(graphicsMode.rawValue) "
         TitleBar.draw(folder: folderName, right: right, theme: theme, into: &g)
     }
@@ -82,6 +83,9 @@ public struct ReviewScreen {
             row += 1
         }
         line("Image", "\(s.position + 1) of \(s.queue.count)" + (s.queue.count < s.names.count ? " (filtered)" : ""), theme["text"])
+        if let note = s.flags[i] {
+            line("Flag", note.isEmpty ? "flagged" : "flagged: " + DisplayName.escaped(note), theme["warning"])
+        }
         for (n, text) in s.pictureViewLines(i).enumerated() {  // the heat map or zoom is never mistaken for the picture
             line(n == 0 ? "View" : "", text, theme["model"])
         }
@@ -149,7 +153,7 @@ public struct ReviewScreen {
             }
         }
         row = drawTrust(s.trust, &g, x: x, y: row + 2, width: w)
-        drawDifferential(s.differential, modelLabels: s.modelLabels, &g, x: x, y: row)
+        drawDifferential(s.differential, modelLabels: s.modelLabels, target: s.target, &g, x: x, y: row)
     }
 
     /// A label's classes, escaped, wrapped after a comma onto at most `maxLines` lines of `width`;
@@ -183,11 +187,11 @@ public struct ReviewScreen {
 
     /// The counts per class of the labels so far (updated with each decision), in the rows left
     /// above the message line; a short terminal shows fewer of them, or none.
-    private func drawDifferential(_ d: Differential, modelLabels: [String], _ g: inout CellGrid, x: Int, y: Int) {
+    private func drawDifferential(_ d: Differential, modelLabels: [String], target: Int?, _ g: inout CellGrid, x: Int, y: Int) {
         let bottom = g.height - 2  // the message line
         var row = y + 1            // a blank line before, as between the other blocks
         if bottom - row < 2 { row = y }
-        let lines = DifferentialText.lines(d, always: modelLabels, width: Self.sidebarWidth - 1 - 7, rows: bottom - row)
+        let lines = DifferentialText.lines(d, always: modelLabels, width: Self.sidebarWidth - 1 - 7, rows: bottom - row, target: target)
         guard !lines.isEmpty else { return }
         g.put("Count", x: x, y: row, style: theme["label"])
         for (n, line) in lines.enumerated() {

@@ -13,6 +13,8 @@ struct Config {
         "lab": { _ in nil },
         "theme": { _ in nil },  // checked where it is loaded: a name or a path, whose file may change
         "graphics": { GraphicsMode(rawValue: $0) == nil ? "must be one of \(GraphicsMode.allCases.map(\.rawValue).joined(separator: ", "))" : nil },
+        "target": { Int($0).map { (1...Config.maximumTarget).contains($0) } == true ? nil : "must be a whole number of cells from 1 to \(Config.maximumTarget)" },
+        "classes": { Config.parseClasses($0).problem },
         "threads": { Int($0).map { (1...64).contains($0) } == true ? nil : "must be a whole number from 1 to 64" },
         "calibrate": { Int($0).map { (0...1000).contains($0) } == true ? nil : "must be a whole number from 0 (off) to 1000" },
     ]
@@ -30,6 +32,27 @@ struct Config {
     var threads: Int? { values["threads"].flatMap { Int($0) } }
     /// Blind calls on a folder the model was not measured on (0: none).
     var calibrate: Int? { values["calibrate"].flatMap { Int($0) } }
+    /// The cells a review counts to (`--target` wins).
+    var target: Int? { values["target"].flatMap { Int($0) } }
+    static let maximumTarget = 100_000
+    /// The lab's own classes and their keys: `classes = BAND:d, BLAST:t` (the review's other keys stay theirs).
+    var extraClasses: [(key: Character, name: String)] { values["classes"].map { Self.parseClasses($0).classes } ?? [] }
+
+    static func parseClasses(_ text: String) -> (classes: [(key: Character, name: String)], problem: String?) {
+        var classes: [(key: Character, name: String)] = []
+        var keymap = Keymap.review
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: ":", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, parts[1].count == 1, let key = parts[1].first else {
+                return ([], "takes NAME:KEY pairs separated by commas (BAND:d, BLAST:t)")
+            }
+            if let problem = keymap.problem(givingKey: key, to: parts[0]) { return ([], problem) }
+            if classes.contains(where: { $0.name == parts[0] }) { return ([], "names \(parts[0]) twice") }
+            classes.append((key, parts[0]))
+            keymap = .review(extraClasses: classes)
+        }
+        return (classes, nil)
+    }
 
     /// Worker threads for classify and evaluate: the option, else the config file, else one per core this
     /// process may run on (its CPU affinity, so `taskset` and a Slurm job's cpuset are honoured), at most 64.

@@ -55,12 +55,23 @@ struct Report: ParsableCommand {
         valueName: "file.csv"))
     var labelsOut: String?
 
+    @Option(help: ArgumentHelp(
+        "Also write the report to file as one self-contained HTML page: the differential with intervals, the target, the "
+        + "sign-off and amendments, flagged cells and each class's cells as embedded thumbnails; no script, nothing fetched; "
+        + "prints on A4. Never written through a link or into a FIFO or device.", valueName: "file.html"))
+    var html: String?
+
+    @Option(help: ArgumentHelp("Also write the same report as Markdown (the text, without pictures).", valueName: "file.md"))
+    var markdown: String?
+
     @Flag(help: "With --labels-out: only the rows a person decided in a review (not the model's labels, not those labels.csv came with).")
     var reviewedOnly = false
 
     func validate() throws {
         if reviewedOnly && labelsOut == nil { throw ValidationError("--reviewed-only goes with --labels-out FILE") }
         if labelsOut == "-" || labelsOut?.isEmpty == true { throw ValidationError("--labels-out needs a file name") }
+        if html == "-" || html?.isEmpty == true { throw ValidationError("--html needs a file name") }
+        if markdown == "-" || markdown?.isEmpty == true { throw ValidationError("--markdown needs a file name") }
     }
 
     @Flag(name: .customLong("no-estimate"), help: "Leave out the estimate for the whole folder (it classifies the images nobody reviewed).")
@@ -116,11 +127,17 @@ struct Report: ParsableCommand {
             report(try Self.exportLabels(file, journal: contents.entries, reviewedOnly: reviewedOnly, to: labelsOut,
                                          labelsPath: labelsPath, journalPath: journalPath))
         }
+        let slide = try Self.slideRecord(forLabels: labelsPath, journalEntries: contents.entries.count)  // target, flags, sign-off (Report+Slide.swift)
+        if html != nil || markdown != nil {
+            for line in try Self.writeDocuments(html: html, markdown: markdown, folder: folder, names: names, keys: keys, file: file,
+                                                result: result, slide: slide, journal: contents.entries, provenance: provenance,
+                                                labelsPath: labelsPath, journalPath: journalPath) { report(line) }
+        }
         let estimate = noEstimate ? nil : try estimate(result, names: names, keys: keys, labels: file,
                                                        preLabels: record.map(PreLabels.init) ?? PreLabels(),
                                                        decidedByPerson: PersonDecisions(contents.entries).images)
-        print(json ? Self.json(result, labelsPath: labelsPath, journalPath: journalPath, provenance: provenance, estimate: estimate)
-                   : Self.text(result, labelsPath: labelsPath, provenance: provenance) + Self.text(estimate: estimate))
+        print(json ? Self.json(result, labelsPath: labelsPath, journalPath: journalPath, provenance: provenance, estimate: estimate, slide: slide)
+                   : Self.text(result, labelsPath: labelsPath, provenance: provenance, slide: slide) + Self.text(estimate: estimate))
     }
 
     /// The whole folder's differential, estimated (FolderEstimate): the reviewed labels, and the
@@ -174,7 +191,7 @@ struct Report: ParsableCommand {
 
     static func rightAligned(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
 
-    static func text(_ r: ReviewReport, labelsPath: String, provenance: ProvenanceCounts? = nil) -> String {
+    static func text(_ r: ReviewReport, labelsPath: String, provenance: ProvenanceCounts? = nil, slide: SlideReport? = nil) -> String {
         // Every label a person's: reviewed. Otherwise labelled, and by whom (Report+Provenance.swift).
         let mixed = provenance.map { $0.preLabelled + $0.imported > 0 } ?? false
         var lines = ["\(r.reviewed) of \(r.total) images \(mixed ? "labelled" : "reviewed") (\(DisplayName.escaped(labelsPath)))" + (mixed ? ":" : "")]
@@ -190,6 +207,7 @@ struct Report: ParsableCommand {
             lines.append("  " + DisplayName.escaped(row.name).padding(toLength: width, withPad: " ", startingAt: 0)
                          + String(format: " %5d  ", row.count) + rightAligned(percent(row.share), 6) + "  " + ci)
         }
+        if let slide { lines += Self.slideLines(slide, differential: d) }
         if let provenance, mixed { lines += Self.provenanceLines(provenance).dropFirst() }
         let a = r.agreement
         lines.append("")
@@ -244,7 +262,7 @@ struct Report: ParsableCommand {
     }
 
     static func json(_ r: ReviewReport, labelsPath: String, journalPath: String, provenance: ProvenanceCounts? = nil,
-                     estimate: FolderEstimate? = nil) -> String {
+                     estimate: FolderEstimate? = nil, slide: SlideReport? = nil) -> String {
         let d = r.differential, a = r.agreement
         var detail: [String: Any] = [:]
         for row in d.rows {
@@ -284,6 +302,7 @@ struct Report: ParsableCommand {
             "journal": journalPath,
         ]
         if let provenance { object.merge(Self.provenanceJSON(provenance)) { old, _ in old } }
+        if let slide { object.merge(Self.slideJSON(slide, differential: d)) { old, _ in old } }
         return (try? JSONOutput.text(object)) ?? "{}"
     }
 }

@@ -43,11 +43,20 @@ struct Review: ParsableCommand {
     @Option(help: ArgumentHelp("Blind calls when a folder opens that the model was not measured on (default: `calibrate` in the config file, else \(Calibration.defaultCalls)); 0 turns calibration off.", valueName: "N"))
     var calibrate: Int?
 
+    @Option(help: ArgumentHelp("The cells to count on this slide (100 or 200 as a rule): the sidebar counts toward it and says when it is reached (default: `target` in the config file, else none).", valueName: "N"))
+    var target: Int?
+
+    @Flag(help: "Reopen a signed-off slide for changes: each is journaled as an amendment, and `report` lists them (S signs it off again).")
+    var amend = false
+
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var labOptions: LabOptions
 
     func validate() throws {
         if let calibrate, !(0...1000).contains(calibrate) { throw ValidationError("--calibrate must be from 0 (off) to 1000") }
+        if let target, !(1...Config.maximumTarget).contains(target) {
+            throw ValidationError("--target takes a number of cells from 1 to \(Config.maximumTarget)")
+        }
     }
 
     func run() throws {
@@ -94,19 +103,39 @@ struct Review: ParsableCommand {
         var session = ReviewSession(names: names, modelLabels: model.labels, existing: store.labels,
                                     decidedByPerson: store.decidedByPerson, preLabels: store.preLabels, resumeAfter: store.lastImage)
         session.blind = blind
+        let slidePath = SlideJournal.path(forLabels: store.labelsPath)
+        let slideRead: (entries: [SlideEntry], notes: [String])
+        do { slideRead = try SlideJournal.read(path: slidePath) } catch { throw CommandFailure(error.description) }
+        let slideRecord = SlideRecord(slideRead.entries)
+        // The option, else the config file, else the target this slide was last counted to.
+        session.target = target ?? Config.user.target ?? slideRecord.target
+        session.loadFlags(slideRecord.flags.mapValues(\.note))
+        var signedNote: [String] = []
+        if let signed = slideRecord.signoff {
+            session.signedOff = .init(reviewer: signed.reviewer, time: signed.time)
+            session.amending = amend
+            signedNote = [amend ? "Amending the slide \(session.signedOff!.text): each change is journaled as an amendment; S signs it off again."
+                                : "This slide is \(session.signedOff!.text): read-only; review --amend reopens it for changes."]
+        } else if amend {
+            throw CommandFailure("--amend: \(DisplayName.escaped(folder)) is not signed off; review it without --amend")
+        }
         session.seedUndo(fromJournal: store.journalAtOpen)  // u reaches back into earlier sittings
         session.seedTrust(fromJournal: store.journalAtOpen)  // and the trust line counts their calls
         let labMeasured = loadedLab?.measured(excludingFolder: folderKey)
-        Self.startCalibration(&session, calls: calibrate ?? Config.user.calibrate ?? Calibration.defaultCalls,
-                              labName: labName, labMeasured: labMeasured.map { $0.calls > 0 } ?? false)
+        if session.signedOff == nil || amend {  // a signed-off slide is read-only: no calls to make on it
+            Self.startCalibration(&session, calls: calibrate ?? Config.user.calibrate ?? Calibration.defaultCalls,
+                                  labName: labName, labMeasured: labMeasured.map { $0.calls > 0 } ?? false)
+        }
         // A torn journal line, replayed decisions, image names that are no image files.
-        let notes = store.notes + (listing.skipped.isEmpty ? [] : [Self.skippedSummary(listing.skipped) + "."])
-            + Self.unknownClassesNote(store.labels, modelLabels: model.labels)
+        let notes = signedNote + store.notes + slideRead.notes + (listing.skipped.isEmpty ? [] : [Self.skippedSummary(listing.skipped) + "."])
+            + Self.unknownClassesNote(store.labels, modelLabels: model.labels + Config.user.extraClasses.map(\.name))
         if !notes.isEmpty { session = session.reduce(.notify(notes.joined(separator: " "), unlessBusy: false)).0 }
         let app = ReviewApp(session: session, store: store,
                             options: .init(folder: folder, theme: chosenTheme,
-                                           capabilities: .detect(requested: requested, environment: environment), reviewer: who),
+                                           capabilities: .detect(requested: requested, environment: environment), reviewer: who,
+                                           lab: labName, keymap: .review(extraClasses: Config.user.extraClasses)),
                             modelIdentity: model.identity, learner: learner,
+                            slide: (SlideJournal(path: slidePath), slideRecord),
                             makeClassifier: { try EngineClassifying(model: model) })
         if let labName, let m = labMeasured, m.calls > 0 {
             app.labTrust = .init(name: labName, carried: .init(agreed: m.agreed, calls: m.calls), shifts: m.shifts)

@@ -60,7 +60,7 @@ final class LabFileTests: XCTestCase {
         var lab = sampleLab()
         lab.measurements = ["/slides/one": .init(agreed: 17, calls: 24, shift: 1.25), "/slides/two": .init(agreed: 3, calls: 4, shift: 1.5)]
         try lab.save(environment: environment)
-        let back = try XCTUnwrap(Lab.load(name: "ward-7", model: "mnv2-abc", environment: environment))
+        let back = try XCTUnwrap(Lab.load(name: "ward-7", model: "mnv2-abc", labels: ["A", "B"], dimensions: 3, environment: environment))
         XCTAssertEqual(back.measurements, lab.measurements)
         let others = back.measured(excludingFolder: "/slides/two")
         XCTAssertEqual(others.agreed, 17)
