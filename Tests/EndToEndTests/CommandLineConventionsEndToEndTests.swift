@@ -76,7 +76,7 @@ final class CommandLineConventionsEndToEndTests: XCTestCase {
         let file = scratch + "/config/hematovision/config"
         XCTAssertEqual(r.error.components(separatedBy: "warning: ").count - 1, 2, r.error)
         XCTAssertTrue(r.error.contains("warning: \(file) line 2: graphics must be one of auto, kitty, sixel, blocks, none, not hologram\n"), r.error)
-        XCTAssertTrue(r.error.contains("warning: \(file) line 3: unknown key colour (known: calibrate, graphics, lab, theme, threads)\n"), r.error)
+        XCTAssertTrue(r.error.contains("warning: \(file) line 3: unknown key colour (known: calibrate, classes, graphics, lab, target, theme, threads)\n"), r.error)
         XCTAssertTrue(r.error.contains("16 classified, 0 failed"), r.error)
         let zero = try Harness.run([Harness.binary, "classify", samples], environment: try config("threads = 0\n"))
         XCTAssertEqual(zero.status, 0, zero.error)

@@ -46,7 +46,7 @@ final class PreLabelEndToEndTests: SampleFolderTestCase {
         let text = try Harness.run([Harness.binary, "report", folder])
         XCTAssertTrue(text.output.contains("3 reviewed by a person, 13 pre-labelled by the model (not reviewed)"), text.output)
         XCTAssertTrue(text.output.contains("pre-labelled by the model and still open: 13 image(s)"), text.output)
-        XCTAssertTrue(text.output.contains("differential of all labels: 16 cell(s)"), text.output)
+        XCTAssertTrue(text.output.contains("differential of all labels (16 of 16 images): 16 cell(s)"), text.output)
         XCTAssertTrue(text.output.contains("differential of the 3 image(s) a person reviewed: 3 cell(s)"), text.output)
 
         // What a person decided, in the dataset's format; untouched rows byte for byte.

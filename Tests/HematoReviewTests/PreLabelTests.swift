@@ -72,7 +72,8 @@ final class PreLabelTests: XCTestCase {
         s = s.reduce(.toggleGallery).0
         XCTAssertEqual(s.gallery?.predicted, "EOSINOPHIL")
         XCTAssertEqual(s.pageAcceptances.count, 4, "pre-labelled, imported and unlabelled: none decided by a person")
-        let done = s.acceptingPage { _ in }
+        // No blind calls were made, so A asks first (issue 21); the reviewer says yes.
+        let done = s.acceptingPage(confirmed: true) { _ in }
         XCTAssertEqual(done.session.labels[1]?.categories, ["EOSINOPHIL"], "A takes the page's class over the model's old label")
         XCTAssertEqual(done.session.labels[2]?.categories, ["MONOCYTE"], "labels.csv's own label is confirmed, as Enter does")
         XCTAssertEqual(done.session.reviewedCount, 4)

@@ -167,7 +167,16 @@ final class TrustTests: XCTestCase {
 
     // MARK: A asks
 
-    func gallery(_ s: ReviewSession) -> ReviewSession { s.run([.toggleGallery, .galleryLayout(columns: 4, rows: 2)]).0 }
+    /// The gallery at its first page with images still to decide (it opens at page 1, which the calls
+    /// made before it may have decided whole).
+    func gallery(_ s: ReviewSession) -> ReviewSession {
+        var g = s.run([.toggleGallery, .galleryLayout(columns: 4, rows: 2)]).0
+        while g.pageAcceptances.isEmpty, let page = g.gallery?.page {
+            g = g.reduce(.nextPage).0
+            if g.gallery?.page == page { break }
+        }
+        return g
+    }
 
     func testAAsksWhileTheBlindAgreementIsLowAndNAcceptsNothing() throws {
         var s = classified(40, blind: true)

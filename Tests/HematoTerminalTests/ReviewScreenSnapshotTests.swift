@@ -69,12 +69,15 @@ final class ReviewScreenSnapshotTests: XCTestCase {
         s = s.reduce(.repredicted([:], trust: trust)).0
         var grid = CellGrid(width: 100, height: 24)
         _ = screen().draw(s, into: &grid)
-        XCTAssertTrue(grid.text.contains("Model  no decisions this sitting"), grid.text)
+        // The Model block's first line is now the trust line (issue 21): what blind calls measured, not
+        // a count of this sitting's decisions, so nothing beside "adapted to 167" can deny it.
+        XCTAssertTrue(grid.text.contains("Model  not measured: no blind calls"), grid.text)
         XCTAssertTrue(grid.text.contains("adapted to 167 decisions"), grid.text)
         XCTAssertFalse(grid.text.contains("no decisions yet"), grid.text)
         var fresh = CellGrid(width: 100, height: 24)
         _ = screen().draw(session(), into: &fresh)
-        XCTAssertTrue(fresh.text.contains("Model  no decisions yet"), fresh.text)
+        XCTAssertTrue(fresh.text.contains("Model  not measured: no blind calls"), fresh.text)
+        XCTAssertTrue(fresh.text.contains("as shipped"), fresh.text)
     }
 
     func testFirstImageWithAPrediction() throws {
@@ -105,32 +108,35 @@ final class ReviewScreenSnapshotTests: XCTestCase {
         try assertSnapshot(grid, "help-100x48")
     }
 
-    /// At 80×24 the help takes two pages, each help text whole (the five add keys share a line):
+    /// At 80×24 the help takes three pages, each help text whole (the five add keys share a line):
     /// every binding is on one of them, and each page says how to turn and how to close.
-    func testHelpAt80x24ShowsEveryKeyWholeOnTwoPages() throws {
+    func testHelpAt80x24ShowsEveryKeyWholeOnThreePages() throws {
         let open = session().reduce(.toggleHelp).0
-        var first = CellGrid(width: 80, height: 24), second = CellGrid(width: 80, height: 24)
+        var first = CellGrid(width: 80, height: 24), second = CellGrid(width: 80, height: 24), third = CellGrid(width: 80, height: 24)
         screen().draw(open, into: &first)
         screen().draw(open.reduce(.turnHelpPage(1)).0, into: &second)
-        let both = first.text + second.text
+        screen().draw(open.reduce(.turnHelpPage(1)).0.reduce(.turnHelpPage(1)).0, into: &third)
+        let all = first.text + second.text + third.text
         for b in Keymap.review.bindings {
             if case .add = b.action { continue }
-            XCTAssertTrue(both.contains(b.keys.map(\.label).joined(separator: " ")), b.help)
-            XCTAssertTrue(both.contains(b.help), "cut: \(b.help)")
+            XCTAssertTrue(all.contains(b.keys.map(\.label).joined(separator: " ")), b.help)
+            XCTAssertTrue(all.contains(b.help), "cut: \(b.help)")
         }
         XCTAssertTrue(first.text.contains("E L M N B    add a class (an image with several cells)"))
-        XCTAssertFalse(both.contains("…"), "nothing is cut at 80 columns")
-        XCTAssertTrue(first.text.contains("Keys · page 1 of 2"))
+        XCTAssertFalse(all.contains("…"), "nothing is cut at 80 columns")
+        XCTAssertTrue(first.text.contains("Keys · page 1 of 3"))
         XCTAssertTrue(first.text.contains("→ next page   any other key closes this"))
-        XCTAssertTrue(second.text.contains("Keys · page 2 of 2"))
-        XCTAssertTrue(second.text.contains("← back   any other key closes this"))
+        XCTAssertTrue(second.text.contains("Keys · page 2 of 3"))
+        XCTAssertTrue(second.text.contains("→ next page   ← back   any other key closes this"))
+        XCTAssertTrue(third.text.contains("Keys · page 3 of 3"))
+        XCTAssertTrue(third.text.contains("← back   any other key closes this"))
         XCTAssertTrue(first.text.split(separator: "\n").last!.contains("accept"), "the hint bar stays in view")
         try assertSnapshot(first, "help-80x24")
         try assertSnapshot(second, "help-80x24-page-2")
         // A page past the last (the terminal grew while the help showed) draws the last one.
         var past = CellGrid(width: 80, height: 24)
-        screen().draw(open.reduce(.turnHelpPage(1)).0.reduce(.turnHelpPage(1)).0, into: &past)
-        XCTAssertEqual(past.text, second.text)
+        screen().draw(open.reduce(.turnHelpPage(1)).0.reduce(.turnHelpPage(1)).0.reduce(.turnHelpPage(1)).0, into: &past)
+        XCTAssertEqual(past.text, third.text)
     }
 
     /// A terminal too narrow for the longest help cuts it with "…", never silently.
