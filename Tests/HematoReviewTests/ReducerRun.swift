@@ -12,4 +12,21 @@ extension ReviewSession {
         }
         return (s, decisions)
     }
+
+    /// Applies actions as the app does: the slide's reducer first (flags, sign-off), then the session's;
+    /// returns the slide changes and the decisions apart.
+    func slideRun(_ actions: [ReviewAction]) -> (ReviewSession, [ReviewSession.SlideChange], [Decision]) {
+        var s = self, changes: [ReviewSession.SlideChange] = [], decisions: [Decision] = []
+        for a in actions {
+            if let (next, change) = s.reduceSlide(a) {
+                s = next
+                if let change { changes.append(change) }
+            } else {
+                let (next, d) = s.reduce(a)
+                s = next
+                if let d { decisions.append(d) }
+            }
+        }
+        return (s, changes, decisions)
+    }
 }

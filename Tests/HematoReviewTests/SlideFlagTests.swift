@@ -7,30 +7,14 @@ final class SlideFlagTests: XCTestCase {
     let labels = ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL"]
     let names = ["BloodImage_00001.jpg", "BloodImage_00002.jpg", "odd cell.png"]
 
-    /// Runs actions as the app does: the slide's first, then the session's; returns the slide changes.
-    func slideRun(_ s: ReviewSession, _ actions: [ReviewAction]) -> (ReviewSession, [ReviewSession.SlideChange], [Decision]) {
-        var s = s, changes: [ReviewSession.SlideChange] = [], decisions: [Decision] = []
-        for a in actions {
-            if let (next, change) = s.reduceSlide(a) {
-                s = next
-                if let change { changes.append(change) }
-            } else {
-                let (next, d) = s.reduce(a)
-                s = next
-                if let d { decisions.append(d) }
-            }
-        }
-        return (s, changes, decisions)
-    }
-
     func typed(_ text: String) -> [ReviewAction] { text.map { .promptType($0) } }
 
     func testFlagAsksForANoteAndEnterFlagsTheCurrentImage() {
         let s = ReviewSession(names: names, modelLabels: labels)
-        let (asking, c0, _) = slideRun(s, [.next, .flag])
+        let (asking, c0, _) = s.slideRun([.next, .flag])
         XCTAssertEqual(asking.prompt?.kind, .flagNote)
         XCTAssertEqual(c0, [], "nothing is written before Enter")
-        let (flagged, changes, decisions) = slideRun(asking, typed("  smudge? ") + [.promptSubmit])
+        let (flagged, changes, decisions) = asking.slideRun(typed("  smudge? ") + [.promptSubmit])
         XCTAssertEqual(changes, [.flag(index: 1, note: "smudge?")])
         XCTAssertEqual(decisions, [], "a flag is no label decision")
         XCTAssertEqual(flagged.flags, [1: "smudge?"])
@@ -39,17 +23,17 @@ final class SlideFlagTests: XCTestCase {
         XCTAssertEqual(flagged.message, "Flagged BloodImage_00002.jpg: smudge? (! again takes the flag off).")
         XCTAssertNil(flagged.labels[1], "the label is untouched")
         // ! on a flagged image takes the flag off at once.
-        let (unflagged, c2, _) = slideRun(flagged, [.flag])
+        let (unflagged, c2, _) = flagged.slideRun([.flag])
         XCTAssertEqual(c2, [.unflag(index: 1)])
         XCTAssertEqual(unflagged.flags, [:])
     }
 
     func testEscCancelsAndAnEmptyNoteStillFlags() {
         let s = ReviewSession(names: names, modelLabels: labels)
-        let (cancelled, c, _) = slideRun(s, [.flag] + typed("x") + [.promptClose])
+        let (cancelled, c, _) = s.slideRun([.flag] + typed("x") + [.promptClose])
         XCTAssertEqual(c, [])
         XCTAssertEqual(cancelled.flags, [:])
-        let (flagged, c2, _) = slideRun(s, [.flag, .promptSubmit])
+        let (flagged, c2, _) = s.slideRun([.flag, .promptSubmit])
         XCTAssertEqual(c2, [.flag(index: 0, note: "")])
         XCTAssertEqual(flagged.flags, [0: ""])
     }
@@ -57,9 +41,9 @@ final class SlideFlagTests: XCTestCase {
     func testTheLabelFilterListsFlaggedImagesOnlyWhenThereAreSome() {
         let s = ReviewSession(names: names, modelLabels: labels)
         XCTAssertFalse(s.labelFilterChoices.contains(.flagged))
-        var (flagged, _, _) = slideRun(s, [.last, .flag, .promptSubmit, .first])
+        var (flagged, _, _) = s.slideRun([.last, .flag, .promptSubmit, .first])
         XCTAssertTrue(flagged.labelFilterChoices.contains(.flagged))
-        (flagged, _, _) = slideRun(flagged, [.cycleLabelFilter, .cycleLabelFilter, .cycleLabelFilter])
+        (flagged, _, _) = flagged.slideRun([.cycleLabelFilter, .cycleLabelFilter, .cycleLabelFilter])
         XCTAssertEqual(flagged.labelFilter, .flagged)
         XCTAssertEqual(flagged.queue, [2])
     }

@@ -6,33 +6,18 @@ final class SlideSignOffTests: XCTestCase {
     let labels = ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL"]
     let names = ["BloodImage_00001.jpg", "BloodImage_00002.jpg", "BloodImage_00003.jpg"]
 
-    func slideRun(_ s: ReviewSession, _ actions: [ReviewAction]) -> (ReviewSession, [ReviewSession.SlideChange], [Decision]) {
-        var s = s, changes: [ReviewSession.SlideChange] = [], decisions: [Decision] = []
-        for a in actions {
-            if let (next, change) = s.reduceSlide(a) {
-                s = next
-                if let change { changes.append(change) }
-            } else {
-                let (next, d) = s.reduce(a)
-                s = next
-                if let d { decisions.append(d) }
-            }
-        }
-        return (s, changes, decisions)
-    }
-
     func testSAsksAndOnlyYSigns() {
         var s = ReviewSession(names: names, modelLabels: labels)
         s.target = 5
-        let (asking, c, _) = slideRun(s, [.set("NEUTROPHIL"), .signOff])
+        let (asking, c, _) = s.slideRun([.set("NEUTROPHIL"), .signOff])
         XCTAssertEqual(asking.prompt?.kind, .signOff)
         XCTAssertEqual(asking.message, "Only 1 of 5 cells are counted.", "signing short of the target is said first")
         XCTAssertEqual(c, [])
-        let (declined, c2, _) = slideRun(asking, [.promptType("n"), .promptSubmit])
+        let (declined, c2, _) = asking.slideRun([.promptType("n"), .promptSubmit])
         XCTAssertEqual(c2, [])
         XCTAssertEqual(declined.message, "Not signed off (y and Enter sign).")
         XCTAssertNil(declined.signedOff)
-        let (signing, c3, _) = slideRun(asking, [.promptType("y"), .promptSubmit])
+        let (signing, c3, _) = asking.slideRun([.promptType("y"), .promptSubmit])
         XCTAssertEqual(c3, [.signOff], "the app writes the sign-off, then calls signOff")
         XCTAssertNil(signing.prompt)
     }
@@ -45,7 +30,7 @@ final class SlideSignOffTests: XCTestCase {
         XCTAssertEqual(s.message, "Slide signed off by ann on 2026-12-07: read-only now; review --amend reopens it.")
         let refusal = "This slide is signed off by ann on 2026-12-07: read-only. review --amend reopens it for changes."
         for action: ReviewAction in [.accept, .set("MONOCYTE"), .add("EOSINOPHIL"), .removeLabel, .undo, .acceptPage, .acceptImage(1), .flag, .signOff] {
-            let (next, changes, decisions) = slideRun(s, [action])
+            let (next, changes, decisions) = s.slideRun([action])
             XCTAssertEqual(decisions, [], "\(action)")
             XCTAssertEqual(changes, [], "\(action)")
             XCTAssertEqual(next.message, refusal, "\(action)")
@@ -55,13 +40,13 @@ final class SlideSignOffTests: XCTestCase {
         // The reducer alone refuses too (the gallery's A reduces acceptImage steps directly).
         XCTAssertNil(s.reduce(.set("MONOCYTE")).1)
         // Looking around is allowed.
-        let (moved, _, _) = slideRun(s, [.previous, .next, .cycleLabelFilter, .toggleHelp])
+        let (moved, _, _) = s.slideRun([.previous, .next, .cycleLabelFilter, .toggleHelp])
         XCTAssertNotEqual(moved.message, refusal)
         // Amending: changes are allowed again.
         var amending = s
         amending.amending = true
         XCTAssertFalse(amending.readOnly)
-        let (changed, _, decisions) = slideRun(amending, [.first, .set("MONOCYTE")])
+        let (changed, _, decisions) = amending.slideRun([.first, .set("MONOCYTE")])
         XCTAssertEqual(decisions.map(\.label), [["MONOCYTE"]])
         XCTAssertEqual(changed.labels[0]?.categories, ["MONOCYTE"])
     }
