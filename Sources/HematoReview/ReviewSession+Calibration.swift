@@ -54,9 +54,11 @@ extension ReviewSession {
             c.calls = decided + Calibration.stratifiedSample(items, count: max(0, c.wanted - decided.count), using: &generator)
             c.phase = .calling
             calibration = c
-            let at = current
+            // The calls start at the first one still to make, whatever image showed while they were
+            // drawn: keeping that image (when the draw happened to pick it) opened the calls at a
+            // random place, "2 of 4", and the order of the calls is the draw's, not the screen's.
             rebuildQueue(order: .name, filter: nil)
-            move(to: at.flatMap { queue.firstIndex(of: $0) } ?? queue.firstIndex { labels[$0] == nil } ?? 0)
+            move(to: queue.firstIndex { labels[$0] == nil } ?? 0)
         }
         if c.phase == .calling, c.calls.allSatisfy({ labels[$0]?.source == .person }) {
             endCalibration(.done, saying: "Calibration done: \(trust.sentence).")

@@ -116,6 +116,24 @@ final class TrustTests: XCTestCase {
         XCTAssertNil(s.labels[s.current!], "on to an image without a label")
     }
 
+    /// The calls open at the first one, even when the image on screen while they were drawn is one of
+    /// them further on (CI's tmux run opened at "Image 2 of 4").
+    func testTheCallsOpenAtTheFirstWhateverImageShowedWhileTheyWereDrawn() throws {
+        func started() -> ReviewSession {
+            var s = ReviewSession(names: names(200), modelLabels: labels)
+            s.startCalibration(count: 4, seed: 3, reason: "")
+            return s
+        }
+        var probe = started()
+        for i in probe.calibration!.candidates { probe = probe.reduce(.opinion(index: i, neutrophil)).0 }
+        let calls = try XCTUnwrap(probe.calibration?.calls)
+        var s = started()
+        s.move(to: try XCTUnwrap(s.queue.firstIndex(of: calls[2])))  // looking at what will be the third call
+        for i in s.calibration!.candidates { s = s.reduce(.opinion(index: i, neutrophil)).0 }
+        XCTAssertEqual(s.queue, calls)
+        XCTAssertEqual(s.current, calls[0], "the calls start at the first")
+    }
+
     func testCSkipsTheCalibrationAndStartsOne() throws {
         var s = classified(200)
         s.startCalibration(count: 4, seed: 3, reason: "")
