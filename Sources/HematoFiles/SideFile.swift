@@ -18,7 +18,7 @@ public enum SideFile {
             if kind != .regular { throw .notRegular(path: path, kind: kind) }
         }
         // Read and write bits only: a record is never executable, set-id or sticky.
-        let mode = (reference.flatMap { try? Syscall.stat($0) }.map { $0.st_mode } ?? (0o666 & ~AtomicReplace.currentUmask())) & 0o666
+        let mode = reference.flatMap(FilePermissions.forData(beside:)) ?? (0o666 & ~AtomicReplace.currentUmask())
         let (temporary, file) = try TemporaryFile.create(beside: path)
         do throws(FileError) {
             try file.writeAll(bytes)
