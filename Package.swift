@@ -43,7 +43,8 @@ let package = Package(
         .target(name: "HematoImage", dependencies: ["HematoFiles", "CTurboJPEG", "CPNG", "CTIFF"]),
         .target(name: "HematoNet", dependencies: ["HematoFiles", "HematoImage", "HematoAdapt", "CXNNPack", "CBundledModel"],
                 resources: [.copy("Resources/hematovision-mobilenetv2.safetensors"),
-                            .copy("Resources/hematovision-mobilenetv2.int8.json")]),
+                            .copy("Resources/hematovision-mobilenetv2.int8.json"),
+                            .copy("Resources/hematovision-mobilenetv2.stain.json")]),
         // The same model file compiled into the binary (C23 #embed), so the binary alone runs anywhere.
         .target(name: "CBundledModel"),
         // Learning the reviewer's lab: head refits, temperatures, lab files, the shift check. Swift,

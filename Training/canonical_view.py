@@ -76,6 +76,7 @@ class Found:
     background: tuple
     scale: int
     threshold: int
+    nucleus: tuple | None = None   # mean colour of the nucleus mask in the small copy (the stain check)
 
     @property
     def fallback(self) -> bool:
@@ -208,6 +209,7 @@ def find(rgb: np.ndarray) -> Found:
     score = nucleus_score(sums, ss, bg)
     hist = np.bincount(score.ravel(), minlength=256)
     t = max(MIN_SCORE, otsu(hist))
+    nucleus = mask_colour(sums, ss, score >= t)
     pieces = [p for p in components(score >= t) if p[0] >= MIN_PIECE]
     cells = group(pieces)
     cells.sort(key=lambda c: (-c[0], c[5]))
@@ -222,7 +224,16 @@ def find(rgb: np.ndarray) -> Found:
             side = max(MIN_CROP, (max(bx1 - bx0, by1 - by0) * K10 + 5) // 10)
             crop = ((bx0 + bx1 - side) >> 1, (by0 + by1 - side) >> 1, side)
             out.append(Cell(bx0, by0, bx1 - bx0, by1 - by0, area, crop))
-    return Found(out, bg, s, t)
+    return Found(out, bg, s, t, nucleus)
+
+
+def mask_colour(sums: np.ndarray, ss: int, mask: np.ndarray):
+    """Mean colour of the small copy's pixels under `mask`, rounded as the background is; None if empty."""
+    sel = sums[mask]
+    c = len(sel)
+    if c == 0:
+        return None
+    return tuple(int((2 * int(sel[:, i].sum()) + c * ss) // (2 * c * ss)) for i in range(3))
 
 
 def cut(rgb: np.ndarray, crop, fill) -> np.ndarray:
@@ -264,6 +275,7 @@ def _entry(name, region, rgb, beside=None):
     return {
         "image": name, "region": region, "beside": beside, "pixel_check": _pixel_check(rgb),
         "scale": found.scale, "threshold": found.threshold, "background": list(found.background),
+        "nucleus": list(found.nucleus) if found.nucleus else None,
         "fallback": found.fallback,
         "cells": [{"box": [c.x, c.y, c.width, c.height], "area": c.area, "crop": list(c.crop)} for c in found.cells],
         "tensors": [{"sum": float(t.astype(np.float64).sum()),

@@ -20,3 +20,11 @@ __attribute__((aligned(8))) static const unsigned char int8_calibration[] = {
 
 const unsigned char *hv_bundled_int8_calibration(void) { return int8_calibration; }
 size_t hv_bundled_int8_calibration_size(void) { return sizeof int8_calibration; }
+
+// The shipped model's stain reference (the stain check's training-lab colours), bundled the same way.
+__attribute__((aligned(8))) static const unsigned char stain_reference[] = {
+#embed "../HematoNet/Resources/hematovision-mobilenetv2.stain.json"
+};
+
+const unsigned char *hv_bundled_stain_reference(void) { return stain_reference; }
+size_t hv_bundled_stain_reference_size(void) { return sizeof stain_reference; }

@@ -32,16 +32,19 @@ public struct Lab: Equatable, Sendable {
     }
 
     /// What a folder of this lab measured: its blind calls, how many agreed with the model, and its
-    /// shift score. The next folder whose score matches starts with these (no new calls).
+    /// shift and stain scores. The next folder whose scores match starts with these (no new calls).
     public struct Measurement: Equatable, Sendable, Codable {
         public var agreed: Int
         public var calls: Int
         public var shift: Float
+        /// Absent in lab files written before the stain check (and for a model without a stain reference).
+        public var stain: Float?
 
-        public init(agreed: Int, calls: Int, shift: Float) {
+        public init(agreed: Int, calls: Int, shift: Float, stain: Float? = nil) {
             self.agreed = agreed
             self.calls = calls
             self.shift = shift
+            self.stain = stain
         }
     }
 
@@ -218,7 +221,7 @@ public struct Lab: Equatable, Sendable {
         measurements = [:]
         if let text = meta["measurements"] {
             guard let read = try? JSONDecoder().decode([String: Measurement].self, from: Data(text.utf8)),
-                  read.values.allSatisfy({ $0.calls >= 0 && (0...$0.calls).contains($0.agreed) && $0.shift.isFinite }) else {
+                  read.values.allSatisfy({ $0.calls >= 0 && (0...$0.calls).contains($0.agreed) && $0.shift.isFinite && ($0.stain?.isFinite ?? true) }) else {
                 throw damaged("its measurements are not readable")
             }
             measurements = read
@@ -295,15 +298,16 @@ extension JSONEncoder {
 
 extension Lab {
     /// The blind calls of the folders other than `folder`.
-    public func measured(excludingFolder folder: String) -> (agreed: Int, calls: Int, shifts: [Float]) {
+    public func measured(excludingFolder folder: String) -> (agreed: Int, calls: Int, shifts: [Float], stains: [Float]) {
         var agreed = 0, calls = 0
-        var shifts: [Float] = []
+        var shifts: [Float] = [], stains: [Float] = []
         for (f, m) in measurements where f != folder && m.calls > 0 {
             agreed += m.agreed
             calls += m.calls
             shifts.append(m.shift)
+            if let stain = m.stain { stains.append(stain) }
         }
-        return (agreed, calls, shifts.sorted())
+        return (agreed, calls, shifts.sorted(), stains.sorted())
     }
 
     /// Whether a folder's shift score is like those of the lab's measured folders: within a fifth of their median.
@@ -311,5 +315,13 @@ extension Lab {
         guard !shifts.isEmpty else { return false }
         let median = shifts[shifts.count / 2]
         return abs(shift - median) <= max(0.1, 0.2 * median)
+    }
+
+    /// Whether a folder's stain score is like the lab's measured folders' (the same tolerance as the shift's).
+    /// With nothing to compare (a lab measured before the stain check, or a folder without a stain score),
+    /// the shift score decides alone.
+    public static func matches(stain: Float?, measured stains: [Float]) -> Bool {
+        guard let stain, !stains.isEmpty else { return true }
+        return matches(shift: stain, measured: stains)
     }
 }

@@ -39,8 +39,14 @@ public enum CanonicalView {
     /// The network inputs for a picture: one per cell, or the whole picture once, marked, when none was found.
     public static func inputs(_ image: RGBImage, preprocessing: Preprocessing,
                               rule: CanonicalViewRule = .standard) -> [Input] {
+        inputsAndSearch(image, preprocessing: preprocessing, rule: rule).inputs
+    }
+
+    /// The inputs and the search that found them (its nucleus and background colours feed the stain check).
+    public static func inputsAndSearch(_ image: RGBImage, preprocessing: Preprocessing,
+                                       rule: CanonicalViewRule = .standard) -> (inputs: [Input], search: NucleusFinder.Result) {
         let (search, crops) = crops(image, rule: rule)
-        guard !search.fellBack else { return [Input(cell: nil, tensor: preprocessing.tensor(from: image))] }
-        return zip(search.cells, crops).map { Input(cell: $0, tensor: preprocessing.tensor(from: $1)) }
+        guard !search.fellBack else { return ([Input(cell: nil, tensor: preprocessing.tensor(from: image))], search) }
+        return (zip(search.cells, crops).map { Input(cell: $0, tensor: preprocessing.tensor(from: $1)) }, search)
     }
 }

@@ -25,12 +25,26 @@ public enum NucleusFinder {
         /// Block side of the small copy, and the nucleus threshold used there.
         public let scale: Int
         public let threshold: Int
+        /// Mean colour of the nucleus mask (every small-copy pixel at or above the threshold), for the
+        /// stain check: the nucleus colour against `background` says which dye and how much. Nil when the
+        /// mask is empty.
+        public let nucleus: (r: UInt8, g: UInt8, b: UInt8)?
+
+        public init(cells: [Cell], background: (r: UInt8, g: UInt8, b: UInt8), scale: Int, threshold: Int,
+                    nucleus: (r: UInt8, g: UInt8, b: UInt8)? = nil) {
+            self.cells = cells
+            self.background = background
+            self.scale = scale
+            self.threshold = threshold
+            self.nucleus = nucleus
+        }
 
         /// No nucleus: the view falls back to the whole picture.
         public var fellBack: Bool { cells.isEmpty }
 
         public static func == (a: Result, b: Result) -> Bool {
             a.cells == b.cells && a.background == b.background && a.scale == b.scale && a.threshold == b.threshold
+                && a.nucleus.map { [$0.r, $0.g, $0.b] } == b.nucleus.map { [$0.r, $0.g, $0.b] }
         }
     }
 
@@ -101,6 +115,7 @@ public enum NucleusFinder {
         }
         // 4. Threshold.
         let threshold = max(rule.minScore, otsu(scoreHistogram))
+        let nucleus = maskColour(sums, score: score, threshold: threshold, blockArea: ss)
         // 5. Pieces of the mask.
         let pieces = components(score, width: sw, height: sh, threshold: UInt8(min(threshold, 255)))
             .filter { $0.area >= rule.minPiece }
@@ -117,7 +132,19 @@ public enum NucleusFinder {
                                   cropX: (bx0 + bx1 - side) >> 1, cropY: (by0 + by1 - side) >> 1, cropSide: side))
             }
         }
-        return Result(cells: cells, background: background, scale: s, threshold: threshold)
+        return Result(cells: cells, background: background, scale: s, threshold: threshold, nucleus: nucleus)
+    }
+
+    /// Mean colour of the small-copy pixels whose score reaches `threshold`, rounded as the background's is.
+    static func maskColour(_ sums: [Int32], score: [UInt8], threshold: Int, blockArea ss: Int) -> (r: UInt8, g: UInt8, b: UInt8)? {
+        var total = (0, 0, 0), count = 0
+        for p in score.indices where Int(score[p]) >= threshold {
+            total.0 += Int(sums[p * 3]); total.1 += Int(sums[p * 3 + 1]); total.2 += Int(sums[p * 3 + 2])
+            count += 1
+        }
+        guard count > 0 else { return nil }
+        let mean = { (sum: Int) in UInt8((2 * sum + count * ss) / (2 * count * ss)) }
+        return (mean(total.0), mean(total.1), mean(total.2))
     }
 
     /// The threshold t (mask: value ≥ t) with the largest between-class variance; the first maximum wins.

@@ -10,8 +10,9 @@ public struct BatchClassifier: Sendable {
     public enum Outcome: Sendable {
         /// `probabilities` and `feature` are the first cell's (the largest nucleus), or the whole
         /// picture's; `feature` only when it was asked for (5 KB an image). `cells` lists every cell
-        /// the model's view found, empty when it classified the whole picture.
-        case classified(probabilities: [Float], feature: [Float]?, cells: [FoundCell])
+        /// the model's view found, empty when it classified the whole picture. `stain` is the
+        /// picture's nucleus colour over its background colour (the stain check), when the view found a nucleus mask.
+        case classified(probabilities: [Float], feature: [Float]?, cells: [FoundCell], stain: [Float]?)
         case failed(reason: String)
     }
 
@@ -47,13 +48,13 @@ public struct BatchClassifier: Sendable {
                 let outcome: Outcome
                 do {
                     let image = try ImageDecoding.load(paths[i], covering: model.decodeCovering)
-                    let found = try classifier.classifyCells(image)
+                    let (found, stain) = try classifier.classifyPicture(image)
                     let cells = found.compactMap { c in
                         c.cell.map { FoundCell(cell: $0, probabilities: head?.probabilities(c.prediction.pooled) ?? c.prediction.probabilities) }
                     }
                     let first = found[0].prediction
                     outcome = .classified(probabilities: head?.probabilities(first.pooled) ?? first.probabilities,
-                                          feature: keepFeatures ? first.pooled : nil, cells: cells)
+                                          feature: keepFeatures ? first.pooled : nil, cells: cells, stain: stain)
                 } catch {  // ImageError and EngineError both describe themselves
                     outcome = .failed(reason: "\(error)")
                 }

@@ -1,3 +1,4 @@
+import HematoAdapt
 import HematoImage
 
 /// MobileNetV2 on XNNPACK: picture in, class probabilities and the final
@@ -105,14 +106,21 @@ public final class Classifier {
     /// One prediction per white cell the model's view finds, largest nucleus first; a single
     /// whole-picture prediction (`cell` nil) when the model has no view or no nucleus was found.
     public func classifyCells(_ image: RGBImage) throws(EngineError) -> [CellPrediction] {
+        try classifyPicture(image).cells
+    }
+
+    /// The cells' predictions and the picture's stain (nucleus colour over background colour, for the
+    /// stain check): nil without a canonical view or when the finder's nucleus mask is empty.
+    public func classifyPicture(_ image: RGBImage) throws(EngineError) -> (cells: [CellPrediction], stain: [Float]?) {
         guard let rule = model.view else {
-            return [CellPrediction(cell: nil, prediction: try classify(tensor: model.preprocessing.tensor(from: image)))]
+            return ([CellPrediction(cell: nil, prediction: try classify(tensor: model.preprocessing.tensor(from: image)))], nil)
         }
+        let (inputs, search) = CanonicalView.inputsAndSearch(image, preprocessing: model.preprocessing, rule: rule)
         var out: [CellPrediction] = []
-        for input in CanonicalView.inputs(image, preprocessing: model.preprocessing, rule: rule) {
+        for input in inputs {
             out.append(CellPrediction(cell: input.cell, prediction: try classify(tensor: input.tensor)))
         }
-        return out
+        return (out, search.nucleus.map { StainReference.relative(nucleus: $0, background: search.background) })
     }
 
     /// Classifies an already preprocessed NHWC tensor (height × width × 3).

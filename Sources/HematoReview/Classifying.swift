@@ -24,12 +24,16 @@ public struct Observation: Sendable {
     public var cells: [CellOpinion]
     /// Where the evidence for the top class lies (the first cell's, with the canonical view).
     public var activationMap: ActivationMap?
+    /// The picture's nucleus colour over its background colour (R, G, B), for the stain check.
+    public var stain: [Float]?
 
-    public init(opinion: ModelOpinion, feature: [Float]?, cells: [CellOpinion] = [], activationMap: ActivationMap? = nil) {
+    public init(opinion: ModelOpinion, feature: [Float]?, cells: [CellOpinion] = [], activationMap: ActivationMap? = nil,
+                stain: [Float]? = nil) {
         self.opinion = opinion
         self.feature = feature
         self.cells = cells
         self.activationMap = activationMap
+        self.stain = stain
     }
 }
 

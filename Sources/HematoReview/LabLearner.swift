@@ -21,22 +21,26 @@ public struct LabLearner: Sendable {
 
     public let prior: LinearHead
     public let shiftReference: ShiftReference?
+    public let stainReference: StainReference?
     /// Decisions from this lab's other folders (`--lab`), fitted on together with this folder's.
     public let otherFolders: [Lab.Example]
     public private(set) var adaptation: Adaptation
     public private(set) var features: [Int: [Float]] = [:]
     private var distances: [Float] = []
+    private var stainDistances: [Float] = []
 
-    public init(prior: LinearHead, shiftReference: ShiftReference?, otherFolders: [Lab.Example] = []) {
+    public init(prior: LinearHead, shiftReference: ShiftReference?, stainReference: StainReference? = nil,
+                otherFolders: [Lab.Example] = []) {
         self.prior = prior
         self.shiftReference = shiftReference
+        self.stainReference = stainReference
         self.otherFolders = otherFolders
         adaptation = Adaptation(prior: prior)
     }
 
     /// Keeps the image's feature (for good when `decided`: a person labelled it) and returns its
     /// prediction under the adaptation in force.
-    public mutating func observe(index: Int, feature: [Float], decided isDecided: Bool = false) -> [Float] {
+    public mutating func observe(index: Int, feature: [Float], stain: [Float]? = nil, decided isDecided: Bool = false) -> [Float] {
         let isNew = features[index] == nil
         features[index] = feature
         if isDecided { decided.insert(index) }
@@ -50,10 +54,25 @@ public struct LabLearner: Sendable {
             if undecidedStart > Self.featureLimit { undecidedOrder.removeFirst(undecidedStart); undecidedStart = 0 }
         }
         if let shiftReference, distances.count < 4096 { distances.append(shiftReference.distance(feature)) }
+        if let stainReference, let stain, stain.count == 3, stainDistances.count < 4096 {
+            stainDistances.append(stainReference.distance(stain))
+        }
         return adaptation.probabilities(feature)
     }
 
     public var shift: ShiftAssessment? { shiftReference?.assess(distances: distances) }
+    public var stain: ShiftAssessment? { stainReference?.assess(distances: stainDistances) }
+
+    /// Both checks, once each has seen enough pictures, or once the folder has none left to classify
+    /// (`seenAll`: a folder too small for the stain check gets the feature check alone); nil before.
+    public func look(seenAll: Bool) -> FolderLook? {
+        guard shiftReference != nil || stainReference != nil else { return nil }
+        let features = shift, stain = stain
+        if shiftReference != nil, features == nil, !seenAll { return nil }
+        if stainReference != nil, stain == nil, !seenAll { return nil }
+        if features == nil, stain == nil { return nil }
+        return FolderLook(features: features, stain: stain)
+    }
 
     /// The examples to fit on: the lab's other folders, then each image of this folder that a
     /// person labelled with exactly one of the model's classes and whose feature is known.

@@ -96,9 +96,9 @@ extension ReviewSession {
 
 extension ReviewSession {
     /// The folder's shift check has spoken (ReviewApp): `warning` starts a calibration only offered
-    /// (a small folder); `labMatch` (a lab's earlier folders measured, and these images look like
-    /// theirs) carries the lab's calls and ends a calibration that has no calls of its own yet.
-    public mutating func shiftKnown(warning: Bool, labMatch: (carried: Trust.Tally, note: String)?) {
+    /// (a small folder), saying `why`; `labMatch` (a lab's earlier folders measured, and these images
+    /// look like theirs) carries the lab's calls and ends a calibration that has no calls of its own yet.
+    public mutating func shiftKnown(warning: Bool, why: String? = nil, labMatch: (carried: Trust.Tally, note: String)?) {
         if let labMatch, trust.blindHere.calls == 0 {
             trust.carried = labMatch.carried
             if calibration != nil {
@@ -108,7 +108,7 @@ extension ReviewSession {
         }
         if warning, let c = calibration, c.phase == .offered {
             startCalibration(count: c.wanted, seed: calibrationSeed,
-                             reason: "These images do not look like the model's training images.")
+                             reason: "These images do not look like the model's training images" + (why.map { ": " + $0 } ?? "") + ".")
         }
     }
 }

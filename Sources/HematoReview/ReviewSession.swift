@@ -94,6 +94,9 @@ public struct ReviewSession: Equatable, Sendable {
         /// Median distance of this folder's images to the training images (1 = alike), and whether it warns.
         public var shiftScore: Float?
         public var shiftWarning = false
+        /// Median stain distance of this folder's pictures to the training labs' stains (1 = alike), when the model has a stain reference.
+        public var stainScore: Float?
+        public var stainWarning = false
 
         public init() {}
     }

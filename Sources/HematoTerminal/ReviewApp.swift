@@ -56,10 +56,13 @@ public final class ReviewApp {
         public var name: String
         public var carried: ReviewSession.Trust.Tally
         public var shifts: [Float]
+        /// The stain scores of the lab's measured folders (empty for a lab measured before the stain check).
+        public var stains: [Float]
 
-        public init(name: String, carried: ReviewSession.Trust.Tally, shifts: [Float]) {
+        public init(name: String, carried: ReviewSession.Trust.Tally, shifts: [Float], stains: [Float] = []) {
             self.name = name
             self.carried = carried
+            self.stains = stains
             self.shifts = shifts
         }
     }
@@ -145,7 +148,7 @@ public final class ReviewApp {
         for (index, observation) in predictions {
             var opinion = observation.opinion
             if let feature = observation.feature, case .predicted(_, let hash) = opinion {
-                opinion = .predicted(probabilities: learner.observe(index: index, feature: feature,
+                opinion = .predicted(probabilities: learner.observe(index: index, feature: feature, stain: observation.stain,
                                                                     decided: session.labels[index]?.source == .person), imageHash: hash)
                 teaches = teaches || session.labels[index]?.source == .person
             }
@@ -160,23 +163,26 @@ public final class ReviewApp {
         let referenceGrew = decided > 0 && learner.adaptation.usesReference(decisions: decided)
             && learner.features.count >= 2 * max(1, featuresAtLastRefit)
         if teaches || referenceGrew { requestRefit() }
-        if session.trust.shiftScore == nil, let shift = learner.shift {
-            session.trust.shiftScore = shift.score
-            session.trust.shiftWarning = shift.warning
+        if session.trust.shiftScore == nil, session.trust.stainScore == nil, let look = learner.look(seenAll: session.classifiedCount >= session.names.count) {
+            session.trust.shiftScore = look.features?.score
+            session.trust.stainScore = look.stain?.score
+            session.trust.stainWarning = look.stain?.warning ?? false
+            session.trust.shiftWarning = look.warning
             let calibratingBefore = session.calibration?.phase
             var match: (carried: ReviewSession.Trust.Tally, note: String)?
             if let lab = labTrust {
-                if Lab.matches(shift: shift.score, measured: lab.shifts) {
+                if Lab.matches(shift: look.features?.score ?? 1, measured: lab.shifts),
+                   Lab.matches(stain: look.stain?.score, measured: lab.stains) {
                     match = (lab.carried, "Lab \(DisplayName.escaped(lab.name)): these images look like its earlier folders; no new blind calls.")
                 } else if session.calibrating {
-                    apply(.notify(String(format: "These images differ from lab %@'s earlier folders (shift %.1f): blind calls measure the model here.",
-                                         DisplayName.escaped(lab.name), shift.score), unlessBusy: false))
+                    apply(.notify(String(format: "These images differ from lab %@'s earlier folders (shift %.1f, stain %.1f): blind calls measure the model here.",
+                                         DisplayName.escaped(lab.name), look.features?.score ?? 0, look.stain?.score ?? 0), unlessBusy: false))
                 }
             }
-            session.shiftKnown(warning: shift.warning, labMatch: match)
+            session.shiftKnown(warning: look.warning, why: look.reason, labMatch: match)
             dirty = true
-            if shift.warning, session.calibration?.phase == calibratingBefore {
-                apply(.notify("These images do not look like the model's training images: check each prediction.", unlessBusy: true))
+            if look.warning, session.calibration?.phase == calibratingBefore {
+                apply(.notify("These images do not look like the model's training images: \(look.reason ?? "") — check each prediction.", unlessBusy: true))
             }
         }
         if !predictions.isEmpty && outstanding.isEmpty { askForPredictions() }

@@ -218,7 +218,10 @@ public struct ReviewScreen {
         let adapted = t.adaptedTo == 0 ? "as shipped" : t.keptPrior ? "as shipped (checked on \(t.adaptedTo))" : "adapted to \(t.adaptedTo) decision\(t.adaptedTo == 1 ? "" : "s")"
         g.put(adapted, x: x + 7, y: row, style: t.keptPrior ? theme["dim"] : theme["model"], maxWidth: width - 7)
         row += 1
-        if t.shiftWarning, let score = t.shiftScore {
+        if t.stainWarning, let score = t.stainScore {  // the stain says more to a person than the features do
+            g.put(String(format: "STAIN %.1f: new to the model", score), x: x + 7, y: row, style: theme["warning"], maxWidth: width - 7)
+            row += 1
+        } else if t.shiftWarning, let score = t.shiftScore {
             g.put(String(format: "SHIFT %.1f: unlike training images", score), x: x + 7, y: row, style: theme["warning"], maxWidth: width - 7)
             row += 1
         }

@@ -15,7 +15,7 @@ extension Bench {
         let outcomes = try BatchClassifier(model: model, workers: 2, keepFeatures: true).run(names.map { folder + "/" + $0 })
         var features: [[Float]] = [], labels: [Int] = []
         for outcome in outcomes {
-            guard case .classified(let p, let feature?, _) = outcome else { continue }
+            guard case .classified(let p, let feature?, _, _) = outcome else { continue }
             features.append(feature)
             // The reviewer's class: the model's top class, corrected for every fifth image.
             let top = p.indices.max { p[$0] < p[$1] }!

@@ -108,11 +108,11 @@ struct Classify: ParsableCommand {
         for (item, outcome) in zip(items, outcomes) {
             recorded.append(ShardRecord.Item(index: item.place, key: nil))
             switch outcome {
-            case .classified(let p, _, _) where !p.allSatisfy(\.isFinite):
+            case .classified(let p, _, _, _) where !p.allSatisfy(\.isFinite):
                 // Finite weights can still overflow to infinity on a strange picture; NaN is no prediction.
                 failures += 1
                 report("skipped \(DisplayName.escaped(item.path)): the model's output is not a number (NaN or infinity)")
-            case .classified(let p, _, let cells):
+            case .classified(let p, _, let cells, _):
                 let line: String
                 do {
                     line = try JSONLine.prediction(image: item.key, path: item.path, labels: model.labels, probabilities: p, cells: cells,

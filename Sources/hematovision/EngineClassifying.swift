@@ -24,7 +24,7 @@ final class EngineClassifying: Classifying, @unchecked Sendable {
         do {
             let bytes = try ImageDecoding.readFile(path)
             let image = try ImageDecoding.decode(bytes, path: path, covering: covering)
-            let found = try classifier.classifyCells(image)
+            let (found, stain) = try classifier.classifyPicture(image)
             let prediction = found[0].prediction
             let opinion = ModelOpinion.predicted(probabilities: prediction.probabilities,
                                                  imageHash: ContentHash.journalTag(bytes))
@@ -40,7 +40,7 @@ final class EngineClassifying: Classifying, @unchecked Sendable {
             let map = ActivationMap(width: prediction.featureWidth, height: prediction.featureHeight,
                                     values: prediction.activationMap(forClass: top), classIndex: top,
                                     x: square.0, y: square.1, boxWidth: square.2, boxHeight: square.3)
-            return Observation(opinion: opinion, feature: prediction.pooled, cells: cells, activationMap: map)
+            return Observation(opinion: opinion, feature: prediction.pooled, cells: cells, activationMap: map, stain: stain)
         } catch {  // ImageError and EngineError both describe themselves
             return Observation(opinion: .unreadable(reason: "\(error)"), feature: nil)
         }

@@ -60,6 +60,8 @@ struct Evaluate: ParsableCommand {
         let model = try modelOptions.load()
         let lab = try labOptions.load(model: model)
         let precision = try precisionOptions.load(model: model)
+        let stainReference: StainReference?
+        do { stainReference = try StainSidecar.reference(for: model) } catch { throw CommandFailure(DisplayName.escaped(error.description)) }
         let prior = lab?.head.foldingTemperature() ?? model.head
         let (items, left) = try groundTruth(labels: model.labels)
         guard !items.isEmpty else { throw CommandFailure("no images with a usable ground-truth label in \(DisplayName.escaped(folder))") }
@@ -67,14 +69,15 @@ struct Evaluate: ParsableCommand {
         let outcomes = try BatchClassifier(model: model, workers: Config.user.workerThreads(option: threads), head: prior, keepFeatures: true, precision: precision)
             .run(items.map { folder + "/" + $0.path }) { bar.update($0) }
         bar.finish()
-        var truth: [Int] = [], probabilities: [[Float]] = [], features: [[Float]] = []
+        var truth: [Int] = [], probabilities: [[Float]] = [], features: [[Float]] = [], stains: [[Float]] = []
         var failed = 0
         for (item, outcome) in zip(items, outcomes) {
             switch outcome {
-            case .classified(let p, let feature, _):
+            case .classified(let p, let feature, _, let stain):
                 truth.append(item.truth)
                 probabilities.append(p)
                 features.append(feature ?? [])
+                if let stain { stains.append(stain) }
             case .failed(let reason):
                 failed += 1
                 report("skipped \(DisplayName.escaped(item.path)): \(reason)")
@@ -82,6 +85,8 @@ struct Evaluate: ParsableCommand {
         }
         let scores = Scores(labels: model.labels, truth: truth, probabilities: probabilities)
         let shift = model.shift.flatMap { reference in reference.assess(distances: features.map(reference.distance)) }
+        let stain = stainReference.flatMap { reference in reference.assess(distances: stains.map(reference.distance)) }
+        let look = FolderLook(features: shift, stain: stain)
         var trial: AdaptationTrial?
         if let adaptAfter {
             guard adaptAfter < truth.count else {
@@ -99,10 +104,11 @@ struct Evaluate: ParsableCommand {
                 CalibrationTrial(features: features, truth: truth, prior: prior, calls: calibrate, seed: seed &+ k, adapt: repeats == 1)
             }
         }
-        var object = json ? Self.jsonObject(scores, shift: shift, adaptation: report) : [:]
+        var object = json ? Self.jsonObject(scores, look: look, adaptation: report) : [:]
         if json, let first = calibration.first { object["calibration"] = Self.calibrationJSON(first, all: calibration) }
         print(json ? ((try? JSONOutput.text(object)) ?? "{}")
-                   : Self.text(scores, leftOut: left, failed: failed) + Self.text(shift: shift, hasStatistics: model.shift != nil) + (report?.text ?? "")
+                   : Self.text(scores, leftOut: left, failed: failed) + Self.text(shift: shift, hasStatistics: model.shift != nil)
+                     + Self.text(stain: stain, hasReference: stainReference != nil) + (report?.text ?? "")
                      + Self.text(calibration: calibration))
         if failed > 0 { throw ExitCode(1) }
     }
@@ -113,6 +119,15 @@ struct Evaluate: ParsableCommand {
         }
         return String(format: "\nshift: %.2f (1 = like the training images; warning above %.1f)%@", shift.score, shift.threshold,
                       shift.warning ? " — WARNING: these images do not look like the training data; trust the model less" : "")
+    }
+
+    static func text(stain: ShiftAssessment?, hasReference: Bool) -> String {
+        guard let stain else {
+            return hasReference ? "\nstain: too few pictures with a nucleus to judge (\(StainReference.minimumImages) needed)"
+                                : "\nstain: this model file has no stain reference"
+        }
+        return String(format: "\nstain: %.2f (1 = stained like a training lab; warning above %.2f)%@", stain.score, stain.threshold,
+                      stain.warning ? " — WARNING: this stain is unlike the training labs'; trust the model less" : "")
     }
 
     /// (relative path, class index) pairs, and how many labelled rows were left out.
@@ -204,15 +219,20 @@ struct Evaluate: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ s: Scores, shift: ShiftAssessment?, adaptation: AdaptationReport?) -> String {
-        (try? JSONOutput.text(jsonObject(s, shift: shift, adaptation: adaptation))) ?? "{}"
+    static func json(_ s: Scores, look: FolderLook, adaptation: AdaptationReport?) -> String {
+        (try? JSONOutput.text(jsonObject(s, look: look, adaptation: adaptation))) ?? "{}"
     }
 
-    static func jsonObject(_ s: Scores, shift: ShiftAssessment?, adaptation: AdaptationReport?) -> [String: Any] {
+    /// `shift.warning` is either check's warning; `shift.score` stays the feature score, and
+    /// `shift.stain` gives the stain score apart.
+    static func jsonObject(_ s: Scores, look: FolderLook, adaptation: AdaptationReport?) -> [String: Any] {
+        let shift = look.features, stain = look.stain
         var object: [String: Any] = [
             "n": s.n, "accuracy": s.accuracy, "macro_f1": s.macroF1, "ece": s.expectedCalibrationError,
             "per_class": s.perClassRecall.mapValues { ["recall": $0] }, "confusion": s.confusion, "labels": s.labels,
-            "shift": ["score": shift.map { Double($0.score) } ?? NSNull(), "warning": shift?.warning ?? false] as [String: Any],
+            "shift": ["score": shift.map { Double($0.score) } ?? NSNull(), "warning": look.warning,
+                      "stain": ["score": stain.map { Double($0.score) } ?? NSNull(), "threshold": stain.map { Double($0.threshold) } ?? NSNull(),
+                                "warning": stain?.warning ?? false] as [String: Any]] as [String: Any],
         ]
         if let adaptation { object["adaptation"] = adaptation.json }
         return object

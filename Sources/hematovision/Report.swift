@@ -162,7 +162,7 @@ struct Report: ParsableCommand {
             do {
                 outcomes = try BatchClassifier(model: model, workers: Config.user.workerThreads(option: nil), head: lab?.head).run(open)
             } catch { throw CommandFailure("\(error)") }
-            for case .classified(let p, _, _) in outcomes {
+            for case .classified(let p, _, _, _) in outcomes {
                 if let top = p.indices.max(by: { p[$0] < p[$1] }) { answers.append(model.labels[top]) }
             }
         }

@@ -99,7 +99,9 @@ struct Review: ParsableCommand {
                 otherFolders = loadedLab?.examples(excludingFolder: folderKey) ?? []
             } catch { throw CommandFailure(error.description) }
         }
-        let learner = LabLearner(prior: model.head, shiftReference: model.shift, otherFolders: otherFolders)
+        let stainReference: StainReference?
+        do { stainReference = try StainSidecar.reference(for: model) } catch { throw CommandFailure(DisplayName.escaped(error.description)) }
+        let learner = LabLearner(prior: model.head, shiftReference: model.shift, stainReference: stainReference, otherFolders: otherFolders)
         var session = ReviewSession(names: names, modelLabels: model.labels, existing: store.labels,
                                     decidedByPerson: store.decidedByPerson, preLabels: store.preLabels, resumeAfter: store.lastImage)
         session.blind = blind
@@ -138,7 +140,7 @@ struct Review: ParsableCommand {
                             slide: (SlideJournal(path: slidePath), slideRecord),
                             makeClassifier: { try EngineClassifying(model: model) })
         if let labName, let m = labMeasured, m.calls > 0 {
-            app.labTrust = .init(name: labName, carried: .init(agreed: m.agreed, calls: m.calls), shifts: m.shifts)
+            app.labTrust = .init(name: labName, carried: .init(agreed: m.agreed, calls: m.calls), shifts: m.shifts, stains: m.stains)
         }
         let (ending, final) = app.run()
         var failed = false
@@ -162,7 +164,8 @@ struct Review: ParsableCommand {
             lab.measurements = loadedLab?.measurements ?? [:]
             let here = final.trust.blindHere
             if here.calls > 0, let shift = final.trust.shiftScore {
-                lab.measurements[folderKey] = Lab.Measurement(agreed: here.agreed, calls: here.calls, shift: shift)
+                lab.measurements[folderKey] = Lab.Measurement(agreed: here.agreed, calls: here.calls, shift: shift,
+                                                              stain: final.trust.stainScore)
             }
             do {
                 try lab.save(environment: environment, mode: FilePermissions.of(store.labelsPath))

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import HematoImage
 import HematoReview
 
 /// Issue 21 in a real terminal: a folder the model was not measured on starts with blind calls;
@@ -151,5 +152,56 @@ final class TrustEndToEndTests: XCTestCase {
         let words = line[line.range(of: "cell 1 yellow ")!.upperBound...].split(separator: " ")
         guard words.count >= 2, let p = Int(words[1].dropLast()) else { return nil }
         return (String(words[0]), p)
+    }
+
+    // MARK: the stain check (step 4)
+
+    /// The sample pictures darkened (gamma 1.6 and 1.7: each channel's value v becomes 255·(v/255)^γ),
+    /// 32 PNGs. Darkening moves the nucleus colour against the background's, as another lab's stain does,
+    /// while the finder still finds every nucleus (Training/stain_stats.py reads such a folder at 2.9).
+    func darkenedFolder(inClassFolder: Bool = false) throws -> String {
+        let top = FileManager.default.temporaryDirectory.appendingPathComponent("hv-stain-\(UUID())").path
+        made.append(top)
+        let dir = inClassFolder ? top + "/NEUTROPHIL" : top
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let samples = Harness.root.appendingPathComponent("SampleImages").path
+        for name in try FileManager.default.contentsOfDirectory(atPath: samples) where name.hasSuffix(".jpg") {
+            let image = try ImageDecoding.load(samples + "/" + name)
+            for gamma in [1.6, 1.7] {
+                let table = (0..<256).map { UInt8((255 * pow(Double($0) / 255, gamma)).rounded()) }
+                var dark = image
+                for i in dark.pixels.indices { dark.pixels[i] = table[Int(dark.pixels[i])] }
+                let png = try XCTUnwrap(PNGEncoding.encode(dark))
+                try Data(png).write(to: URL(fileURLWithPath: dir + "/g\(gamma)-" + name.replacingOccurrences(of: ".jpg", with: ".png")))
+            }
+        }
+        return top
+    }
+
+    /// A small folder (32 pictures) is only offered a calibration, unless it looks unfamiliar: here its
+    /// stain does, so the blind calls start and the screen says why.
+    func testASmallFolderWithAnUnfamiliarStainStartsBlindCallsAndSaysWhy() throws {
+        let folder = try darkenedFolder()
+        let t = try TmuxSession("\(Harness.binary) '\(folder)' --graphics none; echo EXIT=$?; sleep 30")
+        try t.waitFor("stained unlike its training labs", "BLIND", timeout: 90)  // after 24 pictures are classified
+        try t.waitFor("STAIN ", "new to the model", "Image  1 of 24")
+        try t.send("q")
+        try t.waitFor("EXIT=0")
+    }
+
+    /// `evaluate` reports the stain apart and lets it raise `shift.warning`; the sample pictures as
+    /// they are (16, too few for the stain) and their darkened copies (32) differ.
+    func testEvaluateGivesTheStainScoreAndItsWarning() throws {
+        let folder = try darkenedFolder(inClassFolder: true)
+        let run = try Harness.run([Harness.binary, "evaluate", folder, "--json"])
+        XCTAssertEqual(run.status, 0, run.error)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
+        let shift = try XCTUnwrap(object["shift"] as? [String: Any])
+        let stain = try XCTUnwrap(shift["stain"] as? [String: Any])
+        XCTAssertGreaterThan(try XCTUnwrap(stain["score"] as? Double), try XCTUnwrap(stain["threshold"] as? Double))
+        XCTAssertEqual(stain["warning"] as? Bool, true)
+        XCTAssertEqual(shift["warning"] as? Bool, true, "either check warns for the folder")
+        let samples = try Harness.run([Harness.binary, "evaluate", Harness.root.appendingPathComponent("SampleImages").path])
+        XCTAssertTrue(samples.output.contains("stain: too few pictures with a nucleus to judge (24 needed)"), samples.output)
     }
 }

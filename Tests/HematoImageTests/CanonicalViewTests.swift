@@ -18,6 +18,7 @@ final class CanonicalViewTests: XCTestCase {
             let scale: Int
             let threshold: Int
             let background: [Int]
+            let nucleus: [Int]?
             let fallback: Bool
             let cells: [Cell]
             let tensors: [Tensor]
@@ -65,6 +66,7 @@ final class CanonicalViewTests: XCTestCase {
             XCTAssertEqual(found.scale, e.scale, label)
             XCTAssertEqual(found.threshold, e.threshold, label)
             XCTAssertEqual([Int(found.background.r), Int(found.background.g), Int(found.background.b)], e.background, label)
+            XCTAssertEqual(found.nucleus.map { [Int($0.r), Int($0.g), Int($0.b)] }, e.nucleus, label)
             XCTAssertEqual(found.fellBack, e.fallback, label)
             XCTAssertEqual(found.cells.map { [$0.x, $0.y, $0.width, $0.height] }, e.cells.map(\.box), label)
             XCTAssertEqual(found.cells.map(\.nucleusArea), e.cells.map(\.area), label)

@@ -10,4 +10,8 @@ size_t hv_bundled_model_size(void);
 const unsigned char *hv_bundled_int8_calibration(void);
 size_t hv_bundled_int8_calibration_size(void);
 
+/// The shipped model's stain reference (a JSON sidecar), compiled in the same way.
+const unsigned char *hv_bundled_stain_reference(void);
+size_t hv_bundled_stain_reference_size(void);
+
 #endif

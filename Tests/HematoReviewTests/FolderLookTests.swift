@@ -1,0 +1,37 @@
+import XCTest
+import HematoAdapt
+@testable import HematoReview
+
+/// When the review judges a folder's look: the feature check speaks at 16 pictures, the stain check at 24,
+/// and the review waits for both unless the folder has no more pictures to show.
+final class FolderLookTests: XCTestCase {
+    let prior = LinearHead(classes: 2, dimensions: 2, weights: [1, 0, 0, 1], bias: [0, 0])
+    let shift = ShiftReference(centroids: [0, 0], scale: [1, 1], reference: 1, threshold: 3)
+    let stain = StainReference(labs: ["a"], centroids: [[0.5, 0.5, 0.9]], scale: [0.05, 0.05, 0.05], reference: 1, threshold: 1.65)
+
+    func observed(_ n: Int, stainOf colour: [Float]?, shift: ShiftReference? = nil, stain: StainReference?) -> LabLearner {
+        var learner = LabLearner(prior: prior, shiftReference: shift ?? self.shift, stainReference: stain)
+        for i in 0..<n { _ = learner.observe(index: i, feature: [0.5, 0.5], stain: colour) }
+        return learner
+    }
+
+    func testTheReviewWaitsForTheStainUntilTheFolderHasNoMorePictures() throws {
+        let odd: [Float] = [0.8, 0.7, 1.1]  // far from the lab's stain
+        XCTAssertNil(observed(16, stainOf: odd, stain: stain).look(seenAll: false), "the stain has not spoken yet")
+        let small = try XCTUnwrap(observed(16, stainOf: odd, stain: stain).look(seenAll: true), "a folder of 16: the features alone")
+        XCTAssertNil(small.stain)
+        XCTAssertFalse(small.warning)
+        let large = try XCTUnwrap(observed(24, stainOf: odd, stain: stain).look(seenAll: false))
+        XCTAssertTrue(large.warning)
+        XCTAssertEqual(large.reason?.hasPrefix("stained unlike its training labs"), true)
+        XCTAssertFalse(try XCTUnwrap(observed(24, stainOf: [0.5, 0.5, 0.9], stain: stain).look(seenAll: false)).warning)
+    }
+
+    func testPicturesWithoutANucleusMaskAddNoStainAndAModelWithoutAReferenceSkipsTheCheck() throws {
+        XCTAssertNil(observed(30, stainOf: nil, stain: stain).look(seenAll: false), "no stain yet: wait")
+        XCTAssertNil(try XCTUnwrap(observed(30, stainOf: nil, stain: stain).look(seenAll: true)).stain)
+        let withoutReference = try XCTUnwrap(observed(16, stainOf: [0.8, 0.7, 1.1], stain: nil).look(seenAll: false))
+        XCTAssertNil(withoutReference.stain)
+        XCTAssertNil(LabLearner(prior: prior, shiftReference: nil).look(seenAll: true), "neither check: nothing to say")
+    }
+}
