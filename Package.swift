@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "HematoNet", targets: ["HematoNet"]),
         .library(name: "HematoReview", targets: ["HematoReview"]),
         .library(name: "HematoAdapt", targets: ["HematoAdapt"]),
+        .library(name: "HematoBatch", targets: ["HematoBatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -53,10 +54,12 @@ let package = Package(
         .target(name: "CAffinity"),
         .target(name: "HematoAdapt", dependencies: ["HematoFiles", "CVectorKernels"]),
         .target(name: "HematoReview", dependencies: ["HematoFiles", "HematoAdapt"]),
+        // What only the batch commands compute: sharding and merging `classify`, scoring `evaluate`.
+        .target(name: "HematoBatch", dependencies: ["HematoFiles", "HematoReview"]),
         .target(name: "HematoTerminal",
                 dependencies: ["HematoFiles", "HematoReview", "HematoAdapt", "HematoImage", "CNCursesW", "CCursesShim", "CSixel"]),
         .executableTarget(name: "hematovision", dependencies: [
-            "HematoFiles", "HematoImage", "HematoNet", "HematoAdapt", "HematoReview", "HematoTerminal", "CAffinity",
+            "HematoFiles", "HematoImage", "HematoNet", "HematoAdapt", "HematoReview", "HematoBatch", "HematoTerminal", "CAffinity",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -64,6 +67,7 @@ let package = Package(
         .testTarget(name: "HematoImageTests", dependencies: ["HematoImage"], exclude: ["Fixtures"]),
         .testTarget(name: "HematoAdaptTests", dependencies: ["HematoAdapt"]),
         .testTarget(name: "HematoReviewTests", dependencies: ["HematoReview", "HematoFiles"], exclude: ["Fixtures"]),
+        .testTarget(name: "HematoBatchTests", dependencies: ["HematoBatch", "HematoReview", "HematoFiles"]),
         .testTarget(name: "HematoNetTests", dependencies: ["HematoNet", "HematoImage"]),
         .testTarget(name: "HematoTerminalTests", dependencies: ["HematoTerminal", "HematoReview", "HematoImage"],
                     exclude: ["Snapshots"]),
