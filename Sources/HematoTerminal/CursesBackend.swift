@@ -30,7 +30,7 @@ final class CursesBackend {
         idlok(hv_stdscr(), false)
         idcok(hv_stdscr(), false)
         curs_set(0)
-        typeahead(-1)  // curses would cut a redraw short whenever keys wait on stdin, which it no longer reads
+        typeahead(-1)  // else curses cuts a redraw short whenever keys wait on stdin, which TerminalInput reads, not curses
         keys = TerminalInput()  // once the terminal is raw, so each key arrives as it is pressed
         colours = has_colors()
         if colours {

@@ -17,8 +17,8 @@ final class ShardRecordCorpusTests: XCTestCase {
     }
 
     /// Fuzz/Corpus/shard-record, as fuzz-shard-record runs it: read or refused; an accepted record,
-    /// given a labels file that matches it, merges or is refused by name. The seeds with the numbers
-    /// of issue 22 (item 5) are refused, and the records classify wrote merge.
+    /// given a labels file that matches it, merges or is refused by name. Seeds whose counts are
+    /// negative are refused, and the records classify wrote merge.
     func testEveryShardRecordInputIsReadOrRefusedAndMergesOrIsRefused() throws {
         let inputs = try Self.inputs("shard-record")
         XCTAssertGreaterThan(inputs.count, 6)
