@@ -36,7 +36,7 @@ public enum ImageFolder {
             }
         }
 
-        /// The system's own sentence for what failed (as `strerror` gives it), else the file error's.
+        /// The C library's own words for what failed, else the file error's.
         static func reason(_ error: FileError) -> String { error.systemError?.description ?? error.reason }
     }
 
