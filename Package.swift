@@ -1,8 +1,20 @@
 // swift-tools-version:6.0
 // HematoVision: review white-blood-cell images in a terminal.
-// The module boxes and their one-way dependencies are those of DESIGN.md:
-// HematoImage → HematoNet → HematoReview ◄─► HematoTerminal, wired by `hematovision`;
-// HematoAdapt (the reviewer's lab) sits under HematoNet and HematoReview.
+//
+// The modules and what each imports (an arrow points at a dependency; none points back up):
+//
+//   hematovision   → HematoTerminal, HematoBatch, HematoNet, HematoReview, HematoImage,
+//                    HematoAdapt, HematoFiles, CAffinity, ArgumentParser
+//   HematoTerminal → HematoReview, HematoImage, HematoAdapt, HematoFiles, CNCursesW, CCursesShim, CSixel
+//   HematoBatch    → HematoReview, HematoFiles
+//   HematoNet      → HematoImage, HematoAdapt, HematoFiles, CXNNPack, CBundledModel
+//   HematoReview   → HematoAdapt, HematoFiles
+//   HematoImage    → HematoFiles, CTurboJPEG, CPNG, CTIFF
+//   HematoAdapt    → HematoFiles, CVectorKernels
+//   HematoFiles    → (the C library only)
+//
+// ARCHITECTURE.md says what each module owns and may not touch. Tests/ArchitectureTests holds
+// the targets below and every `import` in Sources/ to this graph, and errno to HematoFiles.
 import PackageDescription
 
 let package = Package(
@@ -15,6 +27,7 @@ let package = Package(
         .library(name: "HematoNet", targets: ["HematoNet"]),
         .library(name: "HematoReview", targets: ["HematoReview"]),
         .library(name: "HematoAdapt", targets: ["HematoAdapt"]),
+        .library(name: "HematoBatch", targets: ["HematoBatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,10 +67,12 @@ let package = Package(
         .target(name: "CAffinity"),
         .target(name: "HematoAdapt", dependencies: ["HematoFiles", "CVectorKernels"]),
         .target(name: "HematoReview", dependencies: ["HematoFiles", "HematoAdapt"]),
+        // What only the batch commands compute: sharding and merging `classify`, scoring `evaluate`.
+        .target(name: "HematoBatch", dependencies: ["HematoFiles", "HematoReview"]),
         .target(name: "HematoTerminal",
                 dependencies: ["HematoFiles", "HematoReview", "HematoAdapt", "HematoImage", "CNCursesW", "CCursesShim", "CSixel"]),
         .executableTarget(name: "hematovision", dependencies: [
-            "HematoFiles", "HematoImage", "HematoNet", "HematoAdapt", "HematoReview", "HematoTerminal", "CAffinity",
+            "HematoFiles", "HematoImage", "HematoNet", "HematoAdapt", "HematoReview", "HematoBatch", "HematoTerminal", "CAffinity",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -65,9 +80,12 @@ let package = Package(
         .testTarget(name: "HematoImageTests", dependencies: ["HematoImage"], exclude: ["Fixtures"]),
         .testTarget(name: "HematoAdaptTests", dependencies: ["HematoAdapt"]),
         .testTarget(name: "HematoReviewTests", dependencies: ["HematoReview", "HematoFiles"], exclude: ["Fixtures"]),
+        .testTarget(name: "HematoBatchTests", dependencies: ["HematoBatch", "HematoReview", "HematoFiles"]),
         .testTarget(name: "HematoNetTests", dependencies: ["HematoNet", "HematoImage"]),
         .testTarget(name: "HematoTerminalTests", dependencies: ["HematoTerminal", "HematoReview", "HematoImage"],
                     exclude: ["Snapshots"]),
+        // Reads Sources/ and this file as text: the import graph above holds, errno stays in HematoFiles.
+        .testTarget(name: "ArchitectureTests"),
         // Drives the built `hematovision` binary (in tmux for the review screen).
         .testTarget(name: "EndToEndTests", dependencies: ["hematovision", "HematoReview", "HematoImage", "HematoFiles"]),
     ]

@@ -28,7 +28,7 @@ let package = Package(
             "FuzzScratch", .product(name: "HematoImage", package: "HematoVision"),
         ]),
         .executableTarget(name: "fuzz-shard-record", dependencies: [
-            .product(name: "HematoReview", package: "HematoVision"),
+            .product(name: "HematoBatch", package: "HematoVision"), .product(name: "HematoReview", package: "HematoVision"),
         ]),
         .executableTarget(name: "fuzz-lab", dependencies: [
             .product(name: "HematoAdapt", package: "HematoVision"),

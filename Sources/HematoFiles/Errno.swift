@@ -13,6 +13,7 @@ public struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String { String(cString: strerror(rawValue)) }
 
     public static let noSuchFile = Errno(rawValue: ENOENT)
+    public static let notADirectory = Errno(rawValue: ENOTDIR)
     public static let fileExists = Errno(rawValue: EEXIST)
     public static let interrupted = Errno(rawValue: EINTR)
     public static let permissionDenied = Errno(rawValue: EACCES)

@@ -18,8 +18,9 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The system's error number, where one caused this.
-    public var errno: Errno? {
+    /// The system's error number, where one caused this. Not named `errno`: above HematoFiles
+    /// that word stays unused, so a search for it finds only this module.
+    public var systemError: Errno? {
         if case .system(_, _, let e) = self { return e }
         return nil
     }

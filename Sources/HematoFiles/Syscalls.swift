@@ -37,6 +37,32 @@ enum Syscall {
         return info
     }
 
+    /// The same two for a path given as bytes (a name read from a folder need not be UTF-8).
+    static func lstat(_ path: [UInt8]) throws(Errno) -> Glibc.stat {
+        var info = Glibc.stat()
+        _ = try retrying { withCPath(path) { Glibc.lstat($0, &info) } }
+        return info
+    }
+
+    static func stat(_ path: [UInt8]) throws(Errno) -> Glibc.stat {
+        var info = Glibc.stat()
+        _ = try retrying { withCPath(path) { statFunction($0, &info) } }
+        return info
+    }
+
+    static func opendir(_ path: [UInt8]) throws(Errno) -> OpaquePointer {
+        while true {
+            if let folder = withCPath(path, { Glibc.opendir($0) }) { return folder }
+            let e = Errno.current
+            if e != .interrupted { throw e }
+        }
+    }
+
+    /// `bytes` as a NUL-terminated C string for the length of `body`.
+    static func withCPath<R>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
+        (bytes + [0]).withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) } }
+    }
+
     static func read(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
         try retrying { Glibc.read(fd, buffer.baseAddress, buffer.count) }
     }
@@ -98,4 +124,5 @@ enum Syscall {
 // `stat` and `flock` name both a struct and a function in Glibc; inside `Syscall`, whose own
 // methods share the names, only a file-level call reaches the functions.
 private func statFunction(_ path: String, _ info: inout Glibc.stat) -> Int32 { stat(path, &info) }
+private func statFunction(_ path: UnsafePointer<CChar>, _ info: inout Glibc.stat) -> Int32 { stat(path, &info) }
 private func flockFunction(_ fd: Int32, _ operation: Int32) -> Int32 { flock(fd, operation) }

@@ -1,7 +1,9 @@
 import Foundation
+import HematoFiles
 
-/// The images in a folder, as paths relative to it, sorted by name.
-/// Only names are held (no stat per file), so 100,000 files cost a few MB.
+/// The images in a folder, as paths relative to it, sorted by name: which names count as
+/// images, the order, and the sentences a person reads. The folder itself is read through
+/// HematoFiles' `Directory`. Only names are held (no stat per file), so 100,000 files cost a few MB.
 public enum ImageFolder {
     /// The names a folder's images have; what each file holds is still read from its bytes.
     public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "tif", "tiff", "bmp", "ppm"]
@@ -25,14 +27,17 @@ public enum ImageFolder {
             }
         }
 
-        /// Why `opendir(folder)` failed, from its errno.
-        static func opening(_ folder: String, errno number: Int32) -> Failure {
-            switch number {
-            case ENOENT: return .missing(folder: folder)
-            case ENOTDIR: return .notAFolder(path: folder)
-            default: return .unreadable(folder: folder, reason: String(cString: strerror(number)))
+        /// Why a folder could not be opened, in the words a person needs.
+        static func opening(_ folder: String, _ error: FileError) -> Failure {
+            switch error.systemError {
+            case Errno.noSuchFile?: return .missing(folder: folder)
+            case Errno.notADirectory?: return .notAFolder(path: folder)
+            default: return .unreadable(folder: folder, reason: Self.reason(error))
             }
         }
+
+        /// The C library's own words for what failed, else the file error's.
+        static func reason(_ error: FileError) -> String { error.systemError?.description ?? error.reason }
     }
 
     /// Throws unless `folder` is a folder (links followed), with the sentence a person needs.
@@ -49,18 +54,22 @@ public enum ImageFolder {
 
     /// Images directly in `folder`, not below it (the images of one class folder).
     public static func list(_ folder: String) throws(Failure) -> [String] {
-        guard let dir = opendir(folder) else { throw .opening(folder, errno: errno) }
-        defer { closedir(dir) }
+        let root = Array(folder.utf8)
+        let entries: [Directory.Entry]
+        do {
+            entries = try Directory.entries(root) { name, _ in isImageName(String(decoding: name, as: UTF8.self)) }
+        } catch {
+            throw .opening(folder, error)
+        }
         var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        for entry in entries {
+            // The folder's own record of the type spares a stat per file; where it has none, one stat says.
+            let isFile = switch entry.type {
+            case .regular, .symbolicLink: true
+            case .unknown: (try? Directory.kind(root + [slash] + entry.name)) == .regular
+            case .directory, .other: false
             }
-            // d_type spares a stat per file; DT_UNKNOWN (some file systems) falls back to one.
-            let type = entry.pointee.d_type
-            if isImageName(name), type == UInt8(DT_REG) || type == UInt8(DT_LNK) || (type == UInt8(DT_UNKNOWN) && isFile(folder + "/" + name)) {
-                names.append(name)
-            }
+            if isFile { names.append(String(decoding: entry.name, as: UTF8.self)) }
         }
         names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         return names
@@ -97,28 +106,24 @@ public enum ImageFolder {
         var listing = Listing()
         var pending: [[UInt8]] = [[]]  // folders still to read, relative; [] is `folder` itself
         while let relative = pending.popLast() {
-            guard let dir = withCPath(relative.isEmpty ? root : root + [slash] + relative, { opendir($0) }) else {
-                let reason = String(cString: strerror(errno))
-                if relative.isEmpty { throw .unreadable(folder: folder, reason: reason) }
-                listing.skipped.append(Skipped(path: relative, reason: "cannot read this folder: \(reason)"))
+            let entries: [Directory.Entry]
+            do {
+                // Not an image, and known not to be a folder: nothing to copy or look at.
+                entries = try Directory.entries(relative.isEmpty ? root : root + [slash] + relative) { name, type in
+                    type == .directory || type == .unknown || isImageName(name)
+                }
+            } catch {
+                if relative.isEmpty { throw .unreadable(folder: folder, reason: Failure.reason(error)) }
+                listing.skipped.append(Skipped(path: relative, reason: "cannot read this folder: \(Failure.reason(error))"))
                 continue
             }
-            defer { closedir(dir) }
-            while let entry = readdir(dir) {
-                var type = entry.pointee.d_type
-                let (length, isImage) = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    let length = raw.firstIndex(of: 0) ?? raw.count
-                    return (length, isImageName(UnsafeRawBufferPointer(rebasing: raw[..<length])))
-                }
-                // Not an image, and known not to be a folder: nothing to copy or look at.
-                if !isImage && type != UInt8(DT_DIR) && type != UInt8(DT_UNKNOWN) { continue }
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix(length)) }
-                if name == [dot] || name == [dot, dot] { continue }
+            for entry in entries {
+                let name = entry.name
                 let path = relative.isEmpty ? name : relative + [slash] + name
-                if type == UInt8(DT_UNKNOWN) { type = typeWithoutFollowing(root + [slash] + path) }
-                if type == UInt8(DT_DIR) { pending.append(path) }
-                guard isImage else { continue }
-                if type != UInt8(DT_REG), let problem = problem(root + [slash] + path, type: type) {
+                let type = entry.type == .unknown ? Directory.typeWithoutFollowing(root + [slash] + path) : entry.type
+                if type == .directory { pending.append(path) }
+                guard isImageName(name) else { continue }
+                if type != .regular, let problem = problem(root + [slash] + path, type: type) {
                     listing.skipped.append(Skipped(path: path, reason: problem))
                 } else if let text = String(validating: path, as: UTF8.self) {
                     listing.images.append(text)
@@ -151,43 +156,26 @@ public enum ImageFolder {
 
     private static let extensionBytes = imageExtensions.map { Array($0.utf8) }
 
-    /// Why an image-named entry of this d_type is not an image file to read; nil if it is one.
-    private static func problem(_ full: [UInt8], type: UInt8) -> String? {
-        if type == UInt8(DT_REG) { return nil }
-        var info = stat()
-        guard withCPath(full, { stat($0, &info) }) == 0 else {
-            switch errno {
-            case ENOENT: return "a link to a file that does not exist"
-            case ELOOP: return "a link loop (it leads back to itself)"
-            default: return "cannot look at it: \(String(cString: strerror(errno)))"
+    /// Why an image-named entry of this type is not an image file to read; nil if it is one.
+    private static func problem(_ full: [UInt8], type: Directory.EntryType) -> String? {
+        if type == .regular { return nil }
+        let found: FileKind
+        do { found = try Directory.kind(full) } catch {
+            switch error.systemError {
+            case Errno.noSuchFile?: return "a link to a file that does not exist"
+            case Errno.tooManySymbolicLinks?: return "a link loop (it leads back to itself)"
+            default: return "cannot look at it: \(Failure.reason(error))"
             }
         }
-        let mode = info.st_mode & S_IFMT
-        if mode == S_IFREG { return nil }
         let kind: String
-        switch mode {
-        case S_IFDIR: kind = "a folder"
-        case S_IFIFO: kind = "a named pipe (FIFO)"
-        case S_IFSOCK: kind = "a socket"
-        case S_IFCHR, S_IFBLK: kind = "a device"
-        default: kind = "something other than a file"
+        switch found {
+        case .regular: return nil
+        case .directory: kind = "a folder"
+        case .fifo: kind = "a named pipe (FIFO)"
+        case .socket: kind = "a socket"
+        case .characterDevice, .blockDevice: kind = "a device"
+        case .symbolicLink, .other: kind = "something other than a file"
         }
-        return (type == UInt8(DT_LNK) ? "a link to \(kind)" : kind) + ", not an image file"
-    }
-
-    /// d_type for file systems that leave it DT_UNKNOWN, from lstat (a link stays a link).
-    private static func typeWithoutFollowing(_ full: [UInt8]) -> UInt8 {
-        var info = stat()
-        guard withCPath(full, { lstat($0, &info) }) == 0 else { return UInt8(DT_UNKNOWN) }
-        return UInt8(truncatingIfNeeded: (info.st_mode & S_IFMT) >> 12)  // DTTOIF's inverse
-    }
-
-    private static func withCPath<R>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
-        (bytes + [0]).withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) } }
-    }
-
-    private static func isFile(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        return (type == .symbolicLink ? "a link to \(kind)" : kind) + ", not an image file"
     }
 }

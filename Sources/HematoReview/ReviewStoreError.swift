@@ -23,7 +23,7 @@ public enum ReviewStoreError: Error, Equatable, CustomStringConvertible {
             return "the lock file \(DisplayName.escaped(path)) is a symbolic link; it is not followed, since writing through it " +
                    "would overwrite another file. Remove it (nothing of the review is in it) and open the folder again."
         case .lockFile(let folder, let e):
-            return "cannot write in \(DisplayName.escaped(folder)) (\(e.errno?.description ?? e.reason)). " +
+            return "cannot write in \(DisplayName.escaped(folder)) (\(e.systemError?.description ?? e.reason)). " +
                    "Review into a file you can write with --output PATH/labels.csv."
         case .unreadableLabels(let e): return "cannot read \(DisplayName.escaped(e.path)): \(e.reason)"
         case .labels(let e): return e.description

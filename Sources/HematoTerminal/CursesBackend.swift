@@ -1,7 +1,7 @@
 import CCursesShim
 import CNCursesW
 import Foundation
-import HematoReview
+import HematoFiles
 
 /// Copies a `CellGrid` to the terminal through ncurses, and restores the
 /// terminal on every way out. The only file that calls curses.
@@ -30,7 +30,7 @@ final class CursesBackend {
         idlok(hv_stdscr(), false)
         idcok(hv_stdscr(), false)
         curs_set(0)
-        typeahead(-1)  // curses would cut a redraw short whenever keys wait on stdin, which it no longer reads
+        typeahead(-1)  // else curses cuts a redraw short whenever keys wait on stdin, which TerminalInput reads, not curses
         keys = TerminalInput()  // once the terminal is raw, so each key arrives as it is pressed
         colours = has_colors()
         if colours {
@@ -130,7 +130,7 @@ final class CursesBackend {
     func writeRaw(_ text: String) {
         fflush(nil)  // every C stream, curses' included
         // A terminal that has gone away (SSH dropped) just gets nothing more; SIGHUP ends the loop.
-        _ = WriteAll.write(STDOUT_FILENO, Array(("\u{1B}7" + text + "\u{1B}8").utf8))
+        try? WriteAll.write(STDOUT_FILENO, Array(("\u{1B}7" + text + "\u{1B}8").utf8))
     }
 
     /// Puts the terminal back as it was. Safe to call twice.

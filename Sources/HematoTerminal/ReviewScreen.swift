@@ -67,93 +67,125 @@ public struct ReviewScreen {
         TitleBar.draw(folder: folderName, right: right, theme: theme, into: &g)
     }
 
-    private func drawSidebar(_ s: ReviewSession, _ g: inout CellGrid, x: Int, y: Int) {
-        let w = Self.sidebarWidth - 1
-        guard let i = s.current else { return }
-        var row = y
+    /// Where things sit in the sidebar, in columns from its left edge. Each block is a label
+    /// ("File", "Label", "Model", "Count") with its values in a column to the right of the
+    /// longest label; the prediction block is a row per class: name, bar, percentage.
+    enum SidebarLayout {
+        /// The columns the sidebar draws in: one is left blank between it and the picture.
+        static let contentWidth = ReviewScreen.sidebarWidth - 1
+        /// Where values start: two columns after the longest label ("Image", "Label", "Count", "Model").
+        static let valueColumn = 7
+        static let valueWidth = contentWidth - valueColumn
+        /// Lines under "Prediction" that are sentences, not bars, are indented this much.
+        static let messageIndent = 2
+        /// A class name is cut to this, then a space before its bar.
+        static let classNameWidth = 10
+        static let barColumn = classNameWidth + 1
+        /// "%5.1f%%" ("100.0%" at most), a space after the bar, two blank columns after it.
+        static let percentWidth = 6
+        static let percentGap = 1
+        static let rightMargin = 2
+        /// The bar takes what the name, the percentage and the margins leave.
+        static let barWidth = contentWidth - barColumn - percentGap - percentWidth - rightMargin
+        static let percentColumn = barColumn + barWidth + percentGap
+        /// A label wraps onto at most this many lines, the model's trust sentence onto this many,
+        /// and this many cells of the canonical view are listed.
+        static let labelLines = 2
+        static let trustLines = 4
+        static let listedCells = 4
+    }
+
+    private func drawSidebar(_ session: ReviewSession, _ grid: inout CellGrid, x left: Int, y top: Int) {
+        typealias Layout = SidebarLayout
+        guard let image = session.current else { return }
+        let valueX = left + Layout.valueColumn
+        var row = top
         func line(_ label: String, _ value: String, _ valueStyle: Style) {
-            g.put(label, x: x, y: row, style: theme["label"])
-            g.put(value, x: x + 7, y: row, style: valueStyle, maxWidth: w - 7)
+            grid.put(label, x: left, y: row, style: theme["label"])
+            grid.put(value, x: valueX, y: row, style: valueStyle, maxWidth: Layout.valueWidth)
             row += 1
         }
-        let name = DisplayName.escaped(s.names[i])
+        let name = DisplayName.escaped(session.names[image])
         line("File", name, theme["value"])
-        if name.count > w - 7 {  // long names continue on the next line rather than vanish
-            g.put(String(name.dropFirst(w - 7)), x: x + 7, y: row, style: theme["value"], maxWidth: w - 7)
+        if name.count > Layout.valueWidth {  // long names continue on the next line rather than vanish
+            grid.put(String(name.dropFirst(Layout.valueWidth)), x: valueX, y: row, style: theme["value"], maxWidth: Layout.valueWidth)
             row += 1
         }
-        line("Image", "\(s.position + 1) of \(s.queue.count)" + (s.queue.count < s.names.count ? " (filtered)" : ""), theme["text"])
-        if let note = s.flags[i] {
+        line("Image", "\(session.position + 1) of \(session.queue.count)" + (session.queue.count < session.names.count ? " (filtered)" : ""), theme["text"])
+        if let note = session.flags[image] {
             line("Flag", note.isEmpty ? "flagged" : "flagged: " + DisplayName.escaped(note), theme["warning"])
         }
-        for (n, text) in s.pictureViewLines(i).enumerated() {  // the heat map or zoom is never mistaken for the picture
-            line(n == 0 ? "View" : "", text, theme["model"])
+        for (index, text) in session.pictureViewLines(image).enumerated() {  // the heat map or zoom is never mistaken for the picture
+            line(index == 0 ? "View" : "", text, theme["model"])
         }
         row += 1
-        g.put("Prediction", x: x, y: row, style: theme["label"])
+        grid.put("Prediction", x: left, y: row, style: theme["label"])
         row += 1
-        switch s.opinions[i] {
-        case .predicted? where s.hidesPrediction(i):  // blind review: nothing of the answer until the reviewer decides
-            g.put("hidden until you decide (blind)", x: x + 2, y: row, style: theme["dim"], maxWidth: w - 2)
-            row += s.modelLabels.count
+        let messageX = left + Layout.messageIndent, messageWidth = Layout.contentWidth - Layout.messageIndent
+        switch session.opinions[image] {
+        case .predicted? where session.hidesPrediction(image):  // blind review: nothing of the answer until the reviewer decides
+            grid.put("hidden until you decide (blind)", x: messageX, y: row, style: theme["dim"], maxWidth: messageWidth)
+            row += session.modelLabels.count
         case nil:
-            g.put("classifying…", x: x + 2, y: row, style: theme["dim"])
-            row += s.modelLabels.count
+            grid.put("classifying…", x: messageX, y: row, style: theme["dim"])
+            row += session.modelLabels.count
         case .unreadable(let reason)?:
-            g.put("cannot read this image:", x: x + 2, y: row, style: theme["warning"])
-            g.put(reason, x: x + 2, y: row + 1, style: theme["warning"], maxWidth: w - 2)
-            row += s.modelLabels.count
-        case .predicted(let p, _)?:
-            let top = p.indices.max { p[$0] < p[$1] }!
-            for (k, label) in s.modelLabels.enumerated() {
-                let barWidth = w - 20
-                let filled = Int((Double(p[k]) * Double(barWidth)).rounded())
-                g.put(label.prefix(10).padding(toLength: 11, withPad: " ", startingAt: 0), x: x, y: row, style: k == top ? theme["value"] : theme["text"])
-                g.put(String(repeating: "█", count: filled), x: x + 11, y: row, style: k == top ? theme["bar_top"] : theme["bar"])
-                g.put(String(repeating: "░", count: barWidth - filled), x: x + 11 + filled, y: row, style: theme["bar_empty"])
-                let pct = String(format: "%5.1f%%", Double(p[k]) * 100)
-                g.put(pct, x: x + 12 + barWidth, y: row, style: k == top ? theme["value"] : theme["text"])
+            grid.put("cannot read this image:", x: messageX, y: row, style: theme["warning"])
+            grid.put(reason, x: messageX, y: row + 1, style: theme["warning"], maxWidth: messageWidth)
+            row += session.modelLabels.count
+        case .predicted(let probabilities, _)?:
+            let top = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
+            for (classIndex, label) in session.modelLabels.enumerated() {
+                let isTop = classIndex == top
+                let filled = Int((Double(probabilities[classIndex]) * Double(Layout.barWidth)).rounded())
+                let name = label.prefix(Layout.classNameWidth).padding(toLength: Layout.barColumn, withPad: " ", startingAt: 0)
+                grid.put(name, x: left, y: row, style: isTop ? theme["value"] : theme["text"])
+                grid.put(String(repeating: "█", count: filled), x: left + Layout.barColumn, y: row, style: isTop ? theme["bar_top"] : theme["bar"])
+                grid.put(String(repeating: "░", count: Layout.barWidth - filled), x: left + Layout.barColumn + filled, y: row, style: theme["bar_empty"])
+                let percent = String(format: "%5.1f%%", Double(probabilities[classIndex]) * 100)
+                grid.put(percent, x: left + Layout.percentColumn, y: row, style: isTop ? theme["value"] : theme["text"])
                 row += 1
             }
-            if s.isNearTie(i) {
-                g.put("≈ near tie: the model cannot choose", x: x, y: row, style: theme["warning"], maxWidth: w)
+            if session.isNearTie(image) {
+                grid.put("≈ near tie: the model cannot choose", x: left, y: row, style: theme["warning"], maxWidth: Layout.contentWidth)
                 row += 1
             }
             // With the canonical cell view: each cell found, in its outline's colour.
-            let cells = s.cellLines(i)
-            for (n, cell) in cells.prefix(4).enumerated() {
-                let text = "cell \(n + 1) \(CellOutlines.colour(n).name) \(cell.label) \(cell.percent)%" + (cell.shipped ? " shipped" : "")
-                g.put(text, x: x, y: row, style: cell.shipped ? theme["dim"] : theme["text"], maxWidth: w)
+            let cells = session.cellLines(image)
+            for (index, cell) in cells.prefix(Layout.listedCells).enumerated() {
+                let text = "cell \(index + 1) \(CellOutlines.colour(index).name) \(cell.label) \(cell.percent)%" + (cell.shipped ? " shipped" : "")
+                grid.put(text, x: left, y: row, style: cell.shipped ? theme["dim"] : theme["text"], maxWidth: Layout.contentWidth)
                 row += 1
             }
         }
         row += 1
-        g.put("Label", x: x, y: row, style: theme["label"])
-        if let label = s.labels[i], !s.hidesLabel(i) {
-            let text = label.categories.isEmpty ? ["(blank)"] : Self.labelLines(label.categories, width: w - 7, maxLines: 2)
+        grid.put("Label", x: left, y: row, style: theme["label"])
+        if let label = session.labels[image], !session.hidesLabel(image) {
+            let text = label.categories.isEmpty ? ["(blank)"] : Self.labelLines(label.categories, width: Layout.valueWidth, maxLines: Layout.labelLines)
             for line in text {
-                g.put(line, x: x + 7, y: row, style: theme["value"], maxWidth: w - 7)
+                grid.put(line, x: valueX, y: row, style: theme["value"], maxWidth: Layout.valueWidth)
                 row += 1
             }
-            let origin = s.originLines(label)
-            for (n, text) in origin.enumerated() {
-                g.put(text, x: x + 7, y: row + n, style: label.source == .person ? theme["person"] : theme["file"], maxWidth: w - 7)
+            let origin = session.originLines(label)
+            for (index, text) in origin.enumerated() {
+                grid.put(text, x: valueX, y: row + index, style: label.source == .person ? theme["person"] : theme["file"], maxWidth: Layout.valueWidth)
             }
             row += origin.count - 1
-            if let predicted = s.predictedClass(i), label.categories != [predicted], !s.hidesPrediction(i) {  // Enter keeps the label, so say so
-                g.put("model says \(predicted)", x: x + 7, y: row + 1, style: theme["model"], maxWidth: w - 7)
+            if let predicted = session.predictedClass(image), label.categories != [predicted], !session.hidesPrediction(image) {  // Enter keeps the label, so say so
+                grid.put("model says \(predicted)", x: valueX, y: row + 1, style: theme["model"], maxWidth: Layout.valueWidth)
             }
         } else {
-            g.put(s.hidesLabel(i) ? "the model's, hidden" : "none yet", x: x + 7, y: row, style: theme["dim"])
+            grid.put(session.hidesLabel(image) ? "the model's, hidden" : "none yet", x: valueX, y: row, style: theme["dim"])
             row += 1
-            if s.hidesPrediction(i) {
-                g.put("choose a class (blind)", x: x + 7, y: row, style: theme["dim"], maxWidth: w - 7)
-            } else if let predicted = s.predictedClass(i) {
-                g.put("Enter accepts \(predicted)", x: x + 7, y: row, style: theme["model"], maxWidth: w - 7)
+            if session.hidesPrediction(image) {
+                grid.put("choose a class (blind)", x: valueX, y: row, style: theme["dim"], maxWidth: Layout.valueWidth)
+            } else if let predicted = session.predictedClass(image) {
+                grid.put("Enter accepts \(predicted)", x: valueX, y: row, style: theme["model"], maxWidth: Layout.valueWidth)
             }
         }
-        row = drawTrust(s.trust, &g, x: x, y: row + 2, width: w)
-        drawDifferential(s.differential, modelLabels: s.modelLabels, target: s.target, &g, x: x, y: row)
+        // Below the label block's last line, the line "model says" may take, and a blank one.
+        row = drawTrust(session.trust, &grid, x: left, y: row + 2)
+        drawDifferential(session.differential, modelLabels: session.modelLabels, target: session.target, &grid, x: left, y: row)
     }
 
     /// A label's classes, escaped, wrapped after a comma onto at most `maxLines` lines of `width`;
@@ -191,38 +223,39 @@ public struct ReviewScreen {
         let bottom = g.height - 2  // the message line
         var row = y + 1            // a blank line before, as between the other blocks
         if bottom - row < 2 { row = y }
-        let lines = DifferentialText.lines(d, always: modelLabels, width: Self.sidebarWidth - 1 - 7, rows: bottom - row, target: target)
+        let lines = DifferentialText.lines(d, always: modelLabels, width: SidebarLayout.valueWidth, rows: bottom - row, target: target)
         guard !lines.isEmpty else { return }
         g.put("Count", x: x, y: row, style: theme["label"])
         for (n, line) in lines.enumerated() {
-            g.put(line, x: x + 7, y: row + n, style: d.cells == 0 ? theme["dim"] : theme["text"])
+            g.put(line, x: x + SidebarLayout.valueColumn, y: row + n, style: d.cells == 0 ? theme["dim"] : theme["text"])
         }
     }
 
     /// How far to trust the model here: the blind calls' agreement with its interval (wrapped over
     /// the sidebar's lines, never cut), the open decisions apart, whether it has adapted, and a
     /// shift warning. Returns the row below what it drew.
-    private func drawTrust(_ t: ReviewSession.Trust, _ g: inout CellGrid, x: Int, y: Int, width: Int) -> Int {
+    private func drawTrust(_ t: ReviewSession.Trust, _ g: inout CellGrid, x: Int, y: Int) -> Int {
+        let valueX = x + SidebarLayout.valueColumn, width = SidebarLayout.valueWidth
         var row = y
         g.put("Model", x: x, y: row, style: theme["label"])
         let measured = t.blindCalls.calls > 0
         let pieces = measured ? t.sentencePieces : ["not", "measured:", "no", "blind", "calls"]  // one line, not two
-        for line in Self.wrapped(pieces, width: width - 7, maxLines: 4) {
-            g.put(line, x: x + 7, y: row, style: measured ? theme["text"] : theme["dim"], maxWidth: width - 7)
+        for line in Self.wrapped(pieces, width: width, maxLines: SidebarLayout.trustLines) {
+            g.put(line, x: valueX, y: row, style: measured ? theme["text"] : theme["dim"], maxWidth: width)
             row += 1
         }
         if let open = t.openSentence {
-            g.put(open, x: x + 7, y: row, style: theme["dim"], maxWidth: width - 7)
+            g.put(open, x: valueX, y: row, style: theme["dim"], maxWidth: width)
             row += 1
         }
         let adapted = t.adaptedTo == 0 ? "as shipped" : t.keptPrior ? "as shipped (checked on \(t.adaptedTo))" : "adapted to \(t.adaptedTo) decision\(t.adaptedTo == 1 ? "" : "s")"
-        g.put(adapted, x: x + 7, y: row, style: t.keptPrior ? theme["dim"] : theme["model"], maxWidth: width - 7)
+        g.put(adapted, x: valueX, y: row, style: t.keptPrior ? theme["dim"] : theme["model"], maxWidth: width)
         row += 1
         if t.stainWarning, let score = t.stainScore {  // the stain says more to a person than the features do
-            g.put(String(format: "STAIN %.1f: new to the model", score), x: x + 7, y: row, style: theme["warning"], maxWidth: width - 7)
+            g.put(String(format: "STAIN %.1f: new to the model", score), x: valueX, y: row, style: theme["warning"], maxWidth: width)
             row += 1
         } else if t.shiftWarning, let score = t.shiftScore {
-            g.put(String(format: "SHIFT %.1f: unlike training images", score), x: x + 7, y: row, style: theme["warning"], maxWidth: width - 7)
+            g.put(String(format: "SHIFT %.1f: unlike training images", score), x: valueX, y: row, style: theme["warning"], maxWidth: width)
             row += 1
         }
         return row

@@ -1,4 +1,5 @@
 import Foundation
+import HematoFiles
 import Synchronization
 
 /// Reads the terminal on a thread of its own, so that each read is stamped with the moment its
@@ -23,23 +24,23 @@ final class TerminalInput: Sendable {
                 self.stopped.signal()
             }
             var decoder = InputDecoder()
-            var buffer = [UInt8](repeating: 0, count: 4096)
+            let watched = stopReader >= 0 ? [fd, stopReader] : [fd]
             while true {
                 var wait: Int32 = -1
                 if decoder.waiting {
                     let left = decoder.lastByteTime + decoder.quietNeeded - Self.now()
                     wait = Int32(max(0, min(1000, (left * 1000).rounded(.up))))
                 }
-                var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: stopReader, events: Int16(POLLIN), revents: 0)]
-                let r = poll(&fds, stopReader >= 0 ? 2 : 1, wait)
-                if r < 0 && errno != EINTR { return }
-                if r > 0 && fds[1].revents != 0 { return }
+                guard let ready = try? Descriptor.waitForInput(watched, milliseconds: wait) else { return }
+                if ready.count > 1 && ready[1] { return }
                 var events: [InputDecoder.Event] = []
-                if r > 0 && fds[0].revents != 0 {
-                    let n = read(fd, &buffer, buffer.count)
-                    if n > 0 {
-                        events += decoder.feed(Array(buffer[0..<n]), at: Self.now())
-                    } else if n == 0 || (errno != EINTR && errno != EAGAIN) {
+                if ready[0] {
+                    switch Result(catching: { () throws(Errno) in try Descriptor.readAvailable(fd, limit: Self.readLimit) }) {
+                    case .success(let bytes?) where !bytes.isEmpty:
+                        events += decoder.feed(bytes, at: Self.now())
+                    case .success(nil):
+                        break  // a signal came first: nothing yet
+                    case .success, .failure:
                         self.publish(decoder.finish())  // the terminal has gone (SIGHUP ends the loop)
                         return
                     }
@@ -51,6 +52,9 @@ final class TerminalInput: Sendable {
         thread.name = "terminal input"
         thread.start()
     }
+
+    /// The most one read takes; a longer paste arrives over several reads.
+    private static let readLimit = 4096
 
     private func publish(_ events: [InputDecoder.Event]) {
         guard !events.isEmpty else { return }

@@ -1,5 +1,6 @@
 import Foundation
 import HematoAdapt
+import HematoBatch
 import HematoReview
 
 /// `evaluate --adapt-after`'s results: scores on the images not reviewed,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HematoAdapt
+import HematoBatch
 import HematoFiles
 import HematoNet
 import HematoReview

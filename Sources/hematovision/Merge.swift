@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HematoBatch
 import HematoFiles
 import HematoReview
 

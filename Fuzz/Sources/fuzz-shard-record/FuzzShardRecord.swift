@@ -1,3 +1,4 @@
+import HematoBatch
 import HematoReview
 
 /// `.shard.json`: `ShardRecord(bytes:)` returns or throws `Malformed`; a record it accepts is

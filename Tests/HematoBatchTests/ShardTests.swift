@@ -1,6 +1,7 @@
 import XCTest
 import HematoFiles
-@testable import HematoReview
+@testable import HematoBatch
+import HematoReview
 
 final class ShardTests: XCTestCase {
     // MARK: K/N

@@ -1,4 +1,5 @@
 import HematoFiles
+import HematoReview
 
 /// Joins the parts `classify --shard K/N` wrote into the labels (and probabilities) one
 /// `classify` over the same folders writes, byte for byte, after checking that the parts

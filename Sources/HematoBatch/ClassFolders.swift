@@ -1,4 +1,5 @@
 import Foundation
+import HematoReview
 
 /// Ground truth from the class-folder layout (`DIR/EOSINOPHIL/*.jpeg`, ...),
 /// the way dataset2 stores its TEST split. Used by `evaluate`.

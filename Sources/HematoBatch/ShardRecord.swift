@@ -1,5 +1,6 @@
 import Foundation
 import HematoFiles
+import HematoReview
 
 /// What `classify --shard K/N -o PART.csv` writes beside its labels, as `PART.csv.shard.json`,
 /// so that `merge` can check the parts before joining them. The labels file itself stays

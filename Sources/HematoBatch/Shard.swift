@@ -1,4 +1,5 @@
 import HematoFiles
+import HematoReview
 
 /// One part of a folder listing split N ways (`classify --shard K/N`, a Slurm array task).
 ///

@@ -1,7 +1,7 @@
 import XCTest
-@testable import HematoReview
+@testable import HematoBatch
 
-final class ScoringTests: XCTestCase {
+final class ScoresTests: XCTestCase {
     let labels = ["A", "B", "C"]
 
     func testCountsWorkedByHand() {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
-@testable import HematoReview
+@testable import HematoBatch
+import HematoReview
 
 final class ClassFoldersTests: XCTestCase {
     func testReadsImagesUnderFoldersNamedForClasses() throws {
