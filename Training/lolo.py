@@ -20,6 +20,12 @@ An older one-laboratory checkpoint (train.py --sources pbc) is scored on blood-c
 
 scores a model file on whole laboratories it never saw, on the rows of the classes it has (the shipped
 four-class model on DeepBioNet and on LISC without its basophils), for scale.
+
+  python lolo.py --test-time grey|average artifacts/lolo-*.pt
+
+scores the same heads on the view in grey (each pixel the mean of its channels, as training's greyscale
+draws make it), or on the average of the colour and grey probabilities (test-time averaging): whether
+taking colour away at test time helps on a lab the head never saw.
 """
 from __future__ import annotations
 
@@ -67,6 +73,23 @@ def lab_inputs(lab: str, meta: dict) -> tuple[np.ndarray, np.ndarray]:
     return x, labels
 
 
+def in_grey(x: np.ndarray, meta: dict) -> np.ndarray:
+    """NHWC network inputs with each pixel made the mean of its three channels, then normalised again."""
+    mean = np.array([float(v) for v in meta["mean"].split(",")], np.float32)
+    std = np.array([float(v) for v in meta["std"].split(",")], np.float32)
+    grey = (x * std + mean).mean(axis=3, keepdims=True)
+    return ((grey - mean) / std).astype(np.float32)
+
+
+def test_time_probabilities(net, x: np.ndarray, meta: dict, how: str) -> np.ndarray:
+    def run(inputs):
+        return np.concatenate([net.probabilities(inputs[s:s + 64]) for s in range(0, len(inputs), 64)])
+    if how == "colour":
+        return run(x)
+    grey = np.concatenate([run(in_grey(x[s:s + 256], meta)) for s in range(0, len(x), 256)])
+    return grey if how == "grey" else (run(x) + grey) / 2
+
+
 def left_out(recipe: dict) -> str:
     if "left_out" in recipe:
         return recipe["left_out"]
@@ -99,6 +122,8 @@ def main():
     ap.add_argument("checkpoints", nargs="+")
     ap.add_argument("--json", help="write the scores here as well")
     ap.add_argument("--zero-shot", metavar="MODEL", help="score this model file on the laboratories named instead")
+    ap.add_argument("--test-time", choices=["colour", "grey", "average"], default="colour",
+                    help="the view as it is, in grey, or both averaged (default: colour)")
     args = ap.parse_args()
     if args.zero_shot:
         zero_shot(args.zero_shot, args.checkpoints)
@@ -115,7 +140,7 @@ def main():
             inputs[lab] = lab_inputs(lab, meta)
         x, labels = inputs[lab]
         net = FoldedNet(fold_state_dict(ck["state_dict"]))
-        probs = np.concatenate([net.probabilities(x[s:s + 64]) for s in range(0, len(x), 64)])
+        probs = test_time_probabilities(net, x, meta, args.test_time)
         scores = evaluate.metrics(probs, labels, len(ds.CLASSES))
         scores["nll"] = float(-np.log(np.clip(probs[np.arange(len(labels)), labels], 1e-12, 1)).mean())
         scores["left_out"] = lab
