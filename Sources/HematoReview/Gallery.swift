@@ -72,86 +72,82 @@ extension ReviewSession {
         return g.pageMembers.filter { labels[$0]?.source != .person }.map { .acceptImage($0) }
     }
 
-    /// `A`: each of `pageAcceptances` reduced to its decision and handed to `save` (which puts it
-    /// on disk, or throws), in turn; a decision counts only once saved. When every one is saved,
-    /// the page turns. When a save fails, the ones saved stay, the rest are not shown as done,
-    /// and the message says so.
-    /// While the blind measurement does not vouch for the model, `A` asks first
-    /// (`acceptPageQuestion`): unless `confirmed`, the session that asks is returned and nothing is saved.
+    /// `A` as a function of a save (tests, and a headless caller): what the reducer makes of `A`
+    /// (`confirmed`: of `y` to its question), then the series (`acceptEach`).
     public func acceptingPage(confirmed: Bool = false, save: (Decision) throws -> Void) -> (session: ReviewSession, saved: Int, failure: (any Error)?) {
-        if !confirmed, let question = acceptPageQuestion {
-            var asking = self
-            asking.question = question
-            asking.message = question
-            return (asking, 0, nil)
-        }
-        let steps = pageAcceptances
         var s = self
+        let effects: [Effect] = confirmed ? [.acceptEach(pageAcceptances)] : s.reduce(.acceptPage)
+        for case .acceptEach(let steps) in effects {
+            let outcome = s.acceptEach(steps, save: save)
+            return (s, outcome.saved, outcome.failure)
+        }
+        return (s, 0, nil)  // asked first, or refused
+    }
+
+    /// `A`'s series (`Effect.acceptEach`): each step reduced and its decision handed to `save`, which
+    /// puts it on disk or throws, before the next step; a decision counts only once saved. When every
+    /// one is saved the page turns (`.pageSaved`); when a save fails, the ones saved stay, the rest are
+    /// not shown as done, and the message says so (`.saveFailed`). Returns what those two ask for.
+    public mutating func acceptEach(_ steps: [ReviewAction], save: (Decision) throws -> Void)
+        -> (saved: Int, failure: (any Error)?, effects: [Effect]) {
         for (n, step) in steps.enumerated() {
-            let (next, decision) = s.reduce(step)
-            if let decision {
+            var next = self
+            for case .save(let decision) in next.reduce(step) as [Effect] {
                 do {
                     try save(decision)
                 } catch {
-                    s.message = "NOT SAVED: \(error). \(n) of \(steps.count) on this page are saved; the other \(steps.count - n) are not accepted."
-                    return (s, n, error)
+                    return (n, error, reduce(.saveFailed(.acceptEach(steps), reason: "\(error)", saved: n)))
                 }
             }
-            s = next
+            self = next
         }
-        return (s.reduce(.acceptPage).0, steps.count, nil)
+        return (steps.count, nil, reduce(.pageSaved(steps.count)))
     }
 
-    /// What the gallery makes of an action; nil when the single view's reducer handles it.
-    func reduceInGallery(_ action: ReviewAction) -> (ReviewSession, Decision?)? {
-        guard let g = gallery else {
-            switch action {
-            case .toggleGallery: return openGallery()
-            case .previousRow: return reduce(.previous)
-            case .nextRow: return reduce(.next)
-            case .nextPage, .previousPage, .acceptPage:
-                var next = self
-                next.message = "Pages are the gallery's: v opens it."
-                return (next, nil)
-            case .galleryLayout, .acceptImage: return (self, nil)
-            default: return nil
-            }
-        }
+    /// The gallery's part of the reducer while it is open (a mode of the one reducer); nil for what
+    /// it shares with the single view (help, messages, cells found, the picture view, quit).
+    mutating func reduceGallery(_ action: ReviewAction) -> [Effect]? {
+        guard let g = gallery else { return nil }
         // The single view's page keys (PgDn, PgUp) turn the gallery's pages.
         let action: ReviewAction = action == .pageForward ? .nextPage : action == .pageBack ? .previousPage : action
         var moved = g
-        if case .galleryLayout(let columns, let rows) = action {  // from the screen: nothing else changes
-            var next = self
+        switch action {
+        case .galleryLayout(let columns, let rows):  // from the screen: nothing else changes
             moved.shape(columns: columns, rows: rows)
-            next.gallery = moved
-            return (next, nil)
+            gallery = moved
+            return []
+        case .opinion(let index, _):
+            // Reduced as ever, then a newly classified image of this class joins at the end
+            // (one classified before is a member already, or of another class).
+            let joining = opinions[index] == nil
+            let effects = reduceShared(action) ?? []
+            if joining, predictedClass(index) == g.predicted { moved.join(index, opinion: opinions[index]) }
+            gallery = moved
+            return effects
+        case .undo:
+            let effects = reduceSingle(action)
+            for case .save(let d) in effects { if let at = g.members.firstIndex(of: d.index) { moved.move(to: at) } }
+            gallery = moved
+            return effects
+        case .acceptPage:
+            // While the blind measurement does not vouch for the model, `A` asks first (`acceptPageQuestion`).
+            if let question = acceptPageQuestion {
+                self.question = question
+                message = question
+                return [.note(.acceptPageAsked, question)]
+            }
+            return [.acceptEach(pageAcceptances)]
+        default:
+            break
         }
         var next = self
         next.message = nil
         next.showingHelp = false
+        var effects: [Effect] = []
         switch action {
-        case .opinion(let index, _):
-            // Reduced as ever, then a newly classified image of this class joins at the end
-            // (one classified before is a member already, or of another class).
-            var plain = self
-            plain.gallery = nil
-            var (after, decision) = plain.reduce(action)
-            if opinions[index] == nil, after.predictedClass(index) == g.predicted {
-                moved.join(index, opinion: after.opinions[index])
-            }
-            after.gallery = moved
-            return (after, decision)
-        case .repredicted, .undo:
-            var plain = self
-            plain.gallery = nil
-            var (after, decision) = plain.reduce(action)
-            if let d = decision, let at = g.members.firstIndex(of: d.index) {
-                moved.move(to: at)
-            }
-            after.gallery = moved
-            return (after, decision)
         case .toggleGallery, .cancel:
-            return (next.closeGallery(), nil)
+            self = next.closeGallery()
+            return []
         case .previous, .next, .skip, .previousRow, .nextRow:
             let step = action == .previous ? -1 : action == .previousRow ? -g.columns : action == .nextRow ? g.columns : 1
             moved.move(to: g.cursor + step)
@@ -200,50 +196,67 @@ extension ReviewSession {
             }
             switch action {
             case .set, .add, .removeLabel:
-                return next.relabel(action, at: i, advancingOnSet: false)
+                let decision = next.relabel(action, at: i, advancingOnSet: false)
+                self = next
+                return Self.saving(decision)
             default:
                 // Like Enter: a label a person or labels.csv gave is confirmed. Otherwise (no label, or the
                 // model's own pre-label) the model's answer now, which the caption shows; once the model has
                 // adapted it may differ from the class this page was made of.
                 let existing = labels[i]?.source == .model ? [] : labels[i]?.categories ?? []
-                return next.decide(index: i, categories: existing.isEmpty ? [predictedClass(i) ?? g.predicted] : existing,
-                                   action: .accept, advance: false)
-            }
-        case .acceptPage:
-            // The app has saved `pageAcceptances` first; the page turns only when none is left.
-            let left = next.pageAcceptances.count
-            if g.members.isEmpty {
-                next.message = "No image here."
-            } else if left > 0 {
-                next.message = "\(left) on this page are not accepted yet; A accepts them."
-            } else if g.page + 1 < g.pageCount {
-                moved.move(to: (g.page + 1) * g.pageSize)
-                next.message = "Page \(g.page + 1) accepted; page \(g.page + 2) of \(g.pageCount)."
-            } else {
-                let open = g.members.filter { labels[$0]?.source != .person }.count
-                next.message = open == 0 ? "Every \(g.predicted) image is reviewed: f shows the next class, v the single view."
-                    : "Last page accepted; \(open) \(g.predicted) images on earlier pages have no reviewer's label (Tab finds them)."
+                let decision = next.decide(index: i, categories: existing.isEmpty ? [predictedClass(i) ?? g.predicted] : existing,
+                                           action: .accept, advance: false)
+                self = next
+                // One of `A`'s steps refits with the page (`.pageSaved`), not each on its own.
+                effects = action == .acceptImage(i) ? [.save(decision)] : [.save(decision), .refit]
+                return effects
             }
         default:
-            return nil  // help, messages, cells found, suspend, quit: as in the single view
+            return nil  // help, messages, cells found, the picture view, quit: as in the single view
         }
         next.gallery = moved
-        return (next, nil)
+        self = next
+        return effects
     }
 
-    private func openGallery() -> (ReviewSession, Decision?) {
-        var next = self
-        next.message = nil
-        next.showingHelp = false
+    /// Once every image `A` took is saved: the page turns, or the message says what is left.
+    mutating func turnAcceptedPage() {
+        guard let g = gallery else {
+            message = "Pages are the gallery's: v opens it."
+            return
+        }
+        var moved = g
+        message = nil
+        showingHelp = false
+        let left = pageAcceptances.count
+        if g.members.isEmpty {
+            message = "No image here."
+        } else if left > 0 {
+            message = "\(left) on this page are not accepted yet; A accepts them."
+        } else if g.page + 1 < g.pageCount {
+            moved.move(to: (g.page + 1) * g.pageSize)
+            message = "Page \(g.page + 1) accepted; page \(g.page + 2) of \(g.pageCount)."
+        } else {
+            let open = g.members.filter { labels[$0]?.source != .person }.count
+            message = open == 0 ? "Every \(g.predicted) image is reviewed: f shows the next class, v the single view."
+                : "Last page accepted; \(open) \(g.predicted) images on earlier pages have no reviewer's label (Tab finds them)."
+        }
+        gallery = moved
+    }
+
+    mutating func openGallery() -> [Effect] {
+        message = nil
+        showingHelp = false
         let shown = current.flatMap { predictedClass($0) } ?? filter
         let choices = (shown.map { [$0] } ?? []) + modelLabels
-        guard let g = choices.lazy.map({ Gallery(predicted: $0, in: self) }).first(where: { !$0.members.isEmpty }) else {
-            next.message = "No image has a prediction yet; the gallery opens when some have."
-            return (next, nil)
+        let now = self
+        guard let g = choices.lazy.map({ Gallery(predicted: $0, in: now) }).first(where: { !$0.members.isEmpty }) else {
+            message = "No image has a prediction yet; the gallery opens when some have."
+            return []
         }
-        next.gallery = g
-        next.message = opening(g)
-        return (next, nil)
+        gallery = g
+        message = opening(g)
+        return []
     }
 
     /// What the message line says when a class's gallery opens. No count: the title keeps the

@@ -87,7 +87,7 @@ extension ReviewSession {
         insertIntoQueue(index, at: at)
     }
 
-    mutating func navigate(_ action: ReviewAction) -> (ReviewSession, Decision?) {
+    mutating func navigate(_ action: ReviewAction) {
         showingHelp = false
         switch action {
         case .openPrompt(let kind):
@@ -142,7 +142,6 @@ extension ReviewSession {
         default:
             break
         }
-        return (self, nil)
     }
 
     private mutating func goTo(_ text: String) {

@@ -80,6 +80,21 @@ public struct ReviewSession: Equatable, Sendable {
     public var signedOff: SignedOff?
     /// Reopened with review --amend: changes are allowed, and each is journaled as an amendment.
     public var amending = false
+    /// The lab (--lab) whose earlier folders measured the model: a folder that looks like them
+    /// (`shiftMeasured`) starts with their blind calls and without new ones.
+    public var labTrust: LabTrust?
+
+    public struct LabTrust: Equatable, Sendable {
+        public var name: String
+        public var carried: Trust.Tally
+        public var shifts: [Float]
+
+        public init(name: String, carried: Trust.Tally, shifts: [Float]) {
+            self.name = name
+            self.carried = carried
+            self.shifts = shifts
+        }
+    }
 
     /// What the model's answers are worth here (ReviewSession+Trust.swift).
     public struct Trust: Equatable, Sendable {
@@ -108,8 +123,10 @@ public struct ReviewSession: Equatable, Sendable {
     }
 
     public init(names: [String], modelLabels: [String], existing: LabelsFile = LabelsFile(),
-                decidedByPerson: Set<String> = [], preLabels: PreLabels = PreLabels(), resumeAfter lastImage: String? = nil) {
+                decidedByPerson: Set<String> = [], preLabels: PreLabels = PreLabels(), resumeAfter lastImage: String? = nil,
+                blind: Bool = false) {
         self.names = names
+        self.blind = blind
         keys = LabelsFile.imageKeys(forRelativePaths: names, existing: existing)
         self.modelLabels = modelLabels
         self.preLabels = preLabels

@@ -31,3 +31,40 @@ final class RefitRequests: Sendable {
         }
     }
 }
+
+/// The refit worker of the review loop: each request hands it the decisions as they are now, and
+/// only the newest request's fit comes back.
+final class LabRefitter {
+    private let requests = RefitRequests()
+    private let worker: BackgroundWorker<Int, RefitOutcome>
+    private var generation = 0
+    /// How many images' features the last request had (its reference grows with them).
+    private(set) var featuresAtLastRequest = 0
+
+    init() {
+        let requests = requests
+        worker = BackgroundWorker(name: "refit", setup: {}) { _, generation in
+            guard let request = requests.take(generation) else { return RefitOutcome(adaptation: nil, probabilities: [:]) }
+            let next = request.current.refit(request.examples, reference: request.reference)
+            return RefitOutcome(adaptation: next, probabilities: request.features.mapValues { next.probabilities($0) })
+        }
+    }
+
+    deinit { worker.stop() }
+
+    func request(_ learner: LabLearner, _ session: ReviewSession) {
+        generation += 1
+        featuresAtLastRequest = learner.features.count
+        let examples = learner.examples(for: session)
+        // Sorting and copying the folder's features is the loop's work: only while a fit uses them.
+        let reference = learner.adaptation.usesReference(decisions: examples.count) ? learner.reference(for: session) : nil
+        requests.put(generation, RefitRequest(examples: examples, reference: reference, current: learner.adaptation,
+                                              features: learner.features))
+        worker.want([generation])
+    }
+
+    /// The newest request's fit, once it is done (older ones are dropped).
+    func takeNewest() -> [RefitOutcome] {
+        worker.takeResults().filter { $0.0 == generation }.map(\.1)
+    }
+}
