@@ -63,8 +63,21 @@ final class LabRefitter {
         worker.want([generation])
     }
 
-    /// The newest request's fit, once it is done (older ones are dropped).
-    func takeNewest() -> [RefitOutcome] {
-        worker.takeResults().filter { $0.0 == generation }.map(\.1)
+    /// The newest request's fit, once it is done (older ones are dropped): adopted by `learner`, and
+    /// every kept feature predicted again, as the action that tells the session.
+    func takeNewest(into learner: inout LabLearner, trust: ReviewSession.Trust) -> [ReviewAction] {
+        worker.takeResults().compactMap { done, outcome in
+            guard done == generation, let adaptation = outcome.adaptation else { return nil }
+            learner.adopt(adaptation)
+            // Images classified while the refit ran were predicted with the old head.
+            var updated = outcome.probabilities
+            for (index, feature) in learner.features where updated[index] == nil {
+                updated[index] = adaptation.probabilities(feature)
+            }
+            var trust = trust
+            trust.adaptedTo = adaptation.decisions
+            trust.keptPrior = adaptation.keptPrior
+            return .repredicted(updated, trust: trust)
+        }
     }
 }

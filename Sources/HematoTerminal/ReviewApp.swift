@@ -56,7 +56,7 @@ public final class ReviewApp {
         while true {
             if let signal = Signals.pending { return (.signal(signal), session) }
             takePredictions()
-            takeRefits()
+            refits.takeNewest(into: &learner, trust: session.trust).forEach(send)  // the lab's head refitted
             if display.takePictures() { dirty = true }
             if dirty {
                 if let layout = display.galleryLayout(session, backend) { send(layout) }
@@ -95,23 +95,6 @@ public final class ReviewApp {
         if !predictions.isEmpty && outstanding.isEmpty { askForPredictions() }
         if let failure = classifier.failure, session.message == nil {  // said again whenever another message has gone
             send(.notify("the model could not be loaded: \(failure)", unlessBusy: true))
-        }
-    }
-
-    /// A finished refit of the lab's head: adopted, and every kept feature predicted again.
-    private func takeRefits() {
-        for outcome in refits.takeNewest() {
-            guard let adaptation = outcome.adaptation else { continue }
-            learner.adopt(adaptation)
-            // Images classified while the refit ran were predicted with the old head.
-            var updated = outcome.probabilities
-            for (index, feature) in learner.features where updated[index] == nil {
-                updated[index] = adaptation.probabilities(feature)
-            }
-            var trust = session.trust
-            trust.adaptedTo = adaptation.decisions
-            trust.keptPrior = adaptation.keptPrior
-            send(.repredicted(updated, trust: trust))
         }
     }
 
