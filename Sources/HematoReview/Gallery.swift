@@ -44,18 +44,50 @@ public struct Gallery: Equatable, Sendable {
         for i in members { shown[i] = s.opinions[i] }
     }
 
-    mutating func move(to position: Int) { cursor = max(0, min(position, members.count - 1)) }
-
-    mutating func shape(columns: Int, rows: Int) {
-        self.columns = max(1, columns)
-        self.rows = max(1, rows)
+    /// The gallery's own reducer: the cursor, the pages, the shape, the members joining.
+    public enum Action: Equatable, Sendable {
+        /// The cursor on (positive) or back this many thumbnails, stopping at the ends.
+        case step(Int)
+        /// A page on (1) or back (-1); past the first or last page, the first or last image.
+        case turnPage(Int)
+        case first, last
+        /// The cursor to this member's position.
+        case to(Int)
+        /// The thumbnails the terminal has room for.
+        case shape(columns: Int, rows: Int)
+        /// An image classified after the gallery opened (so not a member yet), with its answer then.
+        case join(Int, ModelOpinion?)
     }
 
-    /// An image classified after the gallery opened (so not a member yet).
-    mutating func join(_ index: Int, opinion: ModelOpinion?) {
-        members.append(index)
-        shown[index] = opinion
+    /// Returns what the reviewer is told when the cursor cannot move, or nil.
+    @discardableResult
+    public mutating func reduce(_ action: Action) -> String? {
+        let before = cursor
+        switch action {
+        case .step(let n):
+            move(to: cursor + n)
+            if cursor == before { return n < 0 ? "This is the first \(predicted) image." : "This is the last \(predicted) image." }
+        case .turnPage(let n):
+            let page = self.page + n
+            move(to: page < 0 ? 0 : page >= pageCount ? members.count - 1 : page * pageSize)
+            if cursor == before { return n > 0 ? "This is the last page of \(predicted)." : "This is the first page." }
+        case .first:
+            move(to: 0)
+        case .last:
+            move(to: members.count - 1)
+        case .to(let position):
+            move(to: position)
+        case .shape(let columns, let rows):
+            self.columns = max(1, columns)
+            self.rows = max(1, rows)
+        case .join(let index, let opinion):
+            members.append(index)
+            shown[index] = opinion
+        }
+        return nil
     }
+
+    private mutating func move(to position: Int) { cursor = max(0, min(position, members.count - 1)) }
 
     /// The confidence that ordered the member at `position`: its top probability when it joined.
     public func confidence(at position: Int) -> Float { shown[members[position]]?.probabilities?.max() ?? 0 }
@@ -113,7 +145,7 @@ extension ReviewSession {
         var moved = g
         switch action {
         case .galleryLayout(let columns, let rows):  // from the screen: nothing else changes
-            moved.shape(columns: columns, rows: rows)
+            moved.reduce(.shape(columns: columns, rows: rows))
             gallery = moved
             return []
         case .opinion(let index, _):
@@ -121,12 +153,12 @@ extension ReviewSession {
             // (one classified before is a member already, or of another class).
             let joining = opinions[index] == nil
             let effects = reduceShared(action) ?? []
-            if joining, predictedClass(index) == g.predicted { moved.join(index, opinion: opinions[index]) }
+            if joining, predictedClass(index) == g.predicted { moved.reduce(.join(index, opinions[index])) }
             gallery = moved
             return effects
         case .undo:
             let effects = reduceSingle(action)
-            for case .save(let d) in effects { if let at = g.members.firstIndex(of: d.index) { moved.move(to: at) } }
+            for case .save(let d) in effects { if let at = g.members.firstIndex(of: d.index) { moved.reduce(.to(at)) } }
             gallery = moved
             return effects
         case .acceptPage:
@@ -150,25 +182,17 @@ extension ReviewSession {
             return []
         case .previous, .next, .skip, .previousRow, .nextRow:
             let step = action == .previous ? -1 : action == .previousRow ? -g.columns : action == .nextRow ? g.columns : 1
-            moved.move(to: g.cursor + step)
-            if moved.cursor == g.cursor {
-                next.message = step < 0 ? "This is the first \(g.predicted) image." : "This is the last \(g.predicted) image."
-            }
+            next.message = moved.reduce(.step(step))
         case .previousPage, .nextPage:
-            // Past the first or last page: the first or last image.
-            let page = g.page + (action == .nextPage ? 1 : -1)
-            moved.move(to: page < 0 ? 0 : page >= g.pageCount ? g.members.count - 1 : page * g.pageSize)
-            if moved.cursor == g.cursor {
-                next.message = action == .nextPage ? "This is the last page of \(g.predicted)." : "This is the first page."
-            }
+            next.message = moved.reduce(.turnPage(action == .nextPage ? 1 : -1))
         case .first, .last:
-            moved.move(to: action == .first ? 0 : g.members.count - 1)
+            moved.reduce(action == .first ? .first : .last)
         case .openPrompt, .cycleLabelFilter:
             next.message = "In the gallery f changes the class; g, / and F work in the single view (v)."
         case .nextUnreviewed:
             let n = g.members.count
             if n > 0, let step = (1...n).first(where: { next.labels[g.members[(g.cursor + $0) % n]]?.source != .person }) {
-                moved.move(to: (g.cursor + step) % n)
+                moved.reduce(.to((g.cursor + step) % n))
             } else {
                 next.message = "Every \(g.predicted) image has a reviewer's label."
             }
@@ -179,7 +203,7 @@ extension ReviewSession {
                 let candidate = Gallery(predicted: modelLabels[(at + k) % modelLabels.count], in: self)
                 if !candidate.members.isEmpty {
                     moved = candidate
-                    moved.shape(columns: g.columns, rows: g.rows)
+                    moved.reduce(.shape(columns: g.columns, rows: g.rows))
                     break
                 }
             }
@@ -234,7 +258,7 @@ extension ReviewSession {
         } else if left > 0 {
             message = "\(left) on this page are not accepted yet; A accepts them."
         } else if g.page + 1 < g.pageCount {
-            moved.move(to: (g.page + 1) * g.pageSize)
+            moved.reduce(.to((g.page + 1) * g.pageSize))
             message = "Page \(g.page + 1) accepted; page \(g.page + 2) of \(g.pageCount)."
         } else {
             let open = g.members.filter { labels[$0]?.source != .person }.count

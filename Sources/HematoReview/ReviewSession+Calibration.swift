@@ -100,7 +100,7 @@ extension ReviewSession {
     /// theirs) carries the lab's calls and ends a calibration that has no calls of its own yet.
     public mutating func shiftKnown(warning: Bool, labMatch: (carried: Trust.Tally, note: String)?) {
         if let labMatch, trust.blindHere.calls == 0 {
-            trust.carried = labMatch.carried
+            trust.reduce(.carry(labMatch.carried))
             if calibration != nil {
                 endCalibration(.done, saying: labMatch.note)  // the sidebar gives the carried calls
             }

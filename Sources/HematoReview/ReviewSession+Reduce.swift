@@ -221,11 +221,9 @@ extension ReviewSession {
         case .undo:
             return Self.saving(undo())
         case .skip, .next:
-            if position + 1 >= queue.count { message = "This is the last image." }
-            move(to: position + 1)
+            message = navigation.reduce(.step(1))
         case .previous:
-            if position == 0 { message = "This is the first image." }
-            move(to: position - 1)
+            message = navigation.reduce(.step(-1))
         case .nextUnreviewed:
             let n = queue.count
             if let step = (1...n).first(where: { labels[queue[(position + $0) % n]]?.source != .person }) {
@@ -263,7 +261,7 @@ extension ReviewSession {
         }
         let decidedAgainst = opinions[undo.index]
         setLabel(undo.previous, at: undo.index)
-        trust.calls[undo.index] = undo.previousCall
+        trust.reduce(.call(undo.index, undo.previousCall))
         if let p = queue.firstIndex(of: undo.index) { move(to: p) }
         // Said, because undoing an Enter that confirmed a labels.csv label changes nothing on screen.
         var restored = "no label"
@@ -297,7 +295,7 @@ extension ReviewSession {
 
     mutating func decide(index: Int, categories: [String], action: JournalEntry.Action, advance: Bool) -> Decision {
         pushUndo(Undo(index: index, previous: labels[index], previousCall: trust.calls[index]))
-        trust.calls[index] = call(on: index, categories: categories)  // asked before the label is set: was the answer hidden?
+        trust.reduce(.call(index, call(on: index, categories: categories)))  // asked before the label is set: was the answer hidden?
         let cellsBefore = differential.cells
         setLabel(Label(categories: categories, source: .person), at: index)
         if advance {
@@ -331,8 +329,7 @@ extension ReviewSession {
     /// folder needs blind calls (`shiftKnown`). Said once; a later score changes nothing.
     mutating func shiftMeasured(score: Float, warning: Bool) {
         guard trust.shiftScore == nil else { return }
-        trust.shiftScore = score
-        trust.shiftWarning = warning
+        trust.reduce(.shift(score: score, warning: warning))
         let calibratingBefore = calibration?.phase
         var match: (carried: Trust.Tally, note: String)?
         if let lab = labTrust {
