@@ -98,7 +98,7 @@ public struct Gallery: Equatable, Sendable {
 
 extension ReviewSession {
     /// One accept per image on the gallery's page that no person has labelled (a label from
-    /// labels.csv is confirmed as Enter confirms it). The app reduces and saves them one by one.
+    /// labels.csv is confirmed as Enter confirms it): the steps of `A`'s series (`Effect.acceptEach`).
     public var pageAcceptances: [ReviewAction] {
         guard let g = gallery else { return [] }
         return g.pageMembers.filter { labels[$0]?.source != .person }.map { .acceptImage($0) }

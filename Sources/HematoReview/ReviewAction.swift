@@ -36,7 +36,8 @@ public enum ReviewAction: Equatable, Sendable {
     // The gallery (Gallery.swift). In the single view the row keys move as previous/next do.
     case toggleGallery
     case previousRow, nextRow, previousPage, nextPage
-    /// A: the app saves `pageAcceptances` one by one (`acceptingPage`), then the page turns.
+    /// A: asks first unless the blind calls vouch for the model, then saves `pageAcceptances` one by
+    /// one (`Effect.acceptEach`); the page turns once every one is saved.
     case acceptPage
     /// Accept this image (one of A's steps) and stay.
     case acceptImage(Int)

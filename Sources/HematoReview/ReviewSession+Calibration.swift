@@ -82,7 +82,7 @@ extension ReviewSession {
         message = text
     }
 
-    /// `C`: stops a running calibration (journaled by the app as skipped), or starts one.
+    /// `C`: stops a running calibration (the reducer journals it as skipped), or starts one.
     func toggledCalibration() -> ReviewSession {
         var next = self
         if calibrating {
@@ -95,7 +95,7 @@ extension ReviewSession {
 }
 
 extension ReviewSession {
-    /// The folder's shift check has spoken (ReviewApp): `warning` starts a calibration only offered
+    /// The folder's shift check has spoken (`shiftMeasured`): `warning` starts a calibration only offered
     /// (a small folder); `labMatch` (a lab's earlier folders measured, and these images look like
     /// theirs) carries the lab's calls and ends a calibration that has no calls of its own yet.
     public mutating func shiftKnown(warning: Bool, labMatch: (carried: Trust.Tally, note: String)?) {

@@ -1,7 +1,10 @@
 /// The whole review as a value: which images, in which order, what the
 /// model said, what each label is and who set it, where the reviewer is.
-/// Keys become `ReviewAction`s; `reduce` returns the next session and the
-/// decision (if any) that must be on disk before it is shown.
+/// Every key and every result the app feeds back is a `ReviewAction`;
+/// `reduce` (ReviewSession+Reduce.swift) changes the session and returns the
+/// effects to carry out, a decision to save first among them. It composes
+/// sub-states with reducers of their own: `Navigation`, `Labelling`,
+/// `Gallery`, `PictureView`, `Trust` and `Prompt`.
 public struct ReviewSession: Equatable, Sendable {
     public enum Source: String, Equatable, Sendable {
         case person   // set during a review (the journal says so)
