@@ -169,33 +169,42 @@ extension ReviewSession {
                 return [.note(.acceptPageAsked, question)]
             }
             return [.acceptEach(pageAcceptances)]
-        default:
-            break
-        }
-        var next = self
-        next.message = nil
-        next.showingHelp = false
-        var effects: [Effect] = []
-        switch action {
         case .toggleGallery, .cancel:
-            self = next.closeGallery()
+            message = nil
+            showingHelp = false
+            self = closeGallery()
             return []
+        case .accept, .set, .add, .removeLabel, .acceptImage:
+            message = nil
+            showingHelp = false
+            return decideInGallery(action, on: g)
+        case .previous, .next, .skip, .previousRow, .nextRow, .previousPage, .nextPage, .first, .last, .nextUnreviewed,
+             .cycleFilter, .openPrompt, .cycleLabelFilter, .toggleOrder:
+            showingHelp = false
+            message = moveInGallery(action, &moved)
+            gallery = moved
+            return []
+        default:
+            return nil  // help, messages, cells found, the picture view, quit: as in the single view
+        }
+    }
+
+    /// The gallery's moves: the cursor, its pages, the next class. Returns what the reviewer is told.
+    private func moveInGallery(_ action: ReviewAction, _ moved: inout Gallery) -> String? {
+        let g = moved
+        switch action {
         case .previous, .next, .skip, .previousRow, .nextRow:
-            let step = action == .previous ? -1 : action == .previousRow ? -g.columns : action == .nextRow ? g.columns : 1
-            next.message = moved.reduce(.step(step))
+            return moved.reduce(.step(action == .previous ? -1 : action == .previousRow ? -g.columns : action == .nextRow ? g.columns : 1))
         case .previousPage, .nextPage:
-            next.message = moved.reduce(.turnPage(action == .nextPage ? 1 : -1))
+            return moved.reduce(.turnPage(action == .nextPage ? 1 : -1))
         case .first, .last:
             moved.reduce(action == .first ? .first : .last)
-        case .openPrompt, .cycleLabelFilter:
-            next.message = "In the gallery f changes the class; g, / and F work in the single view (v)."
         case .nextUnreviewed:
             let n = g.members.count
-            if n > 0, let step = (1...n).first(where: { next.labels[g.members[(g.cursor + $0) % n]]?.source != .person }) {
-                moved.reduce(.to((g.cursor + step) % n))
-            } else {
-                next.message = "Every \(g.predicted) image has a reviewer's label."
+            guard n > 0, let step = (1...n).first(where: { labels[g.members[(g.cursor + $0) % n]]?.source != .person }) else {
+                return "Every \(g.predicted) image has a reviewer's label."
             }
+            moved.reduce(.to((g.cursor + step) % n))
         case .cycleFilter:
             // f in the gallery: the next predicted class that has images.
             let at = modelLabels.firstIndex(of: g.predicted) ?? 0
@@ -207,40 +216,39 @@ extension ReviewSession {
                     break
                 }
             }
-            next.message = moved.predicted == g.predicted ? "No other class has images yet." : opening(moved)
+            return moved.predicted == g.predicted ? "No other class has images yet." : opening(moved)
+        case .openPrompt, .cycleLabelFilter:
+            return "In the gallery f changes the class; g, / and F work in the single view (v)."
         case .toggleOrder:
-            next.message = "The gallery is always least confident first."
-        case .accept, .set, .add, .removeLabel, .acceptImage:
-            // On the image under the cursor (or the one named); the cursor stays.
-            var index = g.current
-            if case .acceptImage(let i) = action { index = i }
-            guard let i = index, names.indices.contains(i) else {
-                next.message = "No image here."
-                break
-            }
-            switch action {
-            case .set, .add, .removeLabel:
-                let decision = next.relabel(action, at: i, advancingOnSet: false)
-                self = next
-                return Self.saving(decision)
-            default:
-                // Like Enter: a label a person or labels.csv gave is confirmed. Otherwise (no label, or the
-                // model's own pre-label) the model's answer now, which the caption shows; once the model has
-                // adapted it may differ from the class this page was made of.
-                let existing = labels[i]?.source == .model ? [] : labels[i]?.categories ?? []
-                let decision = next.decide(index: i, categories: existing.isEmpty ? [predictedClass(i) ?? g.predicted] : existing,
-                                           action: .accept, advance: false)
-                self = next
-                // One of `A`'s steps refits with the page (`.pageSaved`), not each on its own.
-                effects = action == .acceptImage(i) ? [.save(decision)] : [.save(decision), .refit]
-                return effects
-            }
+            return "The gallery is always least confident first."
         default:
-            return nil  // help, messages, cells found, the picture view, quit: as in the single view
+            break
         }
-        next.gallery = moved
-        self = next
-        return effects
+        return nil
+    }
+
+    /// A class key, Enter or one of `A`'s steps, on the image under the cursor (or the one named);
+    /// the cursor stays.
+    private mutating func decideInGallery(_ action: ReviewAction, on g: Gallery) -> [Effect] {
+        var index = g.current
+        if case .acceptImage(let i) = action { index = i }
+        guard let i = index, names.indices.contains(i) else {
+            message = "No image here."
+            return []
+        }
+        switch action {
+        case .set, .add, .removeLabel:
+            return Self.saving(relabel(action, at: i, advancingOnSet: false))
+        default:
+            // Like Enter: a label a person or labels.csv gave is confirmed. Otherwise (no label, or the
+            // model's own pre-label) the model's answer now, which the caption shows; once the model has
+            // adapted it may differ from the class this page was made of.
+            let existing = labels[i]?.source == .model ? [] : labels[i]?.categories ?? []
+            let decision = decide(index: i, categories: existing.isEmpty ? [predictedClass(i) ?? g.predicted] : existing,
+                                  action: .accept, advance: false)
+            // One of `A`'s steps refits with the page (`.pageSaved`), not each on its own.
+            return action == .acceptImage(i) ? [.save(decision)] : [.save(decision), .refit]
+        }
     }
 
     /// Once every image `A` took is saved: the page turns, or the message says what is left.

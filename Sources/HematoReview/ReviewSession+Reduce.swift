@@ -190,34 +190,12 @@ extension ReviewSession {
             return []
         }
         switch action {
-        case .accept:
+        case .accept, .set, .add, .removeLabel:
             guard let i = current else {
                 message = nothingHere
                 return []
             }
-            // Enter on a labelled image confirms the label it has (from labels.csv or a
-            // reviewer); replacing it takes a class key, never a silent swap for the model's guess.
-            if let existing = labels[i], !existing.categories.isEmpty {
-                return Self.saving(decide(index: i, categories: existing.categories, action: .accept, advance: true))
-            }
-            switch opinions[i] {
-            case nil:
-                message = "The prediction is not ready yet; choose a class or wait a moment."
-            case .unreadable(let reason)?:
-                message = "Unreadable image, choose a class or skip it: \(reason)"
-            case .predicted?:
-                guard let predicted = predictedClass(i) else {
-                    message = "The prediction names no class this model has; choose a class."
-                    return []
-                }
-                return Self.saving(decide(index: i, categories: [predicted], action: .accept, advance: true))
-            }
-        case .set, .add, .removeLabel:
-            guard let i = current else {
-                message = nothingHere
-                return []
-            }
-            return Self.saving(relabel(action, at: i, advancingOnSet: true))
+            return Self.saving(action == .accept ? accept(i) : relabel(action, at: i, advancingOnSet: true))
         case .undo:
             return Self.saving(undo())
         case .skip, .next:
@@ -243,6 +221,28 @@ extension ReviewSession {
             break
         }
         return []
+    }
+
+    /// Enter on image `i`: a labelled image's label is confirmed (from labels.csv or a reviewer);
+    /// replacing it takes a class key, never a silent swap for the model's guess. Otherwise the
+    /// model's answer is taken, once there is one.
+    mutating func accept(_ i: Int) -> Decision? {
+        if let existing = labels[i], !existing.categories.isEmpty {
+            return decide(index: i, categories: existing.categories, action: .accept, advance: true)
+        }
+        switch opinions[i] {
+        case nil:
+            message = "The prediction is not ready yet; choose a class or wait a moment."
+        case .unreadable(let reason)?:
+            message = "Unreadable image, choose a class or skip it: \(reason)"
+        case .predicted?:
+            guard let predicted = predictedClass(i) else {
+                message = "The prediction names no class this model has; choose a class."
+                return nil
+            }
+            return decide(index: i, categories: [predicted], action: .accept, advance: true)
+        }
+        return nil
     }
 
     /// A decision to put on disk, and the refit it asks for once it is there.

@@ -117,6 +117,25 @@ final class EffectReducerTests: XCTestCase {
         XCTAssertEqual(s.message, "Nothing accepted.")
     }
 
+    func testTheGalleryIsAModeThatTakesTheMovesAndFKeys() throws {
+        var s = session(6)
+        s.send(.toggleGallery)
+        s.send(.galleryLayout(columns: 2, rows: 1))
+        s.send(.next)
+        XCTAssertEqual(s.gallery?.cursor, 1, "next moves the gallery's cursor")
+        XCTAssertEqual(s.position, 0, "not the single view's place")
+        s.send(.cycleFilter)
+        XCTAssertEqual(s.gallery?.predicted, "NEUTROPHIL")
+        XCTAssertEqual(s.message, "No other class has images yet.")
+        s.send(.openPrompt(.goTo))
+        XCTAssertNil(s.prompt)
+        XCTAssertEqual(s.message, "In the gallery f changes the class; g, / and F work in the single view (v).")
+        s.send(.cancel)
+        XCTAssertNil(s.gallery)
+        s.send(.nextPage)
+        XCTAssertEqual(s.message, "Pages are the gallery's: v opens it.")
+    }
+
     func testASaveThatFailedIsSaidForWhatItWas() {
         var s = session()
         let d = Decision(index: 0, image: "1", action: .set, label: ["MONOCYTE"], opinion: nil)
