@@ -52,4 +52,10 @@ public struct ShiftAssessment: Sendable, Equatable {
     public let threshold: Float
     public let images: Int
     public var warning: Bool { score > threshold }
+
+    public init(score: Float, threshold: Float, images: Int) {
+        self.score = score
+        self.threshold = threshold
+        self.images = images
+    }
 }

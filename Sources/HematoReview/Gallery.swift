@@ -44,18 +44,50 @@ public struct Gallery: Equatable, Sendable {
         for i in members { shown[i] = s.opinions[i] }
     }
 
-    mutating func move(to position: Int) { cursor = max(0, min(position, members.count - 1)) }
-
-    mutating func shape(columns: Int, rows: Int) {
-        self.columns = max(1, columns)
-        self.rows = max(1, rows)
+    /// The gallery's own reducer: the cursor, the pages, the shape, the members joining.
+    public enum Action: Equatable, Sendable {
+        /// The cursor on (positive) or back this many thumbnails, stopping at the ends.
+        case step(Int)
+        /// A page on (1) or back (-1); past the first or last page, the first or last image.
+        case turnPage(Int)
+        case first, last
+        /// The cursor to this member's position.
+        case to(Int)
+        /// The thumbnails the terminal has room for.
+        case shape(columns: Int, rows: Int)
+        /// An image classified after the gallery opened (so not a member yet), with its answer then.
+        case join(Int, ModelOpinion?)
     }
 
-    /// An image classified after the gallery opened (so not a member yet).
-    mutating func join(_ index: Int, opinion: ModelOpinion?) {
-        members.append(index)
-        shown[index] = opinion
+    /// Returns what the reviewer is told when the cursor cannot move, or nil.
+    @discardableResult
+    public mutating func reduce(_ action: Action) -> String? {
+        let before = cursor
+        switch action {
+        case .step(let n):
+            move(to: cursor + n)
+            if cursor == before { return n < 0 ? "This is the first \(predicted) image." : "This is the last \(predicted) image." }
+        case .turnPage(let n):
+            let page = self.page + n
+            move(to: page < 0 ? 0 : page >= pageCount ? members.count - 1 : page * pageSize)
+            if cursor == before { return n > 0 ? "This is the last page of \(predicted)." : "This is the first page." }
+        case .first:
+            move(to: 0)
+        case .last:
+            move(to: members.count - 1)
+        case .to(let position):
+            move(to: position)
+        case .shape(let columns, let rows):
+            self.columns = max(1, columns)
+            self.rows = max(1, rows)
+        case .join(let index, let opinion):
+            members.append(index)
+            shown[index] = opinion
+        }
+        return nil
     }
+
+    private mutating func move(to position: Int) { cursor = max(0, min(position, members.count - 1)) }
 
     /// The confidence that ordered the member at `position`: its top probability when it joined.
     public func confidence(at position: Int) -> Float { shown[members[position]]?.probabilities?.max() ?? 0 }
@@ -66,116 +98,113 @@ public struct Gallery: Equatable, Sendable {
 
 extension ReviewSession {
     /// One accept per image on the gallery's page that no person has labelled (a label from
-    /// labels.csv is confirmed as Enter confirms it). The app reduces and saves them one by one.
+    /// labels.csv is confirmed as Enter confirms it): the steps of `A`'s series (`Effect.acceptEach`).
     public var pageAcceptances: [ReviewAction] {
         guard let g = gallery else { return [] }
         return g.pageMembers.filter { labels[$0]?.source != .person }.map { .acceptImage($0) }
     }
 
-    /// `A`: each of `pageAcceptances` reduced to its decision and handed to `save` (which puts it
-    /// on disk, or throws), in turn; a decision counts only once saved. When every one is saved,
-    /// the page turns. When a save fails, the ones saved stay, the rest are not shown as done,
-    /// and the message says so.
-    /// While the blind measurement does not vouch for the model, `A` asks first
-    /// (`acceptPageQuestion`): unless `confirmed`, the session that asks is returned and nothing is saved.
+    /// `A` as a function of a save (tests, and a headless caller): what the reducer makes of `A`
+    /// (`confirmed`: of `y` to its question), then the series (`acceptEach`).
     public func acceptingPage(confirmed: Bool = false, save: (Decision) throws -> Void) -> (session: ReviewSession, saved: Int, failure: (any Error)?) {
-        if !confirmed, let question = acceptPageQuestion {
-            var asking = self
-            asking.question = question
-            asking.message = question
-            return (asking, 0, nil)
-        }
-        let steps = pageAcceptances
         var s = self
+        let effects: [Effect] = confirmed ? [.acceptEach(pageAcceptances)] : s.reduce(.acceptPage)
+        for case .acceptEach(let steps) in effects {
+            let outcome = s.acceptEach(steps, save: save)
+            return (s, outcome.saved, outcome.failure)
+        }
+        return (s, 0, nil)  // asked first, or refused
+    }
+
+    /// `A`'s series (`Effect.acceptEach`): each step reduced and its decision handed to `save`, which
+    /// puts it on disk or throws, before the next step; a decision counts only once saved. When every
+    /// one is saved the page turns (`.pageSaved`); when a save fails, the ones saved stay, the rest are
+    /// not shown as done, and the message says so (`.saveFailed`). Returns what those two ask for.
+    public mutating func acceptEach(_ steps: [ReviewAction], save: (Decision) throws -> Void)
+        -> (saved: Int, failure: (any Error)?, effects: [Effect]) {
         for (n, step) in steps.enumerated() {
-            let (next, decision) = s.reduce(step)
-            if let decision {
+            var next = self
+            for case .save(let decision) in next.reduce(step) as [Effect] {
                 do {
                     try save(decision)
                 } catch {
-                    s.message = "NOT SAVED: \(error). \(n) of \(steps.count) on this page are saved; the other \(steps.count - n) are not accepted."
-                    return (s, n, error)
+                    return (n, error, reduce(.saveFailed(.acceptEach(steps), reason: "\(error)", saved: n)))
                 }
             }
-            s = next
+            self = next
         }
-        return (s.reduce(.acceptPage).0, steps.count, nil)
+        return (steps.count, nil, reduce(.pageSaved(steps.count)))
     }
 
-    /// What the gallery makes of an action; nil when the single view's reducer handles it.
-    func reduceInGallery(_ action: ReviewAction) -> (ReviewSession, Decision?)? {
-        guard let g = gallery else {
-            switch action {
-            case .toggleGallery: return openGallery()
-            case .previousRow: return reduce(.previous)
-            case .nextRow: return reduce(.next)
-            case .nextPage, .previousPage, .acceptPage:
-                var next = self
-                next.message = "Pages are the gallery's: v opens it."
-                return (next, nil)
-            case .galleryLayout, .acceptImage: return (self, nil)
-            default: return nil
-            }
-        }
+    /// The gallery's part of the reducer while it is open (a mode of the one reducer); nil for what
+    /// it shares with the single view (help, messages, cells found, the picture view, quit).
+    mutating func reduceGallery(_ action: ReviewAction) -> [Effect]? {
+        guard let g = gallery else { return nil }
         // The single view's page keys (PgDn, PgUp) turn the gallery's pages.
         let action: ReviewAction = action == .pageForward ? .nextPage : action == .pageBack ? .previousPage : action
         var moved = g
-        if case .galleryLayout(let columns, let rows) = action {  // from the screen: nothing else changes
-            var next = self
-            moved.shape(columns: columns, rows: rows)
-            next.gallery = moved
-            return (next, nil)
-        }
-        var next = self
-        next.message = nil
-        next.showingHelp = false
         switch action {
+        case .galleryLayout(let columns, let rows):  // from the screen: nothing else changes
+            moved.reduce(.shape(columns: columns, rows: rows))
+            gallery = moved
+            return []
         case .opinion(let index, _):
             // Reduced as ever, then a newly classified image of this class joins at the end
             // (one classified before is a member already, or of another class).
-            var plain = self
-            plain.gallery = nil
-            var (after, decision) = plain.reduce(action)
-            if opinions[index] == nil, after.predictedClass(index) == g.predicted {
-                moved.join(index, opinion: after.opinions[index])
+            let joining = opinions[index] == nil
+            let effects = reduceShared(action) ?? []
+            if joining, predictedClass(index) == g.predicted { moved.reduce(.join(index, opinions[index])) }
+            gallery = moved
+            return effects
+        case .undo:
+            let effects = reduceSingle(action)
+            for case .save(let d) in effects { if let at = g.members.firstIndex(of: d.index) { moved.reduce(.to(at)) } }
+            gallery = moved
+            return effects
+        case .acceptPage:
+            // While the blind measurement does not vouch for the model, `A` asks first (`acceptPageQuestion`).
+            if let question = acceptPageQuestion {
+                self.question = question
+                message = question
+                return [.note(.acceptPageAsked, question)]
             }
-            after.gallery = moved
-            return (after, decision)
-        case .repredicted, .undo:
-            var plain = self
-            plain.gallery = nil
-            var (after, decision) = plain.reduce(action)
-            if let d = decision, let at = g.members.firstIndex(of: d.index) {
-                moved.move(to: at)
-            }
-            after.gallery = moved
-            return (after, decision)
+            return [.acceptEach(pageAcceptances)]
         case .toggleGallery, .cancel:
-            return (next.closeGallery(), nil)
+            message = nil
+            showingHelp = false
+            self = closeGallery()
+            return []
+        case .accept, .set, .add, .removeLabel, .acceptImage:
+            message = nil
+            showingHelp = false
+            return decideInGallery(action, on: g)
+        case .previous, .next, .skip, .previousRow, .nextRow, .previousPage, .nextPage, .first, .last, .nextUnreviewed,
+             .cycleFilter, .openPrompt, .cycleLabelFilter, .toggleOrder:
+            showingHelp = false
+            message = moveInGallery(action, &moved)
+            gallery = moved
+            return []
+        default:
+            return nil  // help, messages, cells found, the picture view, quit: as in the single view
+        }
+    }
+
+    /// The gallery's moves: the cursor, its pages, the next class. Returns what the reviewer is told.
+    private func moveInGallery(_ action: ReviewAction, _ moved: inout Gallery) -> String? {
+        let g = moved
+        switch action {
         case .previous, .next, .skip, .previousRow, .nextRow:
-            let step = action == .previous ? -1 : action == .previousRow ? -g.columns : action == .nextRow ? g.columns : 1
-            moved.move(to: g.cursor + step)
-            if moved.cursor == g.cursor {
-                next.message = step < 0 ? "This is the first \(g.predicted) image." : "This is the last \(g.predicted) image."
-            }
+            return moved.reduce(.step(action == .previous ? -1 : action == .previousRow ? -g.columns : action == .nextRow ? g.columns : 1))
         case .previousPage, .nextPage:
-            // Past the first or last page: the first or last image.
-            let page = g.page + (action == .nextPage ? 1 : -1)
-            moved.move(to: page < 0 ? 0 : page >= g.pageCount ? g.members.count - 1 : page * g.pageSize)
-            if moved.cursor == g.cursor {
-                next.message = action == .nextPage ? "This is the last page of \(g.predicted)." : "This is the first page."
-            }
+            return moved.reduce(.turnPage(action == .nextPage ? 1 : -1))
         case .first, .last:
-            moved.move(to: action == .first ? 0 : g.members.count - 1)
-        case .openPrompt, .cycleLabelFilter:
-            next.message = "In the gallery f changes the class; g, / and F work in the single view (v)."
+            moved.reduce(action == .first ? .first : .last)
         case .nextUnreviewed:
             let n = g.members.count
-            if n > 0, let step = (1...n).first(where: { next.labels[g.members[(g.cursor + $0) % n]]?.source != .person }) {
-                moved.move(to: (g.cursor + step) % n)
-            } else {
-                next.message = "Every \(g.predicted) image has a reviewer's label."
+            guard n > 0, let step = (1...n).first(where: { labels[g.members[(g.cursor + $0) % n]]?.source != .person }) else {
+                return "Every \(g.predicted) image has a reviewer's label."
             }
+            moved.reduce(.to((g.cursor + step) % n))
         case .cycleFilter:
             // f in the gallery: the next predicted class that has images.
             let at = modelLabels.firstIndex(of: g.predicted) ?? 0
@@ -183,67 +212,83 @@ extension ReviewSession {
                 let candidate = Gallery(predicted: modelLabels[(at + k) % modelLabels.count], in: self)
                 if !candidate.members.isEmpty {
                     moved = candidate
-                    moved.shape(columns: g.columns, rows: g.rows)
+                    moved.reduce(.shape(columns: g.columns, rows: g.rows))
                     break
                 }
             }
-            next.message = moved.predicted == g.predicted ? "No other class has images yet." : opening(moved)
+            return moved.predicted == g.predicted ? "No other class has images yet." : opening(moved)
+        case .openPrompt, .cycleLabelFilter:
+            return "In the gallery f changes the class; g, / and F work in the single view (v)."
         case .toggleOrder:
-            next.message = "The gallery is always least confident first."
-        case .accept, .set, .add, .removeLabel, .acceptImage:
-            // On the image under the cursor (or the one named); the cursor stays.
-            var index = g.current
-            if case .acceptImage(let i) = action { index = i }
-            guard let i = index, names.indices.contains(i) else {
-                next.message = "No image here."
-                break
-            }
-            switch action {
-            case .set, .add, .removeLabel:
-                return next.relabel(action, at: i, advancingOnSet: false)
-            default:
-                // Like Enter: a label a person or labels.csv gave is confirmed. Otherwise (no label, or the
-                // model's own pre-label) the model's answer now, which the caption shows; once the model has
-                // adapted it may differ from the class this page was made of.
-                let existing = labels[i]?.source == .model ? [] : labels[i]?.categories ?? []
-                return next.decide(index: i, categories: existing.isEmpty ? [predictedClass(i) ?? g.predicted] : existing,
-                                   action: .accept, advance: false)
-            }
-        case .acceptPage:
-            // The app has saved `pageAcceptances` first; the page turns only when none is left.
-            let left = next.pageAcceptances.count
-            if g.members.isEmpty {
-                next.message = "No image here."
-            } else if left > 0 {
-                next.message = "\(left) on this page are not accepted yet; A accepts them."
-            } else if g.page + 1 < g.pageCount {
-                moved.move(to: (g.page + 1) * g.pageSize)
-                next.message = "Page \(g.page + 1) accepted; page \(g.page + 2) of \(g.pageCount)."
-            } else {
-                let open = g.members.filter { labels[$0]?.source != .person }.count
-                next.message = open == 0 ? "Every \(g.predicted) image is reviewed: f shows the next class, v the single view."
-                    : "Last page accepted; \(open) \(g.predicted) images on earlier pages have no reviewer's label (Tab finds them)."
-            }
+            return "The gallery is always least confident first."
         default:
-            return nil  // help, messages, cells found, suspend, quit: as in the single view
+            break
         }
-        next.gallery = moved
-        return (next, nil)
+        return nil
     }
 
-    private func openGallery() -> (ReviewSession, Decision?) {
-        var next = self
-        next.message = nil
-        next.showingHelp = false
+    /// A class key, Enter or one of `A`'s steps, on the image under the cursor (or the one named);
+    /// the cursor stays.
+    private mutating func decideInGallery(_ action: ReviewAction, on g: Gallery) -> [Effect] {
+        var index = g.current
+        if case .acceptImage(let i) = action { index = i }
+        guard let i = index, names.indices.contains(i) else {
+            message = "No image here."
+            return []
+        }
+        switch action {
+        case .set, .add, .removeLabel:
+            return Self.saving(relabel(action, at: i, advancingOnSet: false))
+        default:
+            // Like Enter: a label a person or labels.csv gave is confirmed. Otherwise (no label, or the
+            // model's own pre-label) the model's answer now, which the caption shows; once the model has
+            // adapted it may differ from the class this page was made of.
+            let existing = labels[i]?.source == .model ? [] : labels[i]?.categories ?? []
+            let decision = decide(index: i, categories: existing.isEmpty ? [predictedClass(i) ?? g.predicted] : existing,
+                                  action: .accept, advance: false)
+            // One of `A`'s steps refits with the page (`.pageSaved`), not each on its own.
+            return action == .acceptImage(i) ? [.save(decision)] : [.save(decision), .refit]
+        }
+    }
+
+    /// Once every image `A` took is saved: the page turns, or the message says what is left.
+    mutating func turnAcceptedPage() {
+        guard let g = gallery else {
+            message = "Pages are the gallery's: v opens it."
+            return
+        }
+        var moved = g
+        message = nil
+        showingHelp = false
+        let left = pageAcceptances.count
+        if g.members.isEmpty {
+            message = "No image here."
+        } else if left > 0 {
+            message = "\(left) on this page are not accepted yet; A accepts them."
+        } else if g.page + 1 < g.pageCount {
+            moved.reduce(.to((g.page + 1) * g.pageSize))
+            message = "Page \(g.page + 1) accepted; page \(g.page + 2) of \(g.pageCount)."
+        } else {
+            let open = g.members.filter { labels[$0]?.source != .person }.count
+            message = open == 0 ? "Every \(g.predicted) image is reviewed: f shows the next class, v the single view."
+                : "Last page accepted; \(open) \(g.predicted) images on earlier pages have no reviewer's label (Tab finds them)."
+        }
+        gallery = moved
+    }
+
+    mutating func openGallery() -> [Effect] {
+        message = nil
+        showingHelp = false
         let shown = current.flatMap { predictedClass($0) } ?? filter
         let choices = (shown.map { [$0] } ?? []) + modelLabels
-        guard let g = choices.lazy.map({ Gallery(predicted: $0, in: self) }).first(where: { !$0.members.isEmpty }) else {
-            next.message = "No image has a prediction yet; the gallery opens when some have."
-            return (next, nil)
+        let now = self
+        guard let g = choices.lazy.map({ Gallery(predicted: $0, in: now) }).first(where: { !$0.members.isEmpty }) else {
+            message = "No image has a prediction yet; the gallery opens when some have."
+            return []
         }
-        next.gallery = g
-        next.message = opening(g)
-        return (next, nil)
+        gallery = g
+        message = opening(g)
+        return []
     }
 
     /// What the message line says when a class's gallery opens. No count: the title keeps the

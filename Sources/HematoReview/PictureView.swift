@@ -9,6 +9,19 @@ public struct PictureView: Equatable, Sendable {
         self.activationMap = activationMap
         self.zoomed = zoomed
     }
+
+    /// The picture view's own reducer: each key turns one setting on or off.
+    public enum Action: Equatable, Sendable {
+        case toggleActivationMap
+        case toggleZoom
+    }
+
+    public mutating func reduce(_ action: Action) {
+        switch action {
+        case .toggleActivationMap: activationMap.toggle()
+        case .toggleZoom: zoomed.toggle()
+        }
+    }
 }
 
 extension ReviewSession {
@@ -47,13 +60,13 @@ extension ReviewSession {
         var next = self
         switch action {
         case .toggleActivationMap:
-            next.pictureView.activationMap.toggle()
+            next.pictureView.reduce(.toggleActivationMap)
             let what = current.flatMap { hidesPrediction($0) ? nil : activationMaps[$0] }.flatMap(className)
             next.message = next.pictureView.activationMap
                 ? "Activation map on: the heat marks the evidence for \(what ?? "the predicted class") (c hides it)."
                 : "Activation map off."
         case .toggleZoom:
-            next.pictureView.zoomed.toggle()
+            next.pictureView.reduce(.toggleZoom)
             next.message = next.pictureView.zoomed ? "Zoomed to the cell (z shows the whole picture)." : "Whole picture."
         case .activationMapFound(let index, let map):
             if names.indices.contains(index) { next.activationMaps[index] = map }  // the message stays

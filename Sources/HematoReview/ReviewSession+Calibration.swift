@@ -82,7 +82,7 @@ extension ReviewSession {
         message = text
     }
 
-    /// `C`: stops a running calibration (journaled by the app as skipped), or starts one.
+    /// `C`: stops a running calibration (the reducer journals it as skipped), or starts one.
     func toggledCalibration() -> ReviewSession {
         var next = self
         if calibrating {
@@ -95,12 +95,12 @@ extension ReviewSession {
 }
 
 extension ReviewSession {
-    /// The folder's shift check has spoken (ReviewApp): `warning` starts a calibration only offered
+    /// The folder's shift check has spoken (`shiftMeasured`): `warning` starts a calibration only offered
     /// (a small folder), saying `why`; `labMatch` (a lab's earlier folders measured, and these images
     /// look like theirs) carries the lab's calls and ends a calibration that has no calls of its own yet.
     public mutating func shiftKnown(warning: Bool, why: String? = nil, labMatch: (carried: Trust.Tally, note: String)?) {
         if let labMatch, trust.blindHere.calls == 0 {
-            trust.carried = labMatch.carried
+            trust.reduce(.carry(labMatch.carried))
             if calibration != nil {
                 endCalibration(.done, saying: labMatch.note)  // the sidebar gives the carried calls
             }

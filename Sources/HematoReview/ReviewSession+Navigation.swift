@@ -16,6 +16,29 @@ extension ReviewSession {
         public var kind: Kind
         public var text = ""
 
+        /// What a key does to the text: the prompt's own reducer.
+        public enum Edit: Equatable, Sendable {
+            case type(Character)
+            case erase
+        }
+
+        /// The longest text a prompt takes.
+        public static let textLimit = 200
+
+        /// Returns what the reviewer is told (a letter where a number goes), or nil.
+        @discardableResult
+        public mutating func reduce(_ edit: Edit) -> String? {
+            switch edit {
+            case .type(let c) where kind == .goTo && !c.isNumber:
+                return "Digits only; Enter goes, Esc cancels."
+            case .type(let c):
+                if text.count < Self.textLimit { text.append(c) }
+            case .erase:
+                if !text.isEmpty { text.removeLast() }
+            }
+            return nil
+        }
+
         /// What the message line shows before the text.
         public var title: String {
             switch kind {
@@ -84,27 +107,18 @@ extension ReviewSession {
         guard labelFilter == .disagree, filter.map({ predictedClass(index) == $0 }) ?? true, matches(.disagree, index),
               !queue.contains(index) else { return }
         let at = order == .name ? (queue.firstIndex { $0 > index } ?? queue.count) : queue.count
-        insertIntoQueue(index, at: at)
+        navigation.reduce(.insert(index, at: at))
     }
 
-    mutating func navigate(_ action: ReviewAction) -> (ReviewSession, Decision?) {
+    mutating func navigate(_ action: ReviewAction) {
         showingHelp = false
         switch action {
         case .openPrompt(let kind):
             prompt = Prompt(kind: kind)
         case .promptType(let c):
-            guard var p = prompt else { break }
-            if p.kind == .goTo && !c.isNumber {
-                message = "Digits only; Enter goes, Esc cancels."
-            } else if p.text.count < 200 {
-                p.text.append(c)
-            }
-            prompt = p
+            message = prompt?.reduce(.type(c))
         case .promptErase:
-            if var p = prompt, !p.text.isEmpty {
-                p.text.removeLast()
-                prompt = p
-            }
+            prompt?.reduce(.erase)
         case .promptClose:
             prompt = nil
         case .promptSubmit:
@@ -128,21 +142,16 @@ extension ReviewSession {
         case _ where queue.isEmpty:
             message = "There are no images here."
         case .first:
-            if position == 0 { message = "This is the first image." }
-            move(to: 0)
+            message = navigation.reduce(.first)
         case .last:
-            if position == queue.count - 1 { message = "This is the last image." }
-            move(to: queue.count - 1)
+            message = navigation.reduce(.last)
         case .pageBack:
-            if position == 0 { message = "This is the first image." }
-            move(to: position - Self.pageStep)
+            message = navigation.reduce(.step(-Self.pageStep))
         case .pageForward:
-            if position == queue.count - 1 { message = "This is the last image." }
-            move(to: position + Self.pageStep)
+            message = navigation.reduce(.step(Self.pageStep))
         default:
             break
         }
-        return (self, nil)
     }
 
     private mutating func goTo(_ text: String) {

@@ -56,7 +56,7 @@ extension ReviewSession {
         }
     }
 
-    /// The app calls this once the sign-off is on disk: the slide is read-only from now on.
+    /// Once the sign-off is on disk (`.signedOff`): the slide is read-only from now on.
     public mutating func signOff(_ signed: SignedOff) {
         signedOff = signed
         amending = false

@@ -117,7 +117,7 @@ extension ReviewSession {
         for (i, key) in keys.enumerated() where index[key] == nil { index[key] = i }
         for e in entries {
             guard let i = index[e.image] else { continue }
-            trust.calls[i] = e.call
+            trust.reduce(.call(i, e.call))
         }
     }
 }

@@ -1,7 +1,10 @@
 /// The whole review as a value: which images, in which order, what the
 /// model said, what each label is and who set it, where the reviewer is.
-/// Keys become `ReviewAction`s; `reduce` returns the next session and the
-/// decision (if any) that must be on disk before it is shown.
+/// Every key and every result the app feeds back is a `ReviewAction`;
+/// `reduce` (ReviewSession+Reduce.swift) changes the session and returns the
+/// effects to carry out, a decision to save first among them. It composes
+/// sub-states with reducers of their own: `Navigation`, `Labelling`,
+/// `Gallery`, `PictureView`, `Trust` and `Prompt`.
 public struct ReviewSession: Equatable, Sendable {
     public enum Source: String, Equatable, Sendable {
         case person   // set during a review (the journal says so)
@@ -28,23 +31,27 @@ public struct ReviewSession: Equatable, Sendable {
     public private(set) var opinions: [Int: ModelOpinion] = [:]
     /// The cells the model's view found in each image (only for models with a canonical cell view).
     public private(set) var cells: [Int: [CellOpinion]] = [:]
-    public private(set) var labels: [Int: Label] = [:]
-    /// Cells per class over `labels`, kept as they change (a folder of 100,000 labels is not
-    /// recounted at every key), and the images with several classes: `differential`'s input.
-    private var cellCounts: [String: Int] = [:]
-    private var multiLabelImages = 0
-    /// Labels of each source, kept as they change (ReviewSession+Provenance.swift reads them).
-    var sourceCounts: [Source: Int] = [:]
+    /// Labels and decisions (Labelling.swift): the labels, their counts, the undo stack.
+    public internal(set) var labelling = Labelling()
+    public var labels: [Int: Label] { labelling.labels }
+    public var undoStack: [Undo] { labelling.undoStack }
+    var sourceCounts: [Source: Int] { labelling.sourceCounts }
     /// What classify or merge wrote into labels.csv, by image key.
     public let preLabels: PreLabels
-    public private(set) var order: Order = .name
-    /// Show only images whose predicted class is this.
-    public private(set) var filter: String?
-    /// Indexes into `names`, in order and filtered.
-    public private(set) var queue: [Int]
-    /// Position in `queue`.
-    public private(set) var position: Int = 0
-    public private(set) var undoStack: [Undo] = []
+    /// Queue and navigation (Navigation.swift): the images shown, their order and filters, the place.
+    public internal(set) var navigation: Navigation
+    public var order: Order { navigation.order }
+    public var filter: String? { navigation.filter }
+    public var queue: [Int] { navigation.queue }
+    public var position: Int { navigation.position }
+    public internal(set) var labelFilter: LabelFilter? {
+        get { navigation.labelFilter }
+        set { navigation.labelFilter = newValue }
+    }
+    public internal(set) var lastSearch: String? {
+        get { navigation.lastSearch }
+        set { navigation.lastSearch = newValue }
+    }
     /// How far to trust the model here: agreement so far, adaptation, shift.
     public var trust = Trust()
     public var showingHelp = false
@@ -53,10 +60,8 @@ public struct ReviewSession: Equatable, Sendable {
     /// Set through `.notify` and cleared by the next action, so every message passes the reducer.
     public internal(set) var message: String?
     public private(set) var finished = false
-    // Navigation, prompt, label filter and blind review (ReviewSession+Navigation.swift, ReviewSession+Blind.swift).
+    /// The one-line prompt (ReviewSession+Navigation.swift), when it is open.
     public internal(set) var prompt: Prompt?
-    public internal(set) var lastSearch: String?
-    public internal(set) var labelFilter: LabelFilter?
     /// Blind review: the model's answer is hidden on an image until the reviewer has decided it.
     public var blind = false
     /// Images decided in this blind sitting: their answer has been shown, even if the decision was undone.
@@ -80,6 +85,24 @@ public struct ReviewSession: Equatable, Sendable {
     public var signedOff: SignedOff?
     /// Reopened with review --amend: changes are allowed, and each is journaled as an amendment.
     public var amending = false
+    /// The lab (--lab) whose earlier folders measured the model: a folder that looks like them
+    /// (`shiftMeasured`) starts with their blind calls and without new ones.
+    public var labTrust: LabTrust?
+
+    public struct LabTrust: Equatable, Sendable {
+        public var name: String
+        public var carried: Trust.Tally
+        public var shifts: [Float]
+        /// The stain scores of the lab's measured folders (empty for a lab measured before the stain check).
+        public var stains: [Float]
+
+        public init(name: String, carried: Trust.Tally, shifts: [Float], stains: [Float] = []) {
+            self.name = name
+            self.carried = carried
+            self.shifts = shifts
+            self.stains = stains
+        }
+    }
 
     /// What the model's answers are worth here (ReviewSession+Trust.swift).
     public struct Trust: Equatable, Sendable {
@@ -99,6 +122,33 @@ public struct ReviewSession: Equatable, Sendable {
         public var stainWarning = false
 
         public init() {}
+
+        /// Trust's own reducer: the calls, what the lab carried, the shift check.
+        public enum Action: Equatable, Sendable {
+            /// Image `index`'s decision against the model (nil: none, as after an undo, or no call).
+            case call(Int, Call?)
+            /// Blind calls the lab carried from its other folders.
+            case carry(Tally)
+            /// The folder's shift score, and whether it warns: kept once.
+            case shift(score: Float, warning: Bool)
+            /// The folder's look: shift and stain scores (each nil when not measured) and whether the
+            /// folder warns; kept once, like the shift.
+            case look(shift: Float?, stain: Float?, warning: Bool, stainWarning: Bool)
+        }
+
+        public mutating func reduce(_ action: Action) {
+            switch action {
+            case .call(let index, let call): calls[index] = call
+            case .carry(let tally): carried = tally
+            case .shift(let score, let warning):
+                guard shiftScore == nil else { return }
+                shiftScore = score
+                shiftWarning = warning
+            case .look(let shift, let stain, let warning, let stainWarning):
+                guard shiftScore == nil, stainScore == nil else { return }
+                (shiftScore, stainScore, shiftWarning, self.stainWarning) = (shift, stain, warning, stainWarning)
+            }
+        }
     }
 
     public struct Undo: Equatable, Sendable {
@@ -111,12 +161,14 @@ public struct ReviewSession: Equatable, Sendable {
     }
 
     public init(names: [String], modelLabels: [String], existing: LabelsFile = LabelsFile(),
-                decidedByPerson: Set<String> = [], preLabels: PreLabels = PreLabels(), resumeAfter lastImage: String? = nil) {
+                decidedByPerson: Set<String> = [], preLabels: PreLabels = PreLabels(), resumeAfter lastImage: String? = nil,
+                blind: Bool = false) {
         self.names = names
+        self.blind = blind
         keys = LabelsFile.imageKeys(forRelativePaths: names, existing: existing)
         self.modelLabels = modelLabels
         self.preLabels = preLabels
-        queue = Array(names.indices)
+        navigation = Navigation(queue: Array(names.indices))
         for (i, key) in keys.enumerated() {
             if let categories = existing.categories(forImage: key) {
                 setLabel(Label(categories: categories, source: decidedByPerson.contains(key) ? .person : fileSource(categories, image: key)), at: i)
@@ -125,24 +177,22 @@ public struct ReviewSession: Equatable, Sendable {
         // Resume just after the last image the journal mentions, else at the first unlabelled one,
         // else (every image pre-labelled or imported) at the first no person decided.
         if let lastImage, let i = keys.firstIndex(of: lastImage) {
-            position = min(i + 1, max(0, names.count - 1))
+            move(to: min(i + 1, max(0, names.count - 1)))
         } else {
-            position = queue.firstIndex { labels[$0] == nil } ?? queue.firstIndex { labels[$0]?.source != .person } ?? 0
+            move(to: queue.firstIndex { labels[$0] == nil } ?? queue.firstIndex { labels[$0]?.source != .person } ?? 0)
         }
     }
 
     // MARK: reading
 
-    public var current: Int? { queue.indices.contains(position) ? queue[position] : nil }
+    public var current: Int? { navigation.current }
     /// Images a person decided (pre-labelled and imported labels are counted apart: ReviewSession+Provenance.swift).
     public var reviewedCount: Int { sourceCounts[.person] ?? 0 }
     public var classifiedCount: Int { opinions.count }
 
     /// The differential of the labels so far, counted as `hematovision report` counts labels.csv:
     /// every class of a multi-label is a cell.
-    public var differential: Differential {
-        Differential(counts: cellCounts, multiLabelImages: multiLabelImages)
-    }
+    public var differential: Differential { labelling.differential }
 
     public func predictedClass(_ index: Int) -> String? {
         guard let p = opinions[index]?.probabilities, let top = p.indices.max(by: { p[$0] < p[$1] }),
@@ -177,25 +227,7 @@ public struct ReviewSession: Equatable, Sendable {
 
     // MARK: changes the reducer makes
 
-    mutating func setLabel(_ label: Label?, at index: Int) {
-        if let old = labels[index]?.source {
-            sourceCounts[old, default: 0] -= 1
-            if sourceCounts[old] == 0 { sourceCounts[old] = nil }
-        }
-        if let new = label?.source { sourceCounts[new, default: 0] += 1 }
-        if let old = labels[index]?.categories {
-            for c in old {
-                cellCounts[c, default: 0] -= 1
-                if cellCounts[c] == 0 { cellCounts[c] = nil }  // so equal labels make equal sessions
-            }
-            if old.count > 1 { multiLabelImages -= 1 }
-        }
-        if let new = label?.categories {
-            for c in new { cellCounts[c, default: 0] += 1 }
-            if new.count > 1 { multiLabelImages += 1 }
-        }
-        labels[index] = label
-    }
+    mutating func setLabel(_ label: Label?, at index: Int) { labelling.reduce(.set(index: index, label)) }
     /// Rows labels.csv now holds that the review did not set (`ReviewAction.labelsChangedOutside`).
     mutating func adoptRowsFromFile(_ rows: [String: [String]?]) {
         guard !rows.isEmpty else { return }
@@ -211,20 +243,14 @@ public struct ReviewSession: Equatable, Sendable {
             if case .predicted(_, let hash)? = opinions[index] { opinions[index] = .predicted(probabilities: p, imageHash: hash) }
         }
     }
-    mutating func pushUndo(_ undo: Undo) { undoStack.append(undo) }
-    mutating func popUndo() -> Undo? { undoStack.popLast() }
-    mutating func move(to newPosition: Int) { position = max(0, min(newPosition, max(0, queue.count - 1))) }
-    /// An image joins the queue at `slot`; the current image stays current.
-    mutating func insertIntoQueue(_ index: Int, at slot: Int) {
-        queue.insert(index, at: slot)
-        if queue.count > 1 && slot <= position { position += 1 }
-    }
+    mutating func pushUndo(_ undo: Undo) { labelling.reduce(.pushUndo(undo)) }
+    mutating func popUndo() -> Undo? { labelling.popUndo() }
+    mutating func move(to newPosition: Int) { navigation.reduce(.to(newPosition)) }
     mutating func finish() { finished = true }
 
+    /// The queue again, with this order and filter and the label filter: the current image stays
+    /// current when it is still in it.
     mutating func rebuildQueue(order: Order, filter: String?) {
-        let keep = current
-        self.order = order
-        self.filter = filter
         var items = Array(names.indices)
         if let filter { items = items.filter { predictedClass($0) == filter } }
         if let labelFilter { items = items.filter { matches(labelFilter, $0) } }
@@ -243,7 +269,6 @@ public struct ReviewSession: Equatable, Sendable {
             }
         }
         if let calls = calibrationQueue { items = calls }  // a calibration shows only its own images
-        queue = items
-        position = keep.flatMap { items.firstIndex(of: $0) } ?? 0
+        navigation.reduce(.show(items, order: order, filter: filter))
     }
 }

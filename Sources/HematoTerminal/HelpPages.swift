@@ -45,9 +45,14 @@ struct HelpPages {
     /// While the help shows: → Space PgDn j turn a page on and ← PgUp k back, where there is one
     /// to turn to; any other key closes it (Ctrl-C still quits: the app asks first).
     func action(for key: Key, onPage page: Int) -> ReviewAction {
-        if [.right, .pageDown, .character(" "), .character("j")].contains(key), page + 1 < count { return .turnHelpPage(1) }
-        if [.left, .pageUp, .character("k")].contains(key), page > 0 { return .turnHelpPage(-1) }
-        return .toggleHelp
+        ReviewSession.helpAction(step: Self.step(for: key), page: page, pages: count)
+    }
+
+    /// Which way a key turns the help's pages: +1 on, -1 back, nil for a key that turns none.
+    static func step(for key: Key) -> Int? {
+        if [.right, .pageDown, .character(" "), .character("j")].contains(key) { return 1 }
+        if [.left, .pageUp, .character("k")].contains(key) { return -1 }
+        return nil
     }
 
     /// Draws page `page` (clamped) centred on the grid.

@@ -13,3 +13,14 @@ extension Keymap {
         }
     }
 }
+
+extension Keymap {
+    /// A key as the reducer needs it (`KeyPress`): what this keymap, the prompt's keys and the help's
+    /// page keys each make of it. The reducer picks one by what is open (`ReviewSession.reduceKey`).
+    public func press(_ key: Key, helpPages: Int) -> KeyPress {
+        KeyPress(label: key.label, command: action(for: key), promptEdit: Self.promptAction(for: key),
+                 helpStep: HelpPages.step(for: key), helpPages: helpPages,
+                 yes: key == .character("y") || key == .character("Y"),
+                 interrupts: key == .control("c"), overridesModes: key == .control("c") || key == .control("z"))
+    }
+}

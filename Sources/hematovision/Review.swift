@@ -103,8 +103,8 @@ struct Review: ParsableCommand {
         do { stainReference = try StainSidecar.reference(for: model) } catch { throw CommandFailure(DisplayName.escaped(error.description)) }
         let learner = LabLearner(prior: model.head, shiftReference: model.shift, stainReference: stainReference, otherFolders: otherFolders)
         var session = ReviewSession(names: names, modelLabels: model.labels, existing: store.labels,
-                                    decidedByPerson: store.decidedByPerson, preLabels: store.preLabels, resumeAfter: store.lastImage)
-        session.blind = blind
+                                    decidedByPerson: store.decidedByPerson, preLabels: store.preLabels, resumeAfter: store.lastImage,
+                                    blind: blind)
         let slidePath = SlideJournal.path(forLabels: store.labelsPath)
         let slideRead: (entries: [SlideEntry], notes: [String])
         do { slideRead = try SlideJournal.read(path: slidePath) } catch { throw CommandFailure(error.description) }
@@ -124,6 +124,9 @@ struct Review: ParsableCommand {
         session.seedUndo(fromJournal: store.journalAtOpen)  // u reaches back into earlier sittings
         session.seedTrust(fromJournal: store.journalAtOpen)  // and the trust line counts their calls
         let labMeasured = loadedLab?.measured(excludingFolder: folderKey)
+        if let labName, let m = labMeasured, m.calls > 0 {
+            session.labTrust = .init(name: labName, carried: .init(agreed: m.agreed, calls: m.calls), shifts: m.shifts, stains: m.stains)
+        }
         if session.signedOff == nil || amend {  // a signed-off slide is read-only: no calls to make on it
             Self.startCalibration(&session, calls: calibrate ?? Config.user.calibrate ?? Calibration.defaultCalls,
                                   labName: labName, labMeasured: labMeasured.map { $0.calls > 0 } ?? false)
@@ -139,9 +142,6 @@ struct Review: ParsableCommand {
                             modelIdentity: model.identity, learner: learner,
                             slide: (SlideJournal(path: slidePath), slideRecord),
                             makeClassifier: { try EngineClassifying(model: model) })
-        if let labName, let m = labMeasured, m.calls > 0 {
-            app.labTrust = .init(name: labName, carried: .init(agreed: m.agreed, calls: m.calls), shifts: m.shifts, stains: m.stains)
-        }
         let (ending, final) = app.run()
         var failed = false
         do {
@@ -179,7 +179,7 @@ struct Review: ParsableCommand {
     }
 
     /// A folder the model was not measured on starts with blind calls: no lab, a lab without
-    /// measurements, or (decided once the folder's shift score is known, ReviewApp) a lab whose
+    /// measurements, or (decided once the folder's shift score is known, `ReviewSession.shiftMeasured`) a lab whose
     /// folders looked otherwise. A folder with blind calls of its own already is measured; a small
     /// one is only offered a calibration unless the shift check warns.
     static func startCalibration(_ session: inout ReviewSession, calls: Int, labName: String?, labMeasured: Bool) {

@@ -34,4 +34,46 @@ final class FolderLookTests: XCTestCase {
         XCTAssertNil(withoutReference.stain)
         XCTAssertNil(LabLearner(prior: prior, shiftReference: nil).look(seenAll: true), "neither check: nothing to say")
     }
+
+    // MARK: the reducer's side (`.folderLooked`)
+
+    let shiftCalm = ShiftAssessment(score: 1.1, threshold: 3, images: 40)
+    let stainOdd = ShiftAssessment(score: 3.2, threshold: 1.65, images: 40)
+    let stainCalm = ShiftAssessment(score: 1.0, threshold: 1.65, images: 40)
+
+    func smallFolder() -> ReviewSession {
+        var s = ReviewSession(names: (1...40).map { "\($0).png" }, modelLabels: ["A", "B"])
+        s.startCalibration(count: 24, seed: 1, reason: "", offerOnly: true)
+        return s
+    }
+
+    func testAnUnfamiliarStainStartsTheOfferedCalibrationAndSaysWhy() throws {
+        var s = smallFolder()
+        XCTAssertEqual(s.calibration?.phase, .offered)
+        s.send(.folderLooked(FolderLook(features: shiftCalm, stain: stainOdd)))
+        XCTAssertEqual(s.calibration?.phase, .sampling, "started: the candidates are classified, then the calls drawn")
+        XCTAssertEqual(s.trust.stainScore, 3.2)
+        XCTAssertTrue(s.trust.stainWarning)
+        XCTAssertTrue(s.trust.shiftWarning, "the folder warns")
+        XCTAssertEqual(s.message?.hasPrefix("These images do not look like the model's training images: stained unlike its training labs (stain 3.2 > 1.65)."), true, s.message ?? "")
+        var calm = smallFolder()
+        calm.send(.folderLooked(FolderLook(features: shiftCalm, stain: stainCalm)))
+        XCTAssertEqual(calm.calibration?.phase, .offered, "a familiar stain changes nothing")
+        XCTAssertFalse(calm.trust.stainWarning)
+    }
+
+    func testALabMatchesOnlyWhenItsStainMatchesToo() {
+        var s = ReviewSession(names: (1...200).map { "\($0).png" }, modelLabels: ["A", "B"])
+        s.labTrust = .init(name: "north", carried: .init(agreed: 19, calls: 20), shifts: [1.1], stains: [1.0])
+        s.startCalibration(count: 24, seed: 1, reason: "")
+        s.send(.folderLooked(FolderLook(features: shiftCalm, stain: stainOdd)))
+        XCTAssertTrue(s.calibrating, "same features, another stain: new blind calls")
+        XCTAssertEqual(s.message, "These images differ from lab north's earlier folders (shift 1.1, stain 3.2): blind calls measure the model here.")
+        var same = ReviewSession(names: (1...200).map { "\($0).png" }, modelLabels: ["A", "B"])
+        same.labTrust = .init(name: "north", carried: .init(agreed: 19, calls: 20), shifts: [1.1], stains: [1.0])
+        same.startCalibration(count: 24, seed: 1, reason: "")
+        same.send(.folderLooked(FolderLook(features: shiftCalm, stain: stainCalm)))
+        XCTAssertFalse(same.calibrating)
+        XCTAssertEqual(same.trust.carried, .init(agreed: 19, calls: 20))
+    }
 }
