@@ -37,14 +37,17 @@ public struct Lab: Equatable, Sendable {
         public var agreed: Int
         public var calls: Int
         public var shift: Float
-        /// Absent in lab files written before the stain check (and for a model without a stain reference).
+        /// Absent in lab files written before the stain check (and for a model without a stain reference):
+        /// the stain score, and the folder's stain point (`FolderLook.stainPoint`), which is what is matched.
         public var stain: Float?
+        public var stainPoint: [Float]?
 
-        public init(agreed: Int, calls: Int, shift: Float, stain: Float? = nil) {
+        public init(agreed: Int, calls: Int, shift: Float, stain: Float? = nil, stainPoint: [Float]? = nil) {
             self.agreed = agreed
             self.calls = calls
             self.shift = shift
             self.stain = stain
+            self.stainPoint = stainPoint
         }
     }
 
@@ -221,7 +224,8 @@ public struct Lab: Equatable, Sendable {
         measurements = [:]
         if let text = meta["measurements"] {
             guard let read = try? JSONDecoder().decode([String: Measurement].self, from: Data(text.utf8)),
-                  read.values.allSatisfy({ $0.calls >= 0 && (0...$0.calls).contains($0.agreed) && $0.shift.isFinite && ($0.stain?.isFinite ?? true) }) else {
+                  read.values.allSatisfy({ $0.calls >= 0 && (0...$0.calls).contains($0.agreed) && $0.shift.isFinite && ($0.stain?.isFinite ?? true)
+                    && ($0.stainPoint.map { $0.count == 3 && $0.allSatisfy(\.isFinite) } ?? true) }) else {
                 throw damaged("its measurements are not readable")
             }
             measurements = read
@@ -298,16 +302,16 @@ extension JSONEncoder {
 
 extension Lab {
     /// The blind calls of the folders other than `folder`.
-    public func measured(excludingFolder folder: String) -> (agreed: Int, calls: Int, shifts: [Float], stains: [Float]) {
+    public func measured(excludingFolder folder: String) -> (agreed: Int, calls: Int, shifts: [Float], stainPoints: [[Float]]) {
         var agreed = 0, calls = 0
-        var shifts: [Float] = [], stains: [Float] = []
-        for (f, m) in measurements where f != folder && m.calls > 0 {
+        var shifts: [Float] = [], points: [[Float]] = []
+        for (f, m) in measurements.sorted(by: { $0.key < $1.key }) where f != folder && m.calls > 0 {
             agreed += m.agreed
             calls += m.calls
             shifts.append(m.shift)
-            if let stain = m.stain { stains.append(stain) }
+            if let point = m.stainPoint { points.append(point) }
         }
-        return (agreed, calls, shifts.sorted(), stains.sorted())
+        return (agreed, calls, shifts.sorted(), points)
     }
 
     /// Whether a folder's shift score is like those of the lab's measured folders: within a fifth of their median.
@@ -317,11 +321,18 @@ extension Lab {
         return abs(shift - median) <= max(0.1, 0.2 * median)
     }
 
-    /// Whether a folder's stain score is like the lab's measured folders' (the same tolerance as the shift's).
-    /// With nothing to compare (a lab measured before the stain check, or a folder without a stain score),
-    /// the shift score decides alone.
-    public static func matches(stain: Float?, measured stains: [Float]) -> Bool {
-        guard let stain, !stains.isEmpty else { return true }
-        return matches(shift: stain, measured: stains)
+    /// Whether a folder's stain is the lab's: its stain point within one scale unit (RMS over the three
+    /// channels) of the per-channel median of the lab's measured folders' points. One unit is a picture's
+    /// typical spread within a lab; a folder's median moves far less. With nothing to compare (a lab
+    /// measured before the stain check, or a folder too small for a stain point), the shift decides alone.
+    public static func matches(stainPoint point: [Float]?, measured points: [[Float]]) -> Bool {
+        guard let point, point.count == 3, !points.isEmpty else { return true }
+        var sum: Float = 0
+        for c in 0..<3 {
+            let sorted = points.map { $0[c] }.sorted()
+            let d = point[c] - sorted[sorted.count / 2]
+            sum += d * d
+        }
+        return (sum / 3).squareRoot() <= 1
     }
 }

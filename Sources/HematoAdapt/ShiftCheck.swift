@@ -38,11 +38,7 @@ public struct ShiftReference: Sendable, Equatable {
 
     /// The folder's score from its images' distances, or nil while there are too few.
     public func assess(distances: [Float]) -> ShiftAssessment? {
-        guard distances.count >= Self.minimumImages else { return nil }
-        let sorted = distances.sorted()
-        let mid = sorted.count / 2
-        let median = sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-        return ShiftAssessment(score: median / reference, threshold: threshold, images: distances.count)
+        ShiftAssessment(distances: distances, minimum: Self.minimumImages, reference: reference, threshold: threshold)
     }
 }
 
@@ -57,5 +53,15 @@ public struct ShiftAssessment: Sendable, Equatable {
         self.score = score
         self.threshold = threshold
         self.images = images
+    }
+
+    /// A folder's score: the median of its pictures' distances over the training pictures' own
+    /// (`reference`); nil with fewer than `minimum` pictures. Both checks judge a folder this way.
+    init?(distances: [Float], minimum: Int, reference: Float, threshold: Float) {
+        guard distances.count >= minimum else { return nil }
+        let sorted = distances.sorted()
+        let mid = sorted.count / 2
+        let median = sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+        self.init(score: median / reference, threshold: threshold, images: distances.count)
     }
 }

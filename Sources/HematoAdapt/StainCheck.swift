@@ -46,13 +46,19 @@ public struct StainReference: Sendable, Equatable {
     /// SampleImages/, read 2.04; its random 24-picture folders at most 1.81).
     public static let minimumImages = 24
 
+    /// The folder's stain point (`FolderLook.stainPoint`) from its pictures' colours, or nil while there are too few.
+    public func point(colours: [[Float]]) -> [Float]? {
+        guard colours.count >= Self.minimumImages else { return nil }
+        return (0..<3).map { c in
+            let sorted = colours.map { $0[c] }.sorted()
+            let mid = sorted.count / 2
+            return (sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2) / scale[c]
+        }
+    }
+
     /// The folder's score from its pictures' distances, or nil while there are too few.
     public func assess(distances: [Float]) -> ShiftAssessment? {
-        guard distances.count >= Self.minimumImages else { return nil }
-        let sorted = distances.sorted()
-        let mid = sorted.count / 2
-        let median = sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-        return ShiftAssessment(score: median / reference, threshold: threshold, images: distances.count)
+        ShiftAssessment(distances: distances, minimum: Self.minimumImages, reference: reference, threshold: threshold)
     }
 }
 
@@ -61,10 +67,15 @@ public struct StainReference: Sendable, Equatable {
 public struct FolderLook: Sendable, Equatable {
     public let features: ShiftAssessment?
     public let stain: ShiftAssessment?
+    /// The folder's stain itself: the per-channel median of its pictures' colours, in units of the
+    /// reference's scale. Two folders of one lab lie within about one unit of each other; the stain
+    /// score alone cannot tell two new labs equally far from the training labs apart.
+    public let stainPoint: [Float]?
 
-    public init(features: ShiftAssessment?, stain: ShiftAssessment?) {
+    public init(features: ShiftAssessment?, stain: ShiftAssessment?, stainPoint: [Float]? = nil) {
         self.features = features
         self.stain = stain
+        self.stainPoint = stainPoint
     }
 
     public var warning: Bool { (features?.warning ?? false) || (stain?.warning ?? false) }

@@ -28,6 +28,7 @@ public struct LabLearner: Sendable {
     public private(set) var features: [Int: [Float]] = [:]
     private var distances: [Float] = []
     private var stainDistances: [Float] = []
+    private var stainColours: [[Float]] = []
 
     public init(prior: LinearHead, shiftReference: ShiftReference?, stainReference: StainReference? = nil,
                 otherFolders: [Lab.Example] = []) {
@@ -56,6 +57,7 @@ public struct LabLearner: Sendable {
         if let shiftReference, distances.count < 4096 { distances.append(shiftReference.distance(feature)) }
         if let stainReference, let stain, stain.count == 3, stainDistances.count < 4096 {
             stainDistances.append(stainReference.distance(stain))
+            stainColours.append(stain)
         }
         return adaptation.probabilities(feature)
     }
@@ -71,7 +73,7 @@ public struct LabLearner: Sendable {
         if shiftReference != nil, features == nil, !seenAll { return nil }
         if stainReference != nil, stain == nil, !seenAll { return nil }
         if features == nil, stain == nil { return nil }
-        return FolderLook(features: features, stain: stain)
+        return FolderLook(features: features, stain: stain, stainPoint: stainReference?.point(colours: stainColours))
     }
 
     /// The examples to fit on: the lab's other folders, then each image of this folder that a

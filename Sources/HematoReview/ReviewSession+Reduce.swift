@@ -330,25 +330,25 @@ extension ReviewSession {
 
     /// The folder's shift score has come (a model without a stain reference): as `folderLooked`.
     mutating func shiftMeasured(score: Float, warning: Bool) {
-        looked(shift: score, stain: nil, warning: warning, stainWarning: false, why: nil)
+        looked(shift: score, stain: nil, point: nil, warning: warning, stainWarning: false, why: nil)
     }
 
     /// Both checks have spoken: the scores are kept for the trust line, and they decide whether the
     /// folder needs blind calls (`shiftKnown`), saying why. Said once; a later look changes nothing.
     mutating func folderLooked(_ look: FolderLook) {
-        looked(shift: look.features?.score, stain: look.stain?.score, warning: look.warning,
+        looked(shift: look.features?.score, stain: look.stain?.score, point: look.stainPoint, warning: look.warning,
                stainWarning: look.stain?.warning ?? false, why: look.reason)
     }
 
-    private mutating func looked(shift: Float?, stain: Float?, warning: Bool, stainWarning: Bool, why: String?) {
+    private mutating func looked(shift: Float?, stain: Float?, point: [Float]?, warning: Bool, stainWarning: Bool, why: String?) {
         guard trust.shiftScore == nil, trust.stainScore == nil else { return }
-        trust.reduce(.look(shift: shift, stain: stain, warning: warning, stainWarning: stainWarning))
+        trust.reduce(.look(shift: shift, stain: stain, warning: warning, stainWarning: stainWarning, stainPoint: point))
         let calibratingBefore = calibration?.phase
         var match: (carried: Trust.Tally, note: String)?
         if let lab = labTrust {
             // A folder matches its lab when each score it has is like the lab's measured folders'.
             if shift.map({ Lab.matches(shift: $0, measured: lab.shifts) }) ?? !lab.shifts.isEmpty,
-               Lab.matches(stain: stain, measured: lab.stains) {
+               Lab.matches(stainPoint: point, measured: lab.stainPoints) {
                 match = (lab.carried, "Lab \(DisplayName.escaped(lab.name)): these images look like its earlier folders; no new blind calls.")
             } else if calibrating {
                 let scores = [shift.map { String(format: "shift %.1f", $0) }, stain.map { String(format: "stain %.1f", $0) }]

@@ -93,14 +93,14 @@ public struct ReviewSession: Equatable, Sendable {
         public var name: String
         public var carried: Trust.Tally
         public var shifts: [Float]
-        /// The stain scores of the lab's measured folders (empty for a lab measured before the stain check).
-        public var stains: [Float]
+        /// The stain points of the lab's measured folders (empty for a lab measured before the stain check).
+        public var stainPoints: [[Float]]
 
-        public init(name: String, carried: Trust.Tally, shifts: [Float], stains: [Float] = []) {
+        public init(name: String, carried: Trust.Tally, shifts: [Float], stainPoints: [[Float]] = []) {
             self.name = name
             self.carried = carried
             self.shifts = shifts
-            self.stains = stains
+            self.stainPoints = stainPoints
         }
     }
 
@@ -120,6 +120,8 @@ public struct ReviewSession: Equatable, Sendable {
         /// Median stain distance of this folder's pictures to the training labs' stains (1 = alike), when the model has a stain reference.
         public var stainScore: Float?
         public var stainWarning = false
+        /// The folder's stain point (`FolderLook.stainPoint`), kept for the lab file.
+        public var stainPoint: [Float]?
 
         public init() {}
 
@@ -133,7 +135,7 @@ public struct ReviewSession: Equatable, Sendable {
             case shift(score: Float, warning: Bool)
             /// The folder's look: shift and stain scores (each nil when not measured) and whether the
             /// folder warns; kept once, like the shift.
-            case look(shift: Float?, stain: Float?, warning: Bool, stainWarning: Bool)
+            case look(shift: Float?, stain: Float?, warning: Bool, stainWarning: Bool, stainPoint: [Float]?)
         }
 
         public mutating func reduce(_ action: Action) {
@@ -144,9 +146,9 @@ public struct ReviewSession: Equatable, Sendable {
                 guard shiftScore == nil else { return }
                 shiftScore = score
                 shiftWarning = warning
-            case .look(let shift, let stain, let warning, let stainWarning):
+            case .look(let shift, let stain, let warning, let stainWarning, let point):
                 guard shiftScore == nil, stainScore == nil else { return }
-                (shiftScore, stainScore, shiftWarning, self.stainWarning) = (shift, stain, warning, stainWarning)
+                (shiftScore, stainScore, shiftWarning, self.stainWarning, stainPoint) = (shift, stain, warning, stainWarning, point)
             }
         }
     }

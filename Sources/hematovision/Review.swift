@@ -125,7 +125,7 @@ struct Review: ParsableCommand {
         session.seedTrust(fromJournal: store.journalAtOpen)  // and the trust line counts their calls
         let labMeasured = loadedLab?.measured(excludingFolder: folderKey)
         if let labName, let m = labMeasured, m.calls > 0 {
-            session.labTrust = .init(name: labName, carried: .init(agreed: m.agreed, calls: m.calls), shifts: m.shifts, stains: m.stains)
+            session.labTrust = .init(name: labName, carried: .init(agreed: m.agreed, calls: m.calls), shifts: m.shifts, stainPoints: m.stainPoints)
         }
         if session.signedOff == nil || amend {  // a signed-off slide is read-only: no calls to make on it
             Self.startCalibration(&session, calls: calibrate ?? Config.user.calibrate ?? Calibration.defaultCalls,
@@ -165,7 +165,7 @@ struct Review: ParsableCommand {
             let here = final.trust.blindHere
             if here.calls > 0, let shift = final.trust.shiftScore {
                 lab.measurements[folderKey] = Lab.Measurement(agreed: here.agreed, calls: here.calls, shift: shift,
-                                                              stain: final.trust.stainScore)
+                                                              stain: final.trust.stainScore, stainPoint: final.trust.stainPoint)
             }
             do {
                 try lab.save(environment: environment, mode: FilePermissions.of(store.labelsPath))

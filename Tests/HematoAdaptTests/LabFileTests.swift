@@ -58,7 +58,7 @@ final class LabFileTests: XCTestCase {
     /// Issue 21: a lab carries each folder's blind calls and shift score to the next folder.
     func testALabCarriesItsMeasurementsAndRefusesNonsenseOnes() throws {
         var lab = sampleLab()
-        lab.measurements = ["/slides/one": .init(agreed: 17, calls: 24, shift: 1.25, stain: 3.5), "/slides/two": .init(agreed: 3, calls: 4, shift: 1.5)]
+        lab.measurements = ["/slides/one": .init(agreed: 17, calls: 24, shift: 1.25, stain: 3.5, stainPoint: [9, 8, 18]), "/slides/two": .init(agreed: 3, calls: 4, shift: 1.5)]
         try lab.save(environment: environment)
         let back = try XCTUnwrap(Lab.load(name: "ward-7", model: "mnv2-abc", labels: ["A", "B"], dimensions: 3, environment: environment))
         XCTAssertEqual(back.measurements, lab.measurements)
@@ -66,8 +66,8 @@ final class LabFileTests: XCTestCase {
         XCTAssertEqual(others.agreed, 17)
         XCTAssertEqual(others.calls, 24)
         XCTAssertEqual(others.shifts, [1.25])
-        XCTAssertEqual(others.stains, [3.5])
-        XCTAssertEqual(back.measured(excludingFolder: "/slides/one").stains, [], "a folder measured without a stain gives none")
+        XCTAssertEqual(others.stainPoints, [[9, 8, 18]])
+        XCTAssertEqual(back.measured(excludingFolder: "/slides/one").stainPoints, [], "a folder measured without a stain gives none")
         // An older lab file has none; one that says more agreed than called is damaged.
         var old = sampleLab()
         old.measurements = [:]

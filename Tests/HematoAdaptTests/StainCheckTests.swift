@@ -46,19 +46,30 @@ final class StainCheckTests: XCTestCase {
         XCTAssertEqual(FolderLook(features: alarm, stain: calmStain).reason, "the model sees them unlike its training images (shift 3.2 > 3.0)")
     }
 
-    func testALabMatchesOnTheStainWhenItHasOne() {
-        XCTAssertTrue(Lab.matches(stain: 3.3, measured: [3.5]))
-        XCTAssertFalse(Lab.matches(stain: 1.2, measured: [3.5]))
-        // A lab measured before the stain check, or a folder without a stain score: the shift decides alone.
-        XCTAssertTrue(Lab.matches(stain: 1.2, measured: []))
-        XCTAssertTrue(Lab.matches(stain: nil, measured: [3.5]))
+    func testAFolderStainPointIsTheMedianColourInScaleUnits() throws {
+        XCTAssertNil(reference.point(colours: Array(repeating: [0.7, 0.55, 1.04], count: 23)))
+        let colours = (0..<24).map { i in [Float(0.6) + Float(i) * 0.01, 0.55, 1.04] }
+        let point = try XCTUnwrap(reference.point(colours: colours))
+        XCTAssertEqual(point[0], (0.6 + 0.115) / 0.075, accuracy: 1e-4)  // the median of 0.60…0.83
+        XCTAssertEqual(point[1], 0.55 / 0.055, accuracy: 1e-4)
+    }
+
+    func testALabMatchesOnTheStainPointWhenItHasOne() {
+        let lab: [[Float]] = [[9.0, 8.0, 18.0], [9.2, 8.2, 18.4], [8.8, 7.9, 18.1]]
+        XCTAssertTrue(Lab.matches(stainPoint: [9.5, 8.5, 18.5], measured: lab), "half a unit off")
+        XCTAssertFalse(Lab.matches(stainPoint: [9.0, 10.0, 18.0], measured: lab), "two units off in one channel: RMS 1.15")
+        // Two new labs at the same stain score can differ in colour: the point tells them apart.
+        XCTAssertFalse(Lab.matches(stainPoint: [7.0, 8.0, 20.0], measured: lab))
+        // A lab measured before the stain check, or a folder without a stain point: the shift decides alone.
+        XCTAssertTrue(Lab.matches(stainPoint: [1, 1, 1], measured: []))
+        XCTAssertTrue(Lab.matches(stainPoint: nil, measured: lab))
     }
 
     func testAMeasurementWithoutAStainStillReadsAndOneWithAStainRoundTrips() throws {
         let old = try JSONDecoder().decode(Lab.Measurement.self, from: Data(#"{"agreed":3,"calls":4,"shift":1.5}"#.utf8))
         XCTAssertEqual(old, Lab.Measurement(agreed: 3, calls: 4, shift: 1.5))
         XCTAssertNil(old.stain)
-        let new = Lab.Measurement(agreed: 3, calls: 4, shift: 1.5, stain: 2.25)
+        let new = Lab.Measurement(agreed: 3, calls: 4, shift: 1.5, stain: 2.25, stainPoint: [9, 8, 18])
         XCTAssertEqual(try JSONDecoder().decode(Lab.Measurement.self, from: JSONEncoder().encode(new)), new)
     }
 }

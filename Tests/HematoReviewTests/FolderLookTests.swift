@@ -64,16 +64,17 @@ final class FolderLookTests: XCTestCase {
 
     func testALabMatchesOnlyWhenItsStainMatchesToo() {
         var s = ReviewSession(names: (1...200).map { "\($0).png" }, modelLabels: ["A", "B"])
-        s.labTrust = .init(name: "north", carried: .init(agreed: 19, calls: 20), shifts: [1.1], stains: [1.0])
+        s.labTrust = .init(name: "north", carried: .init(agreed: 19, calls: 20), shifts: [1.1], stainPoints: [[9, 8, 18]])
         s.startCalibration(count: 24, seed: 1, reason: "")
-        s.send(.folderLooked(FolderLook(features: shiftCalm, stain: stainOdd)))
+        s.send(.folderLooked(FolderLook(features: shiftCalm, stain: stainOdd, stainPoint: [12, 8, 18])))
         XCTAssertTrue(s.calibrating, "same features, another stain: new blind calls")
         XCTAssertEqual(s.message, "These images differ from lab north's earlier folders (shift 1.1, stain 3.2): blind calls measure the model here.")
         var same = ReviewSession(names: (1...200).map { "\($0).png" }, modelLabels: ["A", "B"])
-        same.labTrust = .init(name: "north", carried: .init(agreed: 19, calls: 20), shifts: [1.1], stains: [1.0])
+        same.labTrust = .init(name: "north", carried: .init(agreed: 19, calls: 20), shifts: [1.1], stainPoints: [[9, 8, 18]])
         same.startCalibration(count: 24, seed: 1, reason: "")
-        same.send(.folderLooked(FolderLook(features: shiftCalm, stain: stainCalm)))
-        XCTAssertFalse(same.calibrating)
+        same.send(.folderLooked(FolderLook(features: shiftCalm, stain: stainOdd, stainPoint: [9.3, 8.2, 18.1])))
+        XCTAssertFalse(same.calibrating, "the same stain: the lab's calls carry")
         XCTAssertEqual(same.trust.carried, .init(agreed: 19, calls: 20))
+        XCTAssertEqual(same.trust.stainPoint, [9.3, 8.2, 18.1], "kept for the lab file")
     }
 }
