@@ -1,4 +1,4 @@
-/// How the picture pane shows the current image (issue 13, "why" and zoom): with the activation map
+/// How the picture pane shows the current image ("why" and zoom): with the activation map
 /// of the predicted class over it, zoomed to the cell. View settings, not decisions: they stay as the
 /// reviewer moves between images and are never journalled.
 public struct PictureView: Equatable, Sendable {

@@ -65,7 +65,7 @@ extension ReviewApp {
         var series = session
         var warnings: [String] = []
         let outcome = series.acceptEach(steps) { decision in
-            if let warning = try recorder.save(decision, madeIn: before, recordingTarget: false) { warnings.append(warning) }
+            if let warning = try recorder.save(decision, madeIn: before) { warnings.append(warning) }
             learning.keep(decision.index)
         }
         session = series

@@ -24,10 +24,10 @@ final class ReviewRecorder {
     }
 
     /// A decision's journal line; `s` is the session it was made in (the one before it). The target
-    /// goes to the slide journal with the first decision made under it, so `report` can show it
-    /// (`recordingTarget`: `A`'s steps have not recorded it). Returns a warning to show.
-    func save(_ d: Decision, madeIn s: ReviewSession, recordingTarget: Bool = true) throws -> String? {
-        if recordingTarget { try recordTargetIfNew(s) }
+    /// goes to the slide journal with the first decision made under it, whether one key's or `A`'s,
+    /// so `report` can show it. Returns a warning to show.
+    func save(_ d: Decision, madeIn s: ReviewSession) throws -> String? {
+        try recordTargetIfNew(s)
         let warning = try store.record(entry(for: d, madeIn: s))
         return recordAmendment(d, madeIn: s) ?? warning
     }

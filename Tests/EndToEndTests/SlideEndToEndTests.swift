@@ -29,6 +29,23 @@ final class SlideEndToEndTests: SampleFolderTestCase {
         return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.output.utf8)) as? [String: Any])
     }
 
+    /// A slide counted only by `A` keeps its target too: `report` shows it (the page's saves used to skip it).
+    func testATargetCountedWithTheGallerysAIsInTheReport() throws {
+        let t = try review("--target 10")
+        try t.waitFor("Image  1 of 20", "0 of 10 cells")
+        try t.waitFor("0/20 reviewed · by name")
+        try t.send("v")
+        try t.waitFor("gallery ")
+        try t.send("A")
+        try t.waitFor(" anyway? y/N")
+        try t.send("y")  // each image is on disk before the next key is read
+        try t.send("q")
+        try t.waitFor("EXIT=0")
+        XCTAssertFalse(try Journal.read(path: folder + "/labels.journal.jsonl").isEmpty, "A accepted the page")
+        let target = try XCTUnwrap(try reportJSON()["target"] as? [String: Any], "the target reached the slide journal")
+        XCTAssertEqual(target["cells"] as? Int, 10)
+    }
+
     func testTargetFlagSignOffReadOnlyAndAmendment() throws {
         var t = try review("--target 20")
         let opened = try t.waitFor("Image  1 of 20", "0 of 20 cells")
