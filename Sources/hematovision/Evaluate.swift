@@ -20,6 +20,12 @@ struct Evaluate: ParsableCommand {
             --adapt-after N plays a reviewer: the true class of N images (a random sample, --seed) is \
             confirmed one decision at a time, the model adapts after each exactly as in review, and the \
             images not reviewed are scored before, along the way (a learning curve) and after.
+
+            It also says whether the folder looks like the training data, by two checks: the shift score \
+            (what the network sees, against the training images' features; from 16 images) and the stain \
+            score (each picture's nucleus colour over its background colour, against the training labs' \
+            stains; from 24 pictures with a nucleus). About 1 means alike; either one above its threshold \
+            is a warning to trust the model less here. --json gives both under "shift".
             """)
 
     @Argument(help: "The folder of images.")
