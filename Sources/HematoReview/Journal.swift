@@ -144,6 +144,14 @@ public final class Journal {
                 result.events.append(event)
                 continue
             }
+            // A whole line with an "event" key records no decision. One of a kind this version does not
+            // know was written by a newer one: skipped and said, so the folder still opens and the
+            // decisions around it count (a binary older than the events themselves calls them damaged).
+            if let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any],
+               let kind = object["event"] as? String, object["image"] == nil {
+                result.notes.append("journal line \(number + 1) is an event this version does not know (\(DisplayName.escaped(kind))) and is skipped")
+                continue
+            }
             let cutShort = "journal line \(number + 1) was cut short by an interrupted save and is skipped (that decision was never shown as saved)"
             if let entry = gluedEntry(line, decoder) {
                 result.entries.append(entry)

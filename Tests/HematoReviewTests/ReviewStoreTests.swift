@@ -211,6 +211,22 @@ final class ReviewStoreTests: XCTestCase {
         XCTAssertEqual(contents.notes.count, 1)
     }
 
+    /// A newer version's event (a kind this one does not know) neither blocks the folder nor hides the
+    /// decisions around it; a line that is no entry and no event is still damaged.
+    func testAnEventOfAnUnknownKindIsSkippedWithANoteAndTheDecisionsCount() throws {
+        let journal = folder + "/labels.journal.jsonl"
+        let future = #"{"event":"slide-\u001b[31mstamped","reviewer":"x","text":"","time":"2027-01-01T00:00:00Z"}"# + "\n"
+        try write(try journalLine(entry("1", .set, ["EOSINOPHIL"])) + future + (try journalLine(entry("2", .set, ["NEUTROPHIL"]))), journal)
+        let contents = try Journal.contents(path: journal)
+        XCTAssertEqual(contents.entries.map(\.image), ["1", "2"])
+        XCTAssertEqual(contents.events, [])
+        XCTAssertEqual(contents.notes.count, 1)
+        XCTAssertTrue(contents.notes[0].hasPrefix("journal line 2 is an event this version does not know"), contents.notes[0])
+        XCTAssertFalse(contents.notes[0].contains("\u{1b}"), "the kind is shown escaped")
+        try write(try journalLine(entry("1", .set, ["EOSINOPHIL"])) + #"{"image":"3","event":"x"}"# + "\n", journal)
+        XCTAssertThrowsError(try Journal.contents(path: journal), "a line with an image is an entry or damaged, never skipped")
+    }
+
     /// Defect 13: each key rewrote and fsynced the whole labels.csv (176–222 ms at 1,000,000 rows).
     func testALargeLabelFileIsWrittenInBatchesAndOnFlush() throws {
         let path = folder + "/labels.csv"
