@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import struct
 import zlib
 from pathlib import Path
 
@@ -33,6 +32,7 @@ import dataset as ds
 import split
 import to_onnx
 from mobilenet_v2_layout import blocks
+from model_file import model_identity
 from model_view import ModelView
 from preprocess import load_rgb
 
@@ -67,16 +67,6 @@ def least_squared_error_range(values: np.ndarray, lo: float, hi: float) -> list[
     """[lo, hi] shrunk by the factor (from 1 down to 0.3) that gives the least int8 error on `values`."""
     best = min(np.linspace(1, 0.3, 71), key=lambda f: int8_error(values, lo * f, hi * f))
     return [lo * float(best), hi * float(best)]
-
-
-def model_identity(path: Path) -> str:
-    """ModelFile.identity: "mnv2-" + FNV-1a 64 of the 8-byte length and the JSON header, in hex."""
-    raw = path.read_bytes()
-    (n,) = struct.unpack("<Q", raw[:8])
-    h = 0xCBF29CE484222325
-    for b in raw[: 8 + n]:
-        h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return f"mnv2-{h:x}"
 
 
 def calibration_pictures(pbc_per_class: int) -> list[Path]:

@@ -38,3 +38,13 @@ def save_model(path, tensors: dict[str, np.ndarray], metadata: dict[str, str]) -
         for raw in blobs:
             f.write(raw)
     os.replace(tmp, path)
+
+
+def model_identity(path: Path) -> str:
+    """ModelFile.identity: "mnv2-" + FNV-1a 64 of the 8-byte length and the JSON header, in hex."""
+    raw = path.read_bytes()
+    (n,) = struct.unpack("<Q", raw[:8])
+    h = 0xCBF29CE484222325
+    for b in raw[: 8 + n]:
+        h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"mnv2-{h:x}"

@@ -36,6 +36,7 @@ import canonical_view as cv
 import dataset as ds
 import labs
 import split
+from model_file import model_identity
 from preprocess import load_rgb
 
 # Chosen by --choose on the four development labs: the lowest threshold (in steps of 0.05) at which no
@@ -135,7 +136,6 @@ def sidecar(model: str) -> None:
     trained = ds.LAB_NAMES if four else ds.LAB_NAMES[:2]
     by_lab = {lab: relative(measure(lab_images(lab), lab)) for lab in trained}
     ref = Reference(by_lab)
-    from calibrate_int8 import model_identity
     out = {
         "format": "hematovision-stain",
         "model_identity": model_identity(Path(model)),
