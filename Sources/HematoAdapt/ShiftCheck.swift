@@ -58,10 +58,7 @@ public struct ShiftAssessment: Sendable, Equatable {
     /// A folder's score: the median of its pictures' distances over the training pictures' own
     /// (`reference`); nil with fewer than `minimum` pictures. Both checks judge a folder this way.
     init?(distances: [Float], minimum: Int, reference: Float, threshold: Float) {
-        guard distances.count >= minimum else { return nil }
-        let sorted = distances.sorted()
-        let mid = sorted.count / 2
-        let median = sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-        self.init(score: median / reference, threshold: threshold, images: distances.count)
+        guard distances.count >= minimum, let middle = median(distances) else { return nil }
+        self.init(score: middle / reference, threshold: threshold, images: distances.count)
     }
 }

@@ -49,11 +49,7 @@ public struct StainReference: Sendable, Equatable {
     /// The folder's stain point (`FolderLook.stainPoint`) from its pictures' colours, or nil while there are too few.
     public func point(colours: [[Float]]) -> [Float]? {
         guard colours.count >= Self.minimumImages else { return nil }
-        return (0..<3).map { c in
-            let sorted = colours.map { $0[c] }.sorted()
-            let mid = sorted.count / 2
-            return (sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2) / scale[c]
-        }
+        return (0..<3).map { c in median(colours.map { $0[c] })! / scale[c] }
     }
 
     /// The folder's score from its pictures' distances, or nil while there are too few.

@@ -1,4 +1,5 @@
 import Foundation
+import HematoAdapt
 
 /// What one sitting of review did, for the lines printed when the reviewer quits: the
 /// classes of the images decided in it, accepted versus corrected, and the median time per
