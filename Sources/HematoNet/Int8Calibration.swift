@@ -107,10 +107,7 @@ public struct Int8Calibration: Sendable, Equatable {
     }
 
     /// Where the sidecar of a model file lies: `NAME.int8.json` beside `NAME.safetensors`.
-    public static func sidecarPath(forModel path: String) -> String {
-        let stem = path.hasSuffix(".safetensors") ? String(path.dropLast(".safetensors".count)) : path
-        return stem + ".int8.json"
-    }
+    public static func sidecarPath(forModel path: String) -> String { ModelFile.sidecar(ofModel: path, suffix: "int8.json") }
 
     /// The calibration of `model`: its sidecar file, else (for the shipped model, wherever it was
     /// installed or built in) the copy compiled into the binary. A sidecar made for another model,

@@ -44,6 +44,12 @@ public final class ModelFile: @unchecked Sendable {  // immutable after init; th
     /// What `path` says for the copy compiled into the binary.
     public static let builtInPath = "built in"
 
+    /// A file made for the model at `path`: `NAME.SUFFIX` beside `NAME.safetensors` (its int8
+    /// calibration, its stain reference).
+    public static func sidecar(ofModel path: String, suffix: String) -> String {
+        (path.hasSuffix(".safetensors") ? String(path.dropLast(".safetensors".count)) : path) + "." + suffix
+    }
+
     /// The shipped model file as compiled into the binary (CBundledModel), validated like any other.
     public static func builtIn() throws(ModelFileError) -> ModelFile {
         try ModelFile(path: builtInPath, bytes: UnsafeRawBufferPointer(start: hv_bundled_model(), count: hv_bundled_model_size()), mapped: nil)

@@ -10,10 +10,7 @@ import CBundledModel
 public enum StainSidecar {
     public static let format = "hematovision-stain"
 
-    public static func path(forModel path: String) -> String {
-        let stem = path.hasSuffix(".safetensors") ? String(path.dropLast(".safetensors".count)) : path
-        return stem + ".stain.json"
-    }
+    public static func path(forModel path: String) -> String { ModelFile.sidecar(ofModel: path, suffix: "stain.json") }
 
     /// The reference for `model`, or nil when it has none (the stain check is then silent, as the
     /// shift check is for a model without training statistics). A damaged sidecar, or one made for
