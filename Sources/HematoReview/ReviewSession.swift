@@ -131,10 +131,8 @@ public struct ReviewSession: Equatable, Sendable {
             case call(Int, Call?)
             /// Blind calls the lab carried from its other folders.
             case carry(Tally)
-            /// The folder's shift score, and whether it warns: kept once.
-            case shift(score: Float, warning: Bool)
-            /// The folder's look: shift and stain scores (each nil when not measured) and whether the
-            /// folder warns; kept once, like the shift.
+            /// The folder's look: shift and stain scores (each nil when not measured), whether the
+            /// folder warns, and its stain point; kept once.
             case look(shift: Float?, stain: Float?, warning: Bool, stainWarning: Bool, stainPoint: [Float]?)
         }
 
@@ -142,10 +140,6 @@ public struct ReviewSession: Equatable, Sendable {
             switch action {
             case .call(let index, let call): calls[index] = call
             case .carry(let tally): carried = tally
-            case .shift(let score, let warning):
-                guard shiftScore == nil else { return }
-                shiftScore = score
-                shiftWarning = warning
             case .look(let shift, let stain, let warning, let stainWarning, let point):
                 guard shiftScore == nil, stainScore == nil else { return }
                 (shiftScore, stainScore, shiftWarning, self.stainWarning, stainPoint) = (shift, stain, warning, stainWarning, point)

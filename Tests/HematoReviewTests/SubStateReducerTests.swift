@@ -163,8 +163,8 @@ final class TrustReducerTests: XCTestCase {
 
     func testTheShiftScoreIsKeptOnce() {
         var t = ReviewSession.Trust()
-        t.reduce(.shift(score: 1.4, warning: false))
-        t.reduce(.shift(score: 3.0, warning: true))
+        t.reduce(.look(shift: 1.4, stain: nil, warning: false, stainWarning: false, stainPoint: nil))
+        t.reduce(.look(shift: 3.0, stain: nil, warning: true, stainWarning: false, stainPoint: nil))
         XCTAssertEqual(t.shiftScore, 1.4)
         XCTAssertFalse(t.shiftWarning)
     }
