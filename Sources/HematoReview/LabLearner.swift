@@ -27,7 +27,7 @@ public struct LabLearner: Sendable {
     public private(set) var adaptation: Adaptation
     public private(set) var features: [Int: [Float]] = [:]
     private var distances: [Float] = []
-    private var stainDistances: [Float] = []
+    /// The pictures' stains (nucleus colour over background colour), for the stain check.
     private var stainColours: [[Float]] = []
 
     public init(prior: LinearHead, shiftReference: ShiftReference?, stainReference: StainReference? = nil,
@@ -55,15 +55,12 @@ public struct LabLearner: Sendable {
             if undecidedStart > Self.featureLimit { undecidedOrder.removeFirst(undecidedStart); undecidedStart = 0 }
         }
         if let shiftReference, distances.count < 4096 { distances.append(shiftReference.distance(feature)) }
-        if let stainReference, let stain, stain.count == 3, stainDistances.count < 4096 {
-            stainDistances.append(stainReference.distance(stain))
-            stainColours.append(stain)
-        }
+        if stainReference != nil, let stain, stain.count == 3, stainColours.count < 4096 { stainColours.append(stain) }
         return adaptation.probabilities(feature)
     }
 
     public var shift: ShiftAssessment? { shiftReference?.assess(distances: distances) }
-    public var stain: ShiftAssessment? { stainReference?.assess(distances: stainDistances) }
+    public var stain: ShiftAssessment? { stainReference.flatMap { $0.assess(distances: stainColours.map($0.distance)) } }
 
     /// Both checks, once each has seen enough pictures, or once the folder has none left to classify
     /// (`seenAll`: a folder too small for the stain check gets the feature check alone); nil before.
