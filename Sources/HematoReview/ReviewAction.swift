@@ -61,8 +61,6 @@ public enum ReviewAction: Equatable, Sendable {
     indirect case key(KeyPress)
     /// Text that came faster than anyone types (a paste): never commands.
     case paste(String, count: Int)
-    /// The folder's shift score is known (`Trust.shiftScore`), and whether it warns.
-    case shiftMeasured(score: Float, warning: Bool)
     /// Both checks have spoken (the shift and the stain, `LabLearner.look`): the folder's look, said once.
     case folderLooked(FolderLook)
     /// An effect that had to reach the disk did not; of `A`'s series, `saved` had.

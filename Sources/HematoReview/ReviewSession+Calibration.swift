@@ -95,7 +95,7 @@ extension ReviewSession {
 }
 
 extension ReviewSession {
-    /// The folder's shift check has spoken (`shiftMeasured`): `warning` starts a calibration only offered
+    /// The folder's shift check has spoken (`folderLooked`): `warning` starts a calibration only offered
     /// (a small folder), saying `why`; `labMatch` (a lab's earlier folders measured, and these images
     /// look like theirs) carries the lab's calls and ends a calibration that has no calls of its own yet.
     public mutating func shiftKnown(warning: Bool, why: String? = nil, labMatch: (carried: Trust.Tally, note: String)?) {

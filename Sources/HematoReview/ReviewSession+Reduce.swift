@@ -27,9 +27,6 @@ extension ReviewSession {
             adoptRowsFromFile(rows)
             message = text
             return []
-        case .shiftMeasured(let score, let warning):
-            shiftMeasured(score: score, warning: warning)
-            return []
         case .folderLooked(let look):
             folderLooked(look)
             return []
@@ -328,21 +325,14 @@ extension ReviewSession {
         return []
     }
 
-    /// The folder's shift score has come (a model without a stain reference): as `folderLooked`.
-    mutating func shiftMeasured(score: Float, warning: Bool) {
-        looked(shift: score, stain: nil, point: nil, warning: warning, stainWarning: false, why: nil)
-    }
-
-    /// Both checks have spoken: the scores are kept for the trust line, and they decide whether the
-    /// folder needs blind calls (`shiftKnown`), saying why. Said once; a later look changes nothing.
+    /// Both checks have spoken (a model without a stain reference: the shift check alone): the scores
+    /// are kept for the trust line, and they decide whether the folder needs blind calls (`shiftKnown`),
+    /// saying why. Said once; a later look changes nothing.
     mutating func folderLooked(_ look: FolderLook) {
-        looked(shift: look.features?.score, stain: look.stain?.score, point: look.stainPoint, warning: look.warning,
-               stainWarning: look.stain?.warning ?? false, why: look.reason)
-    }
-
-    private mutating func looked(shift: Float?, stain: Float?, point: [Float]?, warning: Bool, stainWarning: Bool, why: String?) {
         guard trust.shiftScore == nil, trust.stainScore == nil else { return }
-        trust.reduce(.look(shift: shift, stain: stain, warning: warning, stainWarning: stainWarning, stainPoint: point))
+        let shift = look.features?.score, stain = look.stain?.score, point = look.stainPoint
+        let warning = look.warning, why = look.reason
+        trust.reduce(.look(shift: shift, stain: stain, warning: warning, stainWarning: look.stain?.warning ?? false, stainPoint: point))
         let calibratingBefore = calibration?.phase
         var match: (carried: Trust.Tally, note: String)?
         if let lab = labTrust {

@@ -86,7 +86,7 @@ public struct ReviewSession: Equatable, Sendable {
     /// Reopened with review --amend: changes are allowed, and each is journaled as an amendment.
     public var amending = false
     /// The lab (--lab) whose earlier folders measured the model: a folder that looks like them
-    /// (`shiftMeasured`) starts with their blind calls and without new ones.
+    /// (`folderLooked`) starts with their blind calls and without new ones.
     public var labTrust: LabTrust?
 
     public struct LabTrust: Equatable, Sendable {

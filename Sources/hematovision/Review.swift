@@ -179,7 +179,7 @@ struct Review: ParsableCommand {
     }
 
     /// A folder the model was not measured on starts with blind calls: no lab, a lab without
-    /// measurements, or (decided once the folder's shift score is known, `ReviewSession.shiftMeasured`) a lab whose
+    /// measurements, or (decided once the folder's shift score is known, `ReviewSession.folderLooked`) a lab whose
     /// folders looked otherwise. A folder with blind calls of its own already is measured; a small
     /// one is only offered a calibration unless the shift check warns.
     static func startCalibration(_ session: inout ReviewSession, calls: Int, labName: String?, labMeasured: Bool) {

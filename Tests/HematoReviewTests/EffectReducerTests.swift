@@ -1,4 +1,5 @@
 import XCTest
+import HematoAdapt
 @testable import HematoReview
 
 /// The one reducer with its effects: a key is decided by what is open, each decision asks to be
@@ -160,12 +161,12 @@ final class EffectReducerTests: XCTestCase {
         var s = ReviewSession(names: (1...40).map { "\($0).png" }, modelLabels: labels)
         s.labTrust = .init(name: "north", carried: .init(agreed: 19, calls: 20), shifts: [1.0, 1.1, 1.2])
         s.startCalibration(count: 2, seed: 1, reason: "")
-        s.send(.shiftMeasured(score: 1.1, warning: false))
+        s.send(.folderLooked(FolderLook(features: ShiftAssessment(score: 1.1, threshold: 3, images: 16), stain: nil)))
         XCTAssertEqual(s.trust.shiftScore, 1.1)
         XCTAssertEqual(s.trust.carried, .init(agreed: 19, calls: 20))
         XCTAssertFalse(s.calibrating, "no new blind calls")
         XCTAssertEqual(s.message, "Lab north: these images look like its earlier folders; no new blind calls.")
-        s.send(.shiftMeasured(score: 9, warning: true))
+        s.send(.folderLooked(FolderLook(features: ShiftAssessment(score: 9, threshold: 3, images: 16), stain: nil)))
         XCTAssertEqual(s.trust.shiftScore, 1.1, "the first score stands")
     }
 }
