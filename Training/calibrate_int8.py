@@ -69,7 +69,10 @@ def least_squared_error_range(values: np.ndarray, lo: float, hi: float) -> list[
     return [lo * float(best), hi * float(best)]
 
 
-def calibration_pictures(pbc_per_class: int) -> list[Path]:
+def calibration_pictures(pbc_per_class: int, lab_per_class: int = 25) -> list[Path]:
+    """Training pictures only. With a five-class model, PBC's basophils are among its classes and the
+    first `lab_per_class` training pictures of each class of DeepBioNet and LISC join (never their
+    validation groups), so the ranges cover every laboratory the model learned."""
     originals = [ds.original_path(n) for n, _ in split.training_originals(include_validation=False)]
     pbc: dict[int, list[Path]] = {}
     for path, c in ds.pbc_files():
@@ -78,6 +81,14 @@ def calibration_pictures(pbc_per_class: int) -> list[Path]:
             continue
         pbc.setdefault(c, []).append(path)
     picked = [p for c in sorted(pbc) for p in pbc[c][:pbc_per_class]]
+    if ds.four_labs():
+        import labs
+        for lab in ("deepbionet", "lisc"):
+            by_class: dict[int, list[Path]] = {}
+            for path, c, _, validation in labs.lab_items(lab):
+                if not validation:
+                    by_class.setdefault(c, []).append(path)
+            picked += [p for c in sorted(by_class) for p in by_class[c][:lab_per_class]]
     return originals + picked
 
 
@@ -103,6 +114,7 @@ def main() -> None:
     out_path = Path(args.out) if args.out else Path(str(model_path).removesuffix(".safetensors") + ".int8.json")
 
     tensors, meta = to_onnx.read_safetensors(str(model_path))
+    ds.use_four_labs(len(meta["labels"].split(",")) == 5)
     view = ModelView(meta)
     graph = to_onnx.build(tensors, meta)
     names = activation_names()
@@ -111,6 +123,8 @@ def main() -> None:
     fetch = [t for t in names.values() if t != "input"]
 
     pictures = calibration_pictures(args.pbc_per_class)
+    originals = len(split.training_originals(include_validation=False))
+    pbc = args.pbc_per_class * len(ds.CLASSES)
     lows: dict[str, list[float]] = {k: [] for k in names}
     highs: dict[str, list[float]] = {k: [] for k in names}
     samples: dict[str, list[np.ndarray]] = {k: [] for k in names}
@@ -141,8 +155,10 @@ def main() -> None:
         "format": "hematovision-int8-calibration",
         "format_version": "1",
         "model_identity": model_identity(model_path),
-        "calibration_data": (f"{len(pictures)} training pictures ({len(pictures) - args.pbc_per_class * 4} blood-cells "
-                             f"training originals, {args.pbc_per_class} PBC training crops per class), {views} views; "
+        "calibration_data": (f"{len(pictures)} training pictures ({originals} blood-cells training originals, "
+                             f"{args.pbc_per_class} PBC training crops per class"
+                             + (f", {len(pictures) - originals - pbc} DeepBioNet and LISC training pictures" if ds.four_labs() else "")
+                             + f"), {views} views; "
                              f"range = quantile {q} of per-view extremes"
                              + (", narrowed to the least squared int8 error on sampled values" if args.method == "mse" else "")),
         "fp32_layers": [k for k in args.fp32_layers.split(",") if k],
