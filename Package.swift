@@ -87,6 +87,7 @@ let package = Package(
         // Reads Sources/ and this file as text: the import graph above holds, errno stays in HematoFiles.
         .testTarget(name: "ArchitectureTests"),
         // Drives the built `hematovision` binary (in tmux for the review screen).
-        .testTarget(name: "EndToEndTests", dependencies: ["hematovision", "HematoReview", "HematoImage", "HematoFiles"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["hematovision", "HematoReview", "HematoImage", "HematoFiles"],
+                    exclude: ["Fixtures"]),
     ]
 )

@@ -1,5 +1,5 @@
-/// The white-cell types the dataset's labels use. The bundled model predicts
-/// the first four; BASOPHIL exists in the labels, so a reviewer can set it.
+/// The white-cell types the dataset's labels use, in the bundled model's order. The model file names the
+/// classes it predicts (the bundled one all five); a reviewer can set any of them with or without it.
 public enum CellClass: String, CaseIterable, Sendable, Codable {
     case eosinophil = "EOSINOPHIL"
     case lymphocyte = "LYMPHOCYTE"

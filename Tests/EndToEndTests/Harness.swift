@@ -82,10 +82,17 @@ enum Harness {
     }
 
     /// The top class PyTorch gave each sample (Training/reference), keyed by labels.csv image number.
-    static func referenceTopClasses() throws -> [String: String] {
-        struct Reference: Decodable { let labels: [String]; let probabilities: [String: [Float]] }
+    /// The bundled model's classes, as the Python reference names them.
+    static func referenceLabels() throws -> [String] { try reference().labels }
+
+    private struct Reference: Decodable { let labels: [String]; let probabilities: [String: [Float]] }
+    private static func reference() throws -> Reference {
         let data = try Data(contentsOf: root.appendingPathComponent("Training/reference/sample_probabilities.json"))
-        let r = try JSONDecoder().decode(Reference.self, from: data)
+        return try JSONDecoder().decode(Reference.self, from: data)
+    }
+
+    static func referenceTopClasses() throws -> [String: String] {
+        let r = try reference()
         var out: [String: String] = [:]
         for (name, p) in r.probabilities {
             let n = Int(name.dropFirst("BloodImage_".count).prefix(5))!

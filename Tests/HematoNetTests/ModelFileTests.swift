@@ -60,7 +60,8 @@ final class ModelFileTests: XCTestCase {
 
     func testTheBundledFileIsAccepted() throws {
         let model = try ModelFile.bundled()
-        XCTAssertEqual(model.labels, ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL"])
+        // Five classes, in CellClass's order (Training/MODEL_CARD.md).
+        XCTAssertEqual(model.labels, ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL", "BASOPHIL"])
         // The shipped model sees the canonical cell view at 160×160 (Training/MODEL_CARD.md).
         XCTAssertEqual(model.preprocessing.width, 160)
         XCTAssertEqual(model.preprocessing.height, 160)
@@ -94,7 +95,7 @@ final class ModelFileTests: XCTestCase {
 
     func testMisShapedTensor() throws {
         let bytes = try editedTensor("classifier.weight") { $0?["shape"] = [1280, 4] }
-        XCTAssertEqual(refused(bytes), .wrongShape(tensor: "classifier.weight", expected: [4, 1280], found: [1280, 4]))
+        XCTAssertEqual(refused(bytes), .wrongShape(tensor: "classifier.weight", expected: [5, 1280], found: [1280, 4]))
     }
 
     func testWrongDataType() throws {
@@ -159,14 +160,14 @@ final class ModelFileTests: XCTestCase {
 
     func testLabelsMustBePrintable() throws {
         for bad in ["LYMPH\u{1B}]0;owned\u{07}", "LYMPH\u{9B}2J", "LYMPH\u{202E}ETYCOH", "LYMPH\u{2066}X", "LYMPH\u{7F}"] {
-            let error = refused(try editedMetadata { $0["labels"] = "EOSINOPHIL,\(bad),MONOCYTE,NEUTROPHIL" })
+            let error = refused(try editedMetadata { $0["labels"] = "EOSINOPHIL,\(bad),MONOCYTE,NEUTROPHIL,BASOPHIL" })
             guard case .badMetadata("labels", let problem)? = error else { XCTFail("\(bad.debugDescription): \(String(describing: error))"); continue }
             XCTAssertTrue(problem.contains("number 2"), problem)
             XCTAssertFalse(error!.description.unicodeScalars.contains { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) })
         }
         let model = try ModelFile(path: { () -> String in
             let url = scratch.appendingPathComponent("accents.safetensors")
-            try! Data(try! editedMetadata { $0["labels"] = "ÉOSINOPHILE,LYMPHOCYTE,MONOCYTE,NEUTROPHILE" }).write(to: url)
+            try! Data(try! editedMetadata { $0["labels"] = "ÉOSINOPHILE,LYMPHOCYTE,MONOCYTE,NEUTROPHILE,BASOPHILE" }).write(to: url)
             return url.path
         }())
         XCTAssertEqual(model.labels.first, "ÉOSINOPHILE")

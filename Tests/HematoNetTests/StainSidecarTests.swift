@@ -25,8 +25,8 @@ final class StainSidecarTests: XCTestCase {
 
     func testTheShippedModelHasItsStainReferenceBuiltInAndBesideIt() throws {
         let builtIn = try XCTUnwrap(try StainSidecar.reference(for: try ModelFile.builtIn()))
-        XCTAssertEqual(builtIn.labs, ["blood-cells", "pbc"])
-        XCTAssertEqual(builtIn.centroids.count, 2)
+        XCTAssertEqual(builtIn.labs, ["blood-cells", "pbc", "deepbionet", "lisc"])
+        XCTAssertEqual(builtIn.centroids.count, 4)
         XCTAssertGreaterThan(builtIn.threshold, 1)
         XCTAssertEqual(try StainSidecar.parse(try shippedBytes, source: "resource").1, builtIn)
         XCTAssertEqual(try StainSidecar.reference(for: try ModelFile.bundled()), builtIn)
