@@ -10,7 +10,7 @@ import json
 import os
 from pathlib import Path
 
-# The shipped model's four classes. The four-laboratory recipe (issue 20) adds BASOPHIL last, so the first
+# The previous model's four classes. The four-laboratory recipe (the shipped model) adds BASOPHIL last, so the first
 # four keep their indices; use_four_labs() switches this list in place (scripts do so from the pack, the
 # checkpoint or the model file they are given), and with it the laboratories in ACTIVE_LABS.
 FOUR_CLASSES = ["EOSINOPHIL", "LYMPHOCYTE", "MONOCYTE", "NEUTROPHIL"]
@@ -31,7 +31,7 @@ ACTIVE_LABS = LAB_NAMES[:2]
 
 
 def use_four_labs(on: bool = True) -> None:
-    """Five classes and four laboratories (on), or the shipped model's four classes and two labs."""
+    """Five classes and four laboratories (on, the shipped model), or the previous model's four classes and two labs."""
     CLASSES[:] = FOUR_CLASSES + ["BASOPHIL"] if on else FOUR_CLASSES
     ACTIVE_LABS[:] = LAB_NAMES if on else LAB_NAMES[:2]
 

@@ -1,4 +1,4 @@
-"""Fine-tune ImageNet MobileNetV2 to the four white-cell classes.
+"""Fine-tune ImageNet MobileNetV2 to the white-cell classes (five with a four-lab pack, else four).
 
   --mode full    every layer trains, augmentation on the fly (GPU: ~2 min on an H100)
   --mode cached  CPU path: blocks 0–13 stay frozen; their outputs for several

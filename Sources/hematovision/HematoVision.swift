@@ -9,8 +9,8 @@ struct HematoVision: ParsableCommand {
         commandName: "hematovision",
         abstract: "Review and classify white-blood-cell images in a terminal.",
         discussion: """
-            A bundled MobileNetV2 predicts EOSINOPHIL, LYMPHOCYTE, MONOCYTE or NEUTROPHIL for each \
-            image. `review` lets a person accept or correct each prediction with one key and writes \
+            A bundled MobileNetV2 predicts EOSINOPHIL, LYMPHOCYTE, MONOCYTE, NEUTROPHIL or BASOPHIL \
+            for each image. `review` lets a person accept or correct each prediction with one key and writes \
             the decisions to labels.csv in the Kaggle blood-cells format as they are made.
 
             \(ManualSections.helpExamples)
