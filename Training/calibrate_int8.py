@@ -69,10 +69,11 @@ def least_squared_error_range(values: np.ndarray, lo: float, hi: float) -> list[
     return [lo * float(best), hi * float(best)]
 
 
-def calibration_pictures(pbc_per_class: int, lab_per_class: int = 25) -> list[Path]:
-    """Training pictures only. With a five-class model, PBC's basophils are among its classes and the
-    first `lab_per_class` training pictures of each class of DeepBioNet and LISC join (never their
-    validation groups), so the ranges cover every laboratory the model learned."""
+def calibration_pictures(pbc_per_class: int, lab_per_class: int = 25) -> dict[str, list[Path]]:
+    """Training pictures only, by source (so the sidecar can say what it measured). With a five-class
+    model, PBC's basophils are among its classes and the first `lab_per_class` training pictures of each
+    class of DeepBioNet and LISC join (never their validation groups), so the ranges cover every
+    laboratory the model learned."""
     originals = [ds.original_path(n) for n, _ in split.training_originals(include_validation=False)]
     pbc: dict[int, list[Path]] = {}
     for path, c in ds.pbc_files():
@@ -80,16 +81,17 @@ def calibration_pictures(pbc_per_class: int, lab_per_class: int = 25) -> list[Pa
         if ds.pbc_is_validation(path) or zlib.crc32(path.name.encode()) % 4 == 0:
             continue
         pbc.setdefault(c, []).append(path)
-    picked = [p for c in sorted(pbc) for p in pbc[c][:pbc_per_class]]
+    sources = {"blood-cells": originals, "pbc": [p for c in sorted(pbc) for p in pbc[c][:pbc_per_class]]}
     if ds.four_labs():
         import labs
+        sources["labs"] = []
         for lab in ("deepbionet", "lisc"):
             by_class: dict[int, list[Path]] = {}
             for path, c, _, validation in labs.lab_items(lab):
                 if not validation:
                     by_class.setdefault(c, []).append(path)
-            picked += [p for c in sorted(by_class) for p in by_class[c][:lab_per_class]]
-    return originals + picked
+            sources["labs"] += [p for c in sorted(by_class) for p in by_class[c][:lab_per_class]]
+    return sources
 
 
 def main() -> None:
@@ -114,7 +116,7 @@ def main() -> None:
     out_path = Path(args.out) if args.out else Path(str(model_path).removesuffix(".safetensors") + ".int8.json")
 
     tensors, meta = to_onnx.read_safetensors(str(model_path))
-    ds.use_four_labs(len(meta["labels"].split(",")) == 5)
+    ds.use_classes_of(meta["labels"].split(","))
     view = ModelView(meta)
     graph = to_onnx.build(tensors, meta)
     names = activation_names()
@@ -122,9 +124,8 @@ def main() -> None:
     session = ort.InferenceSession(graph.SerializeToString(), providers=["CPUExecutionProvider"])
     fetch = [t for t in names.values() if t != "input"]
 
-    pictures = calibration_pictures(args.pbc_per_class)
-    originals = len(split.training_originals(include_validation=False))
-    pbc = args.pbc_per_class * len(ds.CLASSES)
+    sources = calibration_pictures(args.pbc_per_class)
+    pictures = [p for paths in sources.values() for p in paths]
     lows: dict[str, list[float]] = {k: [] for k in names}
     highs: dict[str, list[float]] = {k: [] for k in names}
     samples: dict[str, list[np.ndarray]] = {k: [] for k in names}
@@ -155,9 +156,9 @@ def main() -> None:
         "format": "hematovision-int8-calibration",
         "format_version": "1",
         "model_identity": model_identity(model_path),
-        "calibration_data": (f"{len(pictures)} training pictures ({originals} blood-cells training originals, "
-                             f"{args.pbc_per_class} PBC training crops per class"
-                             + (f", {len(pictures) - originals - pbc} DeepBioNet and LISC training pictures" if ds.four_labs() else "")
+        "calibration_data": (f"{len(pictures)} training pictures ({len(sources['blood-cells'])} blood-cells training "
+                             f"originals, {args.pbc_per_class} PBC training crops per class"
+                             + (f", {len(sources['labs'])} DeepBioNet and LISC training pictures" if "labs" in sources else "")
                              + f"), {views} views; "
                              f"range = quantile {q} of per-view extremes"
                              + (", narrowed to the least squared int8 error on sampled values" if args.method == "mse" else "")),

@@ -36,6 +36,14 @@ def use_four_labs(on: bool = True) -> None:
     ACTIVE_LABS[:] = LAB_NAMES if on else LAB_NAMES[:2]
 
 
+def use_classes_of(labels: list[str]) -> bool:
+    """use_four_labs() for a model or checkpoint with these class labels: a five-class one is the four-lab
+    recipe's. Returns whether the four laboratories are now active."""
+    on = len(labels) == 5
+    use_four_labs(on)
+    return on
+
+
 def four_labs() -> bool:
     return len(ACTIVE_LABS) == 4
 

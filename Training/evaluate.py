@@ -100,7 +100,7 @@ def main():
     with safe_open(args.model, "np") as f:
         meta = f.metadata()
         tensors = {k: f.get_tensor(k) for k in f.keys()}
-    ds.use_four_labs(len(meta["labels"].split(",")) == 5)
+    ds.use_classes_of(meta["labels"].split(","))
     scores = evaluate(tensors, meta)
     text = json.dumps(scores, indent=1)
     print(text)

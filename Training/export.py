@@ -97,7 +97,7 @@ def main():
     args = ap.parse_args()
 
     ck = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
-    ds.use_four_labs(len(ck["classes"]) == 5)
+    ds.use_classes_of(ck["classes"])
     assert ck["classes"] == ds.CLASSES
     calibrator = torch.load(args.temperature_from, map_location="cpu", weights_only=False) if args.temperature_from else ck
     if not args.temperature_from and ck["recipe"].get("pack_recipe") in ("originals", "views") and not ck["recipe"].get("holdout"):

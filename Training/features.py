@@ -64,7 +64,7 @@ def main() -> None:
     args = parser.parse_args()
     with safe_open(args.model, "np") as f:
         meta = f.metadata()
-    ds.use_four_labs(len(meta["labels"].split(",")) == 5)
+    ds.use_classes_of(meta["labels"].split(","))
     net = FoldedNet(load_file(args.model))
     arrays = {}
     for name in args.sets:

@@ -132,7 +132,7 @@ def main():
     inputs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     rows = {}
     for path, ck in cks:
-        ds.use_four_labs(len(ck["classes"]) == 5)
+        ds.use_classes_of(ck["classes"])
         recipe = ck["recipe"]
         lab = left_out(recipe)
         meta = export.metadata(recipe, 1.0)

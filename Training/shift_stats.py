@@ -67,7 +67,7 @@ def main() -> None:
         meta = dict(f.metadata())
     tensors = load_file(args.model)
     import dataset
-    dataset.use_four_labs(len(meta["labels"].split(",")) == 5)
+    dataset.use_classes_of(meta["labels"].split(","))
     items = named_set("training")
     feats, _ = pooled_features(FoldedNet(tensors), meta, [p for p, _ in items])
     labels = np.array([c for _, c in items])

@@ -131,8 +131,7 @@ def sidecar(model: str) -> None:
     from safetensors import safe_open
     with safe_open(model, "np") as f:
         meta = f.metadata()
-    four = len(meta["labels"].split(",")) == 5
-    ds.use_four_labs(four)
+    four = ds.use_classes_of(meta["labels"].split(","))
     trained = ds.LAB_NAMES if four else ds.LAB_NAMES[:2]
     by_lab = {lab: relative(measure(lab_images(lab), lab)) for lab in trained}
     ref = Reference(by_lab)
